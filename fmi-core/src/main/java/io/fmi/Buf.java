@@ -1,0 +1,88 @@
+package io.fmi;
+
+import io.fmi.collective.ElementType;
+import java.nio.ByteBuffer;
+
+/**
+ * A user buffer seen as little-endian bytes: the one typed-buffer abstraction behind every
+ * overload of {@link Communicator}. {@code byte[]} buffers are used in place; other arrays and
+ * {@code ByteBuffer}s are encoded into, and decoded from, a byte array.
+ */
+final class Buf {
+    final Object target;
+    final ElementType type;
+    final int elements;
+
+    private Buf(Object target, ElementType type, int elements) {
+        this.target = target;
+        this.type = type;
+        this.elements = elements;
+    }
+
+    static Buf of(byte[] a) {
+        return a == null ? null : new Buf(a, ElementType.BYTE, a.length);
+    }
+
+    static Buf of(int[] a) {
+        return a == null ? null : new Buf(a, ElementType.INT, a.length);
+    }
+
+    static Buf of(long[] a) {
+        return a == null ? null : new Buf(a, ElementType.LONG, a.length);
+    }
+
+    static Buf of(float[] a) {
+        return a == null ? null : new Buf(a, ElementType.FLOAT, a.length);
+    }
+
+    static Buf of(double[] a) {
+        return a == null ? null : new Buf(a, ElementType.DOUBLE, a.length);
+    }
+
+    /** The bytes between position and limit; the position is never moved. */
+    static Buf of(ByteBuffer b) {
+        return b == null ? null : new Buf(b, ElementType.BYTE, b.remaining());
+    }
+
+    long byteLength() {
+        return (long) elements * type.size();
+    }
+
+    String describe() {
+        return target instanceof ByteBuffer ? "ByteBuffer" : type.javaName();
+    }
+
+    /** The content as bytes, for reading only: the array itself when it is a {@code byte[]}. */
+    byte[] read() {
+        if (target instanceof byte[]) {
+            return (byte[]) target;
+        }
+        byte[] bytes = new byte[Math.toIntExact(byteLength())];
+        if (target instanceof ByteBuffer) {
+            ((ByteBuffer) target).duplicate().get(bytes);
+        } else {
+            type.encode(target, bytes, 0);
+        }
+        return bytes;
+    }
+
+    /** A byte array to receive into: the array itself when it is a {@code byte[]}, else a new one. */
+    byte[] writable() {
+        if (target instanceof byte[]) {
+            return (byte[]) target;
+        }
+        return new byte[Math.toIntExact(byteLength())];
+    }
+
+    /** Copies received bytes (from {@link #writable()}) back into the user's buffer. */
+    void store(byte[] bytes) {
+        if (bytes == target) {
+            return;
+        }
+        if (target instanceof ByteBuffer) {
+            ((ByteBuffer) target).duplicate().put(bytes);
+        } else {
+            type.decodeInto(bytes, 0, target, elements);
+        }
+    }
+}

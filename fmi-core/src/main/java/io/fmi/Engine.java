@@ -1,0 +1,445 @@
+package io.fmi;
+
+import io.fmi.collective.Call;
+import io.fmi.collective.Collectives;
+import io.fmi.collective.Combiner;
+import io.fmi.collective.ObjectStoreCollectives;
+import io.fmi.collective.PeerToPeerCollectives;
+import io.fmi.spi.Channel;
+import io.fmi.spi.ChannelContext;
+import io.fmi.spi.Deadline;
+import io.fmi.spi.ObjectStoreChannel;
+import io.fmi.spi.PeerToPeerChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a {@link Communicator} does behind its overloads: argument checks, channel choice,
+ * sequence numbers, deadlines, self-messages and error context. One instance per peer; not
+ * thread-safe (operations of one communicator are called from one thread at a time, as in MPI).
+ */
+final class Engine {
+    private static final Logger LOG = LoggerFactory.getLogger(Communicator.class);
+
+    /** A channel the engine can route operations to. */
+    static final class Route {
+        final String name;
+        final Channel channel;
+        final Collectives collectives;
+        final Duration timeout;
+
+        Route(String name, Channel channel, Collectives collectives, Duration timeout) {
+            this.name = name;
+            this.channel = channel;
+            this.collectives = collectives;
+            this.timeout = timeout;
+        }
+    }
+
+    private final int rank;
+    private final int size;
+    private final String name;
+    private final ChannelContext context;
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final Map<Operation, String> pins = new EnumMap<>(Operation.class);
+    private final Map<Integer, ArrayDeque<byte[]>> selfMessages = new HashMap<>();
+    private long seq;
+    private boolean closed;
+
+    Engine(ChannelContext context) {
+        this.context = context;
+        this.rank = context.rank();
+        this.size = context.size();
+        this.name = context.communicatorName();
+    }
+
+    /** Opens {@code channel} for this peer and adds it; on failure the channel is closed again. */
+    void add(String channelName, Channel channel, Duration timeout) {
+        if (routes.containsKey(channelName)) {
+            throw new FmiConfigException("channel '" + channelName + "' is registered twice on communicator '"
+                    + name + "'");
+        }
+        if (!(channel instanceof PeerToPeerChannel) && !(channel instanceof ObjectStoreChannel)) {
+            throw new FmiConfigException("channel '" + channelName + "' (" + channel.getClass().getName()
+                    + ") implements neither PeerToPeerChannel nor ObjectStoreChannel");
+        }
+        try {
+            channel.open(context);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+        Collectives collectives = channel instanceof PeerToPeerChannel
+                ? new PeerToPeerCollectives((PeerToPeerChannel) channel, rank, size)
+                : new ObjectStoreCollectives((ObjectStoreChannel) channel, rank, size);
+        routes.put(channelName, new Route(channelName, channel, collectives, timeout));
+    }
+
+    void pin(Operation op, String channelName) {
+        if (!routes.containsKey(channelName)) {
+            throw new FmiConfigException("cannot pin " + op.label() + " to channel '" + channelName
+                    + "': it is not configured; configured channels are " + routes.keySet());
+        }
+        pins.put(op, channelName);
+    }
+
+    List<String> channelNames() {
+        return new ArrayList<>(routes.keySet());
+    }
+
+    boolean hasChannels() {
+        return !routes.isEmpty();
+    }
+
+    /**
+     * The channel for {@code op}. Until the performance model lands this is the pinned channel or
+     * else the first configured one; it depends only on inputs every peer shares, so all peers
+     * choose alike. Send and receive always share one choice.
+     */
+    private Route choose(Operation op) {
+        Operation key = op == Operation.RECV ? Operation.SEND : op;
+        String pinned = pins.get(key);
+        Route route = pinned != null ? routes.get(pinned) : routes.values().iterator().next();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} of communicator '{}' rank {}: channel {}", op.label(), name, rank, route.name);
+        }
+        return route;
+    }
+
+    // ---- argument checks ----
+
+    private void checkOpen(Operation op) {
+        if (closed) {
+            throw new FmiException(op.label() + ": communicator '" + name + "' (rank " + rank
+                    + ") is closed; create a new communicator");
+        }
+    }
+
+    private void checkRank(Operation op, String role, int r) {
+        if (r < 0 || r >= size) {
+            throw new FmiException(op.label() + ": " + role + " " + r + " is not a rank of communicator '" + name
+                    + "' (size " + size + "); use a rank in [0, " + size + ")");
+        }
+    }
+
+    private static Buf required(Operation op, String role, Buf buf) {
+        if (buf == null) {
+            throw new FmiException(op.label() + ": the " + role + " buffer is null");
+        }
+        return buf;
+    }
+
+    private static void writable(Operation op, String role, Buf buf) {
+        if (buf.target instanceof java.nio.ByteBuffer && ((java.nio.ByteBuffer) buf.target).isReadOnly()) {
+            throw new FmiException(op.label() + ": the " + role + " ByteBuffer is read-only");
+        }
+    }
+
+    private static void sameType(Operation op, Buf a, Buf b) {
+        if (a.type != b.type) {
+            throw new FmiException(op.label() + ": send buffer is " + a.describe() + " but receive buffer is "
+                    + b.describe() + "; both must hold the same element type");
+        }
+    }
+
+    private static void lengths(Operation op, String what, long expected, long actual) {
+        if (expected != actual) {
+            throw new FmiException(op.label() + ": " + what + " must be " + expected + " elements, is " + actual);
+        }
+    }
+
+    private static void tag(Operation op, int tag) {
+        if (tag < 0) {
+            throw new FmiException(op.label() + ": tag " + tag + " is negative; tags >= 0 are for users,"
+                    + " negative tags are reserved for collectives");
+        }
+    }
+
+    // ---- running an operation ----
+
+    @FunctionalInterface
+    private interface Body {
+        void run(Collectives collectives, Call call);
+    }
+
+    private void run(Operation op, boolean collective, Body body) {
+        checkOpen(op);
+        Route route = choose(op);
+        long n = collective ? ++seq : 0;
+        Call call = new Call(op.label(), n, 0, Deadline.after(route.timeout));
+        try {
+            body.run(route.collectives, call);
+        } catch (FmiException e) {
+            throw withContext(e, op, n, route);
+        }
+    }
+
+    private FmiException withContext(FmiException e, Operation op, long n, Route route) {
+        String where = op.label() + (n > 0 ? " #" + n : "") + " on channel '" + route.name + "' (rank " + rank
+                + " of " + size + ", communicator '" + name + "'): ";
+        String message = where + e.getMessage();
+        if (e instanceof FmiTimeoutException) {
+            return new FmiTimeoutException(message + ". Check that every rank is running with the same"
+                    + " communicator name and size and calls the same operations in the same order; to wait"
+                    + " longer raise backends." + route.name + ".max_timeout (now " + route.timeout.toMillis()
+                    + " ms)", e);
+        }
+        if (e instanceof MessageSizeException) {
+            MessageSizeException m = (MessageSizeException) e;
+            return new MessageSizeException(message, m.expectedBytes(), m.actualBytes());
+        }
+        if (e instanceof ChannelException) {
+            return new ChannelException(message, e);
+        }
+        if (e instanceof FmiConfigException) {
+            return new FmiConfigException(message, e);
+        }
+        return new FmiException(message, e);
+    }
+
+    // ---- operations ----
+
+    void send(Buf buf, int dest, int tag) {
+        Operation op = Operation.SEND;
+        checkOpen(op);
+        required(op, "send", buf);
+        checkRank(op, "destination", dest);
+        tag(op, tag);
+        if (dest == rank) {
+            selfMessages.computeIfAbsent(tag, t -> new ArrayDeque<>()).addLast(buf.read().clone());
+            return;
+        }
+        run(op, false, (c, call) -> c.send(call, buf.read(), dest, tag));
+    }
+
+    void recv(Buf buf, int src, int tag) {
+        Operation op = Operation.RECV;
+        checkOpen(op);
+        required(op, "receive", buf);
+        writable(op, "receive", buf);
+        checkRank(op, "source", src);
+        tag(op, tag);
+        if (src == rank) {
+            ArrayDeque<byte[]> queue = selfMessages.get(tag);
+            if (queue == null || queue.isEmpty()) {
+                throw new FmiException("recv: rank " + rank + " receives from itself with tag " + tag
+                        + " but sent no such message first; a send to self must precede its recv");
+            }
+            byte[] message = queue.peekFirst();
+            if (message.length != buf.byteLength()) {
+                throw new MessageSizeException("recv: rank " + rank + " sent itself " + message.length
+                        + " bytes with tag " + tag + " but the receiving buffer holds " + buf.byteLength()
+                        + " bytes", buf.byteLength(), message.length);
+            }
+            buf.store(queue.removeFirst());
+            return;
+        }
+        byte[] into = buf.writable();
+        run(op, false, (c, call) -> c.recv(call, into, src, tag));
+        buf.store(into);
+    }
+
+    void bcast(Buf buf, int root) {
+        Operation op = Operation.BCAST;
+        checkOpen(op);
+        required(op, "broadcast", buf);
+        checkRank(op, "root", root);
+        byte[] bytes = rank == root ? buf.read() : writableOf(op, buf);
+        run(op, true, (c, call) -> c.bcast(call, bytes, root));
+        if (rank != root) {
+            buf.store(bytes);
+        }
+    }
+
+    private static byte[] writableOf(Operation op, Buf buf) {
+        writable(op, "receive", buf);
+        return buf.writable();
+    }
+
+    void barrier() {
+        run(Operation.BARRIER, true, Collectives::barrier);
+    }
+
+    void gather(Buf send, Buf recv, int root) {
+        Operation op = Operation.GATHER;
+        checkOpen(op);
+        required(op, "send", send);
+        checkRank(op, "root", root);
+        byte[] out = null;
+        if (rank == root) {
+            required(op, "receive (on the root)", recv);
+            sameType(op, send, recv);
+            lengths(op, "the root's receive buffer (size x send length)", (long) size * send.elements, recv.elements);
+            out = writableOf(op, recv);
+        }
+        byte[] in = send.read();
+        byte[] result = out;
+        run(op, true, (c, call) -> c.gather(call, in, result, root));
+        if (rank == root) {
+            recv.store(out);
+        }
+    }
+
+    void scatter(Buf send, Buf recv, int root) {
+        Operation op = Operation.SCATTER;
+        checkOpen(op);
+        required(op, "receive", recv);
+        checkRank(op, "root", root);
+        byte[] in = null;
+        if (rank == root) {
+            required(op, "send (on the root)", send);
+            sameType(op, send, recv);
+            lengths(op, "the root's send buffer (size x receive length)", (long) size * recv.elements, send.elements);
+            in = send.read();
+        }
+        byte[] out = writableOf(op, recv);
+        byte[] source = in;
+        run(op, true, (c, call) -> c.scatter(call, source, out, root));
+        recv.store(out);
+    }
+
+    void reduce(Buf send, Buf recv, Op reduction, int root) {
+        Operation op = Operation.REDUCE;
+        checkOpen(op);
+        required(op, "send", send);
+        checkRank(op, "root", root);
+        Combiner combiner = combiner(op, reduction, send);
+        byte[] out = null;
+        if (rank == root) {
+            required(op, "receive (on the root)", recv);
+            sameType(op, send, recv);
+            lengths(op, "the receive buffer", send.elements, recv.elements);
+            out = writableOf(op, recv);
+        }
+        byte[] in = send.read();
+        byte[] result = out;
+        run(op, true, (c, call) -> c.reduce(call, in, result, combiner, root));
+        if (rank == root) {
+            recv.store(out);
+        }
+    }
+
+    private static Combiner combiner(Operation op, Op reduction, Buf send) {
+        if (reduction == null) {
+            throw new FmiException(op.label() + ": the operator is null");
+        }
+        return reduction.combiner(send.type, op);
+    }
+
+    @FunctionalInterface
+    private interface Reduction {
+        void run(Collectives c, Call call, byte[] send, byte[] recv, Combiner op);
+    }
+
+    /** allreduce, scan, exscan: equal lengths on every rank. */
+    private void reduceAll(Operation op, Buf send, Buf recv, Op reduction, Reduction body) {
+        checkOpen(op);
+        required(op, "send", send);
+        required(op, "receive", recv);
+        sameType(op, send, recv);
+        lengths(op, "the receive buffer", send.elements, recv.elements);
+        Combiner combiner = combiner(op, reduction, send);
+        byte[] in = send.read();
+        byte[] out = writableOf(op, recv);
+        if (out == in) {
+            in = in.clone();
+        }
+        byte[] source = in;
+        run(op, true, (c, call) -> body.run(c, call, source, out, combiner));
+        if (op != Operation.EXSCAN || rank != 0) {
+            recv.store(out);
+        }
+    }
+
+    void allreduce(Buf send, Buf recv, Op reduction) {
+        reduceAll(Operation.ALLREDUCE, send, recv, reduction, Collectives::allreduce);
+    }
+
+    void scan(Buf send, Buf recv, Op reduction) {
+        reduceAll(Operation.SCAN, send, recv, reduction, Collectives::scan);
+    }
+
+    void exscan(Buf send, Buf recv, Op reduction) {
+        reduceAll(Operation.EXSCAN, send, recv, reduction, Collectives::exscan);
+    }
+
+    void allgather(Buf send, Buf recv) {
+        Operation op = Operation.ALLGATHER;
+        checkOpen(op);
+        required(op, "send", send);
+        required(op, "receive", recv);
+        sameType(op, send, recv);
+        lengths(op, "the receive buffer (size x send length)", (long) size * send.elements, recv.elements);
+        byte[] in = send.read();
+        byte[] out = writableOf(op, recv);
+        run(op, true, (c, call) -> c.allgather(call, in, out));
+        recv.store(out);
+    }
+
+    void alltoall(Buf send, Buf recv) {
+        Operation op = Operation.ALLTOALL;
+        checkOpen(op);
+        required(op, "send", send);
+        required(op, "receive", recv);
+        sameType(op, send, recv);
+        lengths(op, "the receive buffer", send.elements, recv.elements);
+        if (send.elements % size != 0) {
+            throw new FmiException(op.label() + ": the send buffer's " + send.elements
+                    + " elements do not split into " + size + " equal blocks; use a multiple of " + size);
+        }
+        byte[] in = send.read();
+        byte[] out = writableOf(op, recv);
+        byte[] source = out == in ? in.clone() : in;
+        run(op, true, (c, call) -> c.alltoall(call, source, out));
+        recv.store(out);
+    }
+
+    void reduceScatter(Buf send, Buf recv, Op reduction) {
+        Operation op = Operation.REDUCE_SCATTER;
+        checkOpen(op);
+        required(op, "send", send);
+        required(op, "receive", recv);
+        sameType(op, send, recv);
+        lengths(op, "the send buffer (size x receive length)", (long) size * recv.elements, send.elements);
+        Combiner combiner = combiner(op, reduction, send);
+        byte[] in = send.read();
+        byte[] out = writableOf(op, recv);
+        run(op, true, (c, call) -> c.reduceScatter(call, in, out, combiner));
+        recv.store(out);
+    }
+
+    // ---- lifecycle ----
+
+    boolean closed() {
+        return closed;
+    }
+
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Route> reversed = new ArrayList<>(routes.values());
+        java.util.Collections.reverse(reversed);
+        for (Route route : reversed) {
+            closeQuietly(route.channel);
+        }
+        selfMessages.clear();
+    }
+
+    static void closeQuietly(Channel channel) {
+        try {
+            channel.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing channel {} failed: {}", channel.name(), e.toString(), e);
+        }
+    }
+}

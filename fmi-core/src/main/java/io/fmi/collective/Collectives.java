@@ -1,0 +1,42 @@
+package io.fmi.collective;
+
+/**
+ * The operations of a communicator over byte arrays, implemented once per channel kind. Lengths
+ * have been validated by the caller; arrays marked "root only" are null on other ranks.
+ * Implementations never modify send arrays.
+ */
+public interface Collectives {
+
+    void send(Call call, byte[] data, int dest, int tag);
+
+    void recv(Call call, byte[] into, int src, int tag);
+
+    void bcast(Call call, byte[] buf, int root);
+
+    void barrier(Call call);
+
+    /** {@code recv} (root only) receives {@code size} blocks of {@code send.length} bytes, in rank order. */
+    void gather(Call call, byte[] send, byte[] recv, int root);
+
+    /** {@code send} (root only) holds {@code size} blocks of {@code recv.length} bytes, in rank order. */
+    void scatter(Call call, byte[] send, byte[] recv, int root);
+
+    /** {@code recv} is root only. */
+    void reduce(Call call, byte[] send, byte[] recv, Combiner op, int root);
+
+    void allreduce(Call call, byte[] send, byte[] recv, Combiner op);
+
+    /** Inclusive prefix reduction: rank r receives {@code send_0 ⊕ ... ⊕ send_r}. */
+    void scan(Call call, byte[] send, byte[] recv, Combiner op);
+
+    /** Exclusive prefix reduction: rank r > 0 receives {@code send_0 ⊕ ... ⊕ send_(r-1)}; rank 0's recv is untouched. */
+    void exscan(Call call, byte[] send, byte[] recv, Combiner op);
+
+    void allgather(Call call, byte[] send, byte[] recv);
+
+    /** Block {@code j} of {@code send} goes to rank {@code j}; block {@code i} of {@code recv} comes from rank {@code i}. */
+    void alltoall(Call call, byte[] send, byte[] recv);
+
+    /** {@code send} is {@code size} blocks; rank r receives block r of the reduction. */
+    void reduceScatter(Call call, byte[] send, byte[] recv, Combiner op);
+}

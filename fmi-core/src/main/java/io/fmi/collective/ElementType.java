@@ -1,0 +1,116 @@
+package io.fmi.collective;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The element types a buffer can hold. On the wire every buffer is little-endian bytes, so peers
+ * on any JVM agree on the layout.
+ */
+public enum ElementType {
+    BYTE(1, "byte[]"),
+    INT(4, "int[]"),
+    LONG(8, "long[]"),
+    FLOAT(4, "float[]"),
+    DOUBLE(8, "double[]");
+
+    static final VarHandle INT_VIEW = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle FLOAT_VIEW = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle DOUBLE_VIEW = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final int size;
+    private final String javaName;
+
+    ElementType(int size, String javaName) {
+        this.size = size;
+        this.javaName = javaName;
+    }
+
+    /** Bytes per element. */
+    public int size() {
+        return size;
+    }
+
+    /** The Java array type, for messages, e.g. {@code double[]}. */
+    public String javaName() {
+        return javaName;
+    }
+
+    /** Copies {@code count} elements at {@code byteOffset} of {@code bytes} into a new Java array of this type. */
+    public Object decode(byte[] bytes, int byteOffset, int count) {
+        Object out;
+        switch (this) {
+            case BYTE:
+                out = new byte[count];
+                break;
+            case INT:
+                out = new int[count];
+                break;
+            case LONG:
+                out = new long[count];
+                break;
+            case FLOAT:
+                out = new float[count];
+                break;
+            default:
+                out = new double[count];
+        }
+        decodeInto(bytes, byteOffset, out, count);
+        return out;
+    }
+
+    /** Copies {@code count} elements at {@code byteOffset} of {@code bytes} into the start of {@code array}. */
+    public void decodeInto(byte[] bytes, int byteOffset, Object array, int count) {
+        ByteBuffer view = ByteBuffer.wrap(bytes, byteOffset, count * size).order(ByteOrder.LITTLE_ENDIAN);
+        switch (this) {
+            case BYTE:
+                view.get((byte[]) array, 0, count);
+                break;
+            case INT:
+                view.asIntBuffer().get((int[]) array, 0, count);
+                break;
+            case LONG:
+                view.asLongBuffer().get((long[]) array, 0, count);
+                break;
+            case FLOAT:
+                view.asFloatBuffer().get((float[]) array, 0, count);
+                break;
+            default:
+                view.asDoubleBuffer().get((double[]) array, 0, count);
+        }
+    }
+
+    /** Writes the whole Java array {@code array} (of this type) as bytes at {@code byteOffset} of {@code bytes}. */
+    public void encode(Object array, byte[] bytes, int byteOffset) {
+        switch (this) {
+            case BYTE: {
+                byte[] in = (byte[]) array;
+                System.arraycopy(in, 0, bytes, byteOffset, in.length);
+                break;
+            }
+            case INT: {
+                int[] in = (int[]) array;
+                ByteBuffer.wrap(bytes, byteOffset, in.length * size).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(in);
+                break;
+            }
+            case LONG: {
+                long[] in = (long[]) array;
+                ByteBuffer.wrap(bytes, byteOffset, in.length * size).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(in);
+                break;
+            }
+            case FLOAT: {
+                float[] in = (float[]) array;
+                ByteBuffer.wrap(bytes, byteOffset, in.length * size).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(in);
+                break;
+            }
+            default: {
+                double[] in = (double[]) array;
+                ByteBuffer.wrap(bytes, byteOffset, in.length * size).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(in);
+                break;
+            }
+        }
+    }
+}

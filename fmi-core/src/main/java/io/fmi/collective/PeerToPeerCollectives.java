@@ -1,0 +1,388 @@
+package io.fmi.collective;
+
+import io.fmi.spi.PeerToPeerChannel;
+import java.nio.ByteBuffer;
+
+/**
+ * Collectives over a {@link PeerToPeerChannel}, with the classic tree and butterfly algorithms:
+ * binomial trees for bcast, reduce, gather and scatter; recursive doubling (small buffers) and
+ * Rabenseifner's reduce-scatter + allgather (large buffers) for allreduce; recursive doubling for
+ * scan and exscan; a dissemination barrier; ring allgather and pairwise-exchange alltoall.
+ *
+ * <p>Every reduction keeps operands in rank order: each partial result covers a contiguous range
+ * of ranks and is combined as {@code lower ⊕ higher}, so associative but non-commutative
+ * operators are exact. Non-associative operators fall back to the linear algorithms of
+ * {@link AbstractCollectives}. The grouping depends only on size and root, so results are
+ * bit-identical on every run, and identical on every rank for allreduce.
+ */
+public final class PeerToPeerCollectives extends AbstractCollectives {
+    /** Buffers at least this large use the bandwidth-optimal algorithms. */
+    static final int LARGE_BYTES = 64 * 1024;
+
+    private final PeerToPeerChannel channel;
+
+    public PeerToPeerCollectives(PeerToPeerChannel channel, int rank, int size) {
+        super(rank, size);
+        this.channel = channel;
+    }
+
+    private void sendTo(Call call, int peer, byte[] buf, int offset, int length) {
+        channel.send(peer, call.tag(), ByteBuffer.wrap(buf, offset, length), call.deadline());
+    }
+
+    private void recvFrom(Call call, int peer, byte[] buf, int offset, int length) {
+        channel.recv(peer, call.tag(), ByteBuffer.wrap(buf, offset, length), call.deadline());
+    }
+
+    @Override
+    public void send(Call call, byte[] data, int dest, int tag) {
+        channel.send(dest, tag, ByteBuffer.wrap(data), call.deadline());
+    }
+
+    @Override
+    public void recv(Call call, byte[] into, int src, int tag) {
+        channel.recv(src, tag, ByteBuffer.wrap(into), call.deadline());
+    }
+
+    private int real(int virtualRank, int root) {
+        return (virtualRank + root) % size;
+    }
+
+    /** Binomial tree rooted at {@code root}. */
+    @Override
+    public void bcast(Call call, byte[] buf, int root) {
+        int vr = (rank - root + size) % size;
+        int mask = 1;
+        while (mask < size) {
+            if ((vr & mask) != 0) {
+                recvFrom(call, real(vr - mask, root), buf, 0, buf.length);
+                break;
+            }
+            mask <<= 1;
+        }
+        mask >>= 1;
+        while (mask > 0) {
+            if (vr + mask < size) {
+                sendTo(call, real(vr + mask, root), buf, 0, buf.length);
+            }
+            mask >>= 1;
+        }
+    }
+
+    /** Dissemination barrier: ceil(log2 size) rounds of empty messages. */
+    @Override
+    public void barrier(Call call) {
+        byte[] empty = new byte[0];
+        for (int distance = 1; distance < size; distance <<= 1) {
+            sendTo(call, (rank + distance) % size, empty, 0, 0);
+            recvFrom(call, (rank - distance + size) % size, empty, 0, 0);
+        }
+    }
+
+    /** Ranks {@code [vr, vr + n)} form the subtree of virtual rank {@code vr} in a binomial tree. */
+    private int subtreeSize(int vr) {
+        return vr == 0 ? size : Math.min(Integer.lowestOneBit(vr), size - vr);
+    }
+
+    /** Binomial gather: each subtree's blocks travel up together, in virtual-rank order. */
+    @Override
+    public void gather(Call call, byte[] send, byte[] recv, int root) {
+        int block = send.length;
+        int vr = (rank - root + size) % size;
+        int subtree = subtreeSize(vr);
+        byte[] tmp = vr == 0 && root == 0 ? recv : new byte[subtree * block];
+        System.arraycopy(send, 0, tmp, 0, block);
+        int span = 1;
+        for (int mask = 1; mask < size; mask <<= 1) {
+            if ((vr & mask) != 0) {
+                sendTo(call, real(vr - mask, root), tmp, 0, span * block);
+                break;
+            }
+            int child = vr + mask;
+            if (child < size) {
+                int n = Math.min(mask, size - child);
+                recvFrom(call, real(child, root), tmp, mask * block, n * block);
+                span = mask + n;
+            }
+        }
+        if (vr == 0 && tmp != recv) {
+            for (int v = 0; v < size; v++) {
+                System.arraycopy(tmp, v * block, recv, real(v, root) * block, block);
+            }
+        }
+    }
+
+    /** Binomial scatter: the reverse of {@link #gather}. */
+    @Override
+    public void scatter(Call call, byte[] send, byte[] recv, int root) {
+        int block = recv.length;
+        int vr = (rank - root + size) % size;
+        int subtree = subtreeSize(vr);
+        byte[] tmp;
+        if (vr == 0) {
+            if (root == 0) {
+                tmp = send;
+            } else {
+                tmp = new byte[size * block];
+                for (int v = 0; v < size; v++) {
+                    System.arraycopy(send, real(v, root) * block, tmp, v * block, block);
+                }
+            }
+        } else {
+            tmp = subtree == 1 ? recv : new byte[subtree * block];
+        }
+        int mask = 1;
+        while (mask < size) {
+            if ((vr & mask) != 0) {
+                recvFrom(call, real(vr - mask, root), tmp, 0, subtree * block);
+                break;
+            }
+            mask <<= 1;
+        }
+        mask >>= 1;
+        while (mask > 0) {
+            int child = vr + mask;
+            if (child < size) {
+                int n = Math.min(mask, size - child);
+                sendTo(call, real(child, root), tmp, mask * block, n * block);
+            }
+            mask >>= 1;
+        }
+        if (tmp != recv) {
+            System.arraycopy(tmp, 0, recv, 0, block);
+        }
+    }
+
+    /**
+     * Binomial reduce. Commutative operators use the tree rooted at {@code root}; non-commutative
+     * ones reduce in the tree rooted at rank 0 (where every subtree is a contiguous rank range)
+     * and rank 0 forwards the result to {@code root}.
+     */
+    @Override
+    public void reduce(Call call, byte[] send, byte[] recv, Combiner op, int root) {
+        if (!op.associative()) {
+            reduceLinear(call, send, recv, op, root);
+            return;
+        }
+        int treeRoot = op.commutative() ? root : 0;
+        byte[] acc = send.clone();
+        int vr = (rank - treeRoot + size) % size;
+        byte[] tmp = new byte[send.length];
+        int count = count(send.length, op);
+        for (int mask = 1; mask < size; mask <<= 1) {
+            if ((vr & mask) != 0) {
+                sendTo(call, real(vr - mask, treeRoot), acc, 0, acc.length);
+                break;
+            }
+            int child = vr | mask;
+            if (child < size) {
+                recvFrom(call, real(child, treeRoot), tmp, 0, tmp.length);
+                op.combine(acc, 0, tmp, 0, count, false);
+            }
+        }
+        if (treeRoot == root) {
+            if (rank == root) {
+                System.arraycopy(acc, 0, recv, 0, acc.length);
+            }
+        } else if (rank == treeRoot) {
+            sendTo(call.phase(call.phase() + 1), root, acc, 0, acc.length);
+        } else if (rank == root) {
+            recvFrom(call.phase(call.phase() + 1), treeRoot, recv, 0, recv.length);
+        }
+    }
+
+    @Override
+    public void allreduce(Call call, byte[] send, byte[] recv, Combiner op) {
+        System.arraycopy(send, 0, recv, 0, send.length);
+        if (size == 1) {
+            return;
+        }
+        if (!op.associative()) {
+            super.allreduce(call, send, recv, op);
+            return;
+        }
+        int pof2 = Integer.highestOneBit(size);
+        int count = count(send.length, op);
+        int newRank = foldIn(call, recv, op, pof2);
+        if (newRank >= 0) {
+            if (send.length >= LARGE_BYTES && count >= pof2) {
+                rabenseifner(call.phase(call.phase() + 1), recv, op, newRank, pof2, count);
+            } else {
+                recursiveDoubling(call.phase(call.phase() + 1), recv, op, newRank, pof2, count);
+            }
+        }
+        foldOut(call.phase(call.phase() + 2), recv, pof2);
+    }
+
+    /**
+     * Reduces the communicator to a power of two: among the first {@code 2 * rem} ranks, each even
+     * rank hands its data to the next odd rank. Returns this rank's index among the remaining
+     * {@code pof2} (-1 if it dropped out). Index {@code i} covers a contiguous range of ranks.
+     */
+    private int foldIn(Call call, byte[] buf, Combiner op, int pof2) {
+        int rem = size - pof2;
+        if (rank < 2 * rem) {
+            if (rank % 2 == 0) {
+                sendTo(call, rank + 1, buf, 0, buf.length);
+                return -1;
+            }
+            byte[] tmp = new byte[buf.length];
+            recvFrom(call, rank - 1, tmp, 0, tmp.length);
+            op.combine(buf, 0, tmp, 0, count(buf.length, op), true);
+            return rank / 2;
+        }
+        return rank - rem;
+    }
+
+    /** Gives the ranks that dropped out in {@link #foldIn} the result. */
+    private void foldOut(Call call, byte[] buf, int pof2) {
+        int rem = size - pof2;
+        if (rank < 2 * rem) {
+            if (rank % 2 == 1) {
+                sendTo(call, rank - 1, buf, 0, buf.length);
+            } else {
+                recvFrom(call, rank + 1, buf, 0, buf.length);
+            }
+        }
+    }
+
+    private int realOf(int newRank, int pof2) {
+        int rem = size - pof2;
+        return newRank < rem ? 2 * newRank + 1 : newRank + rem;
+    }
+
+    private void recursiveDoubling(Call call, byte[] buf, Combiner op, int newRank, int pof2, int count) {
+        byte[] tmp = new byte[buf.length];
+        for (int mask = 1; mask < pof2; mask <<= 1) {
+            int partner = newRank ^ mask;
+            int peer = realOf(partner, pof2);
+            sendTo(call, peer, buf, 0, buf.length);
+            recvFrom(call, peer, tmp, 0, tmp.length);
+            op.combine(buf, 0, tmp, 0, count, partner < newRank);
+        }
+    }
+
+    /** Reduce-scatter by recursive halving, then allgather by recursive doubling, over {@code pof2} blocks. */
+    private void rabenseifner(Call call, byte[] buf, Combiner op, int newRank, int pof2, int count) {
+        int es = op.type().size();
+        byte[] tmp = new byte[buf.length];
+        int lo = 0;
+        int hi = pof2;
+        for (int mask = 1; mask < pof2; mask <<= 1) {
+            int partner = newRank ^ mask;
+            int peer = realOf(partner, pof2);
+            int mid = (lo + hi) >>> 1;
+            boolean keepLower = (newRank & mask) == 0;
+            int keepLo = keepLower ? lo : mid;
+            int keepHi = keepLower ? mid : hi;
+            int giveLo = keepLower ? mid : lo;
+            int giveHi = keepLower ? hi : mid;
+            int giveOff = blockStart(giveLo, count, pof2) * es;
+            int giveLen = blockStart(giveHi, count, pof2) * es - giveOff;
+            int keepOff = blockStart(keepLo, count, pof2) * es;
+            int keepLen = blockStart(keepHi, count, pof2) * es - keepOff;
+            sendTo(call, peer, buf, giveOff, giveLen);
+            recvFrom(call, peer, tmp, 0, keepLen);
+            op.combine(buf, keepOff, tmp, 0, keepLen / es, partner < newRank);
+            lo = keepLo;
+            hi = keepHi;
+        }
+        for (int mask = pof2 >> 1; mask >= 1; mask >>= 1) {
+            int partner = newRank ^ mask;
+            int peer = realOf(partner, pof2);
+            int width = hi - lo;
+            int otherLo = (newRank & mask) == 0 ? hi : lo - width;
+            int otherHi = otherLo + width;
+            int myOff = blockStart(lo, count, pof2) * es;
+            int myLen = blockStart(hi, count, pof2) * es - myOff;
+            int otherOff = blockStart(otherLo, count, pof2) * es;
+            int otherLen = blockStart(otherHi, count, pof2) * es - otherOff;
+            sendTo(call, peer, buf, myOff, myLen);
+            recvFrom(call, peer, buf, otherOff, otherLen);
+            lo = Math.min(lo, otherLo);
+            hi = Math.max(hi, otherHi);
+        }
+    }
+
+    private static int blockStart(int block, int count, int blocks) {
+        return (int) ((long) block * count / blocks);
+    }
+
+    /** Recursive-doubling inclusive scan; {@code partial} covers an aligned, contiguous range of ranks. */
+    @Override
+    public void scan(Call call, byte[] send, byte[] recv, Combiner op) {
+        if (!op.associative()) {
+            super.scan(call, send, recv, op);
+            return;
+        }
+        System.arraycopy(send, 0, recv, 0, send.length);
+        prefix(call, send, recv, op, true);
+    }
+
+    @Override
+    public void exscan(Call call, byte[] send, byte[] recv, Combiner op) {
+        if (!op.associative()) {
+            super.exscan(call, send, recv, op);
+            return;
+        }
+        prefix(call, send, recv, op, false);
+    }
+
+    private void prefix(Call call, byte[] send, byte[] result, Combiner op, boolean inclusive) {
+        int count = count(send.length, op);
+        byte[] partial = send.clone();
+        byte[] tmp = new byte[send.length];
+        boolean haveResult = inclusive;
+        for (int mask = 1; mask < size; mask <<= 1) {
+            int partner = rank ^ mask;
+            if (partner >= size) {
+                continue;
+            }
+            sendTo(call, partner, partial, 0, partial.length);
+            recvFrom(call, partner, tmp, 0, tmp.length);
+            if (partner < rank) {
+                op.combine(partial, 0, tmp, 0, count, true);
+                if (haveResult) {
+                    op.combine(result, 0, tmp, 0, count, true);
+                } else {
+                    System.arraycopy(tmp, 0, result, 0, tmp.length);
+                    haveResult = true;
+                }
+            } else {
+                op.combine(partial, 0, tmp, 0, count, false);
+            }
+        }
+    }
+
+    /** Gather + bcast for small totals (2 log n steps); a ring for large ones (bandwidth-optimal). */
+    @Override
+    public void allgather(Call call, byte[] send, byte[] recv) {
+        if ((long) send.length * size < LARGE_BYTES) {
+            super.allgather(call, send, recv);
+            return;
+        }
+        int block = send.length;
+        System.arraycopy(send, 0, recv, rank * block, block);
+        int right = (rank + 1) % size;
+        int left = (rank - 1 + size) % size;
+        for (int step = 0; step < size - 1; step++) {
+            int sendIndex = (rank - step + size) % size;
+            int recvIndex = (rank - step - 1 + size) % size;
+            sendTo(call, right, recv, sendIndex * block, block);
+            recvFrom(call, left, recv, recvIndex * block, block);
+        }
+    }
+
+    /** Pairwise exchange: in step s, send to rank + s and receive from rank - s. */
+    @Override
+    public void alltoall(Call call, byte[] send, byte[] recv) {
+        int block = send.length / size;
+        System.arraycopy(send, rank * block, recv, rank * block, block);
+        for (int step = 1; step < size; step++) {
+            int dest = (rank + step) % size;
+            int src = (rank - step + size) % size;
+            sendTo(call, dest, send, dest * block, block);
+            recvFrom(call, src, recv, src * block, block);
+        }
+    }
+}

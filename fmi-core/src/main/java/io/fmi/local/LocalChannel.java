@@ -1,0 +1,65 @@
+package io.fmi.local;
+
+import io.fmi.FmiException;
+import io.fmi.spi.ChannelContext;
+import io.fmi.spi.Deadline;
+import io.fmi.spi.PeerToPeerChannel;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * An in-memory peer-to-peer channel between threads of one JVM: each send copies the message into
+ * the receiver's mailbox in a {@link LocalHub}. For fast tests of the peer-to-peer algorithms and
+ * for demos; configured as the {@code Local} backend.
+ */
+public final class LocalChannel implements PeerToPeerChannel {
+    /** The backend name. */
+    public static final String NAME = "Local";
+
+    private final LocalHub hub;
+    private ChannelContext context;
+
+    /** A channel on the JVM-wide {@link LocalHub#shared() shared} hub. */
+    public LocalChannel() {
+        this(LocalHub.shared());
+    }
+
+    /** A channel on {@code hub}; peers must share it. */
+    public LocalChannel(LocalHub hub) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void open(ChannelContext context) {
+        if (this.context != null) {
+            throw new FmiException("Local channel is already open for rank " + this.context.rank()
+                    + " of '" + this.context.communicatorName() + "'; create one channel per peer");
+        }
+        this.context = context;
+        hub.mailbox(context.communicatorName(), context.rank());
+    }
+
+    @Override
+    public void send(int dest, int tag, ByteBuffer data, Deadline deadline) {
+        byte[] copy = new byte[data.remaining()];
+        data.duplicate().get(copy);
+        hub.deliver(context.communicatorName(), context.rank(), dest, tag, copy);
+    }
+
+    @Override
+    public void recv(int src, int tag, ByteBuffer into, Deadline deadline) {
+        hub.take(context.communicatorName(), context.rank(), src, tag, into, deadline);
+    }
+
+    @Override
+    public void close() {
+        if (context != null) {
+            hub.removeMailbox(context.communicatorName(), context.rank());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.fmi.local;
+
+import io.fmi.FmiException;
+import io.fmi.spi.ChannelContext;
+import io.fmi.spi.Deadline;
+import io.fmi.spi.ObjectStoreChannel;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An in-memory object store shared by threads of one JVM ({@code LocalStore} backend). Values are
+ * deleted after their last reader has read them; {@link #close()} deletes what this peer wrote and
+ * nobody read. For fast tests of the object-store algorithms and for demos.
+ */
+public final class LocalStoreChannel implements ObjectStoreChannel {
+    /** The backend name. */
+    public static final String NAME = "LocalStore";
+
+    /** How long {@link #close()} waits for peers to read this peer's values. */
+    static final java.time.Duration CLOSE_GRACE = java.time.Duration.ofSeconds(10);
+
+    private final LocalHub hub;
+    private final long maxValueBytes;
+    private final Set<String> written = new LinkedHashSet<>();
+    private ChannelContext context;
+
+    /** A store on the JVM-wide {@link LocalHub#shared() shared} hub. */
+    public LocalStoreChannel() {
+        this(LocalHub.shared(), Integer.MAX_VALUE - 8);
+    }
+
+    /**
+     * A store on {@code hub} whose values may hold at most {@code maxValueBytes} (a small limit
+     * exercises the splitting of large messages, as DynamoDB's 400 KB items need).
+     */
+    public LocalStoreChannel(LocalHub hub, long maxValueBytes) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+        if (maxValueBytes < 16) {
+            throw new IllegalArgumentException("maxValueBytes must be at least 16, is " + maxValueBytes);
+        }
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void open(ChannelContext context) {
+        if (this.context != null) {
+            throw new FmiException("LocalStore channel is already open; create one channel per peer");
+        }
+        this.context = context;
+    }
+
+    @Override
+    public long maxValueBytes() {
+        return maxValueBytes;
+    }
+
+    @Override
+    public void put(String key, ByteBuffer value, int readers, Deadline deadline) {
+        if (value.remaining() > maxValueBytes) {
+            throw new FmiException("LocalStore: value of " + value.remaining() + " bytes for key " + key
+                    + " exceeds the limit of " + maxValueBytes + " bytes");
+        }
+        byte[] copy = new byte[value.remaining()];
+        value.duplicate().get(copy);
+        String full = context.keyPrefix() + key;
+        hub.put(full, copy, readers);
+        written.add(full);
+        if (written.size() > 4096) {
+            written.removeIf(k -> !hub.contains(k));
+        }
+    }
+
+    @Override
+    public byte[] get(String key, Deadline deadline) {
+        return hub.get(context.communicatorName(), context.keyPrefix() + key, deadline);
+    }
+
+    /**
+     * Waits up to {@link #CLOSE_GRACE} for slower peers to read what this peer wrote (a fast peer
+     * may finish while others still download its values), then deletes whatever is left.
+     */
+    @Override
+    public void close() {
+        if (!written.isEmpty()) {
+            hub.awaitGone(written, Deadline.after(CLOSE_GRACE));
+            written.forEach(hub::delete);
+            written.clear();
+        }
+    }
+}

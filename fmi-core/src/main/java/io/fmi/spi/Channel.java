@@ -1,0 +1,33 @@
+package io.fmi.spi;
+
+/**
+ * A transport a communicator can route operations through. There are exactly two kinds, and the
+ * collective algorithms are written once per kind: {@link PeerToPeerChannel} (messages between
+ * two peers, e.g. direct TCP) and {@link ObjectStoreChannel} (keys in shared storage, e.g. S3,
+ * DynamoDB, Redis).
+ *
+ * <p>Lifecycle: a channel is created unopened (by its {@link ChannelProvider} from the
+ * configuration, or by the user), then {@link #open(ChannelContext) opened} exactly once by the
+ * communicator that owns it, and {@link #close() closed} when that communicator closes. A channel
+ * instance serves one peer of one communicator. Implementations must be safe for use by the
+ * owning communicator's thread plus their own I/O threads; operations of one communicator are not
+ * called concurrently.
+ */
+public interface Channel extends AutoCloseable {
+
+    /** The channel's name, as in the configuration's {@code backends} section (e.g. {@code Redis}). */
+    String name();
+
+    /**
+     * Connects to the backend for one peer of one communicator. Fails with a
+     * {@link io.fmi.ChannelException} naming the endpoint if the backend cannot be reached.
+     */
+    void open(ChannelContext context);
+
+    /**
+     * Releases connections and deletes what this peer stored. Idempotent; never throws for a
+     * backend that has already gone away (it logs instead).
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,28 @@
+package io.fmi.spi;
+
+import java.util.Objects;
+
+/**
+ * What a channel learns about the communicator it serves when it is opened.
+ *
+ * @param rank             this peer's rank, in {@code [0, size)}
+ * @param size             the number of peers
+ * @param communicatorName the communicator's name, unique per concurrently running job; channels
+ *                         use it to keep jobs apart (key prefixes, pairing names)
+ * @param namespace        a prefix for everything the channel stores, from the config's
+ *                         {@code namespace} (default {@code fmi})
+ */
+public record ChannelContext(int rank, int size, String communicatorName, String namespace) {
+    public ChannelContext {
+        Objects.requireNonNull(communicatorName, "communicatorName");
+        Objects.requireNonNull(namespace, "namespace");
+        if (size < 1 || rank < 0 || rank >= size) {
+            throw new IllegalArgumentException("rank " + rank + " is not in [0, " + size + ")");
+        }
+    }
+
+    /** {@code <namespace>/<communicator>/}: the prefix of every key an object-store channel writes. */
+    public String keyPrefix() {
+        return namespace + "/" + communicatorName + "/";
+    }
+}

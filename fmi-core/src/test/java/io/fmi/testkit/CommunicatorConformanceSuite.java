@@ -1,0 +1,614 @@
+package io.fmi.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fmi.Communicator;
+import io.fmi.FmiException;
+import io.fmi.FmiTimeoutException;
+import io.fmi.MessageSizeException;
+import io.fmi.Op;
+import io.fmi.local.LocalPeers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongBinaryOperator;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The one conformance suite every channel runs: every operation × every buffer type × peer counts
+ * × roots × built-in, non-commutative and non-associative operators × empty, small, medium and
+ * large buffers, checked exactly against a sequential reference. A channel's test extends this
+ * class and says how to build one peer's communicator.
+ *
+ * <p>Each test runs all peers as threads ({@link LocalPeers}); each peer loops over the whole
+ * matrix in the same order, so one run also exercises hundreds of consecutive operations on one
+ * communicator.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+public abstract class CommunicatorConformanceSuite {
+    private static final int SALT_SEND = 1;
+    private final AtomicInteger runs = new AtomicInteger();
+
+    /** Builds the communicator of {@code rank} in a group {@code name} of {@code size} peers. */
+    protected abstract Communicator create(int rank, int size, String name, Duration timeout);
+
+    /** Peer counts to run every test with. */
+    protected IntStream sizes() {
+        return IntStream.of(1, 2, 3, 5, 8, 16);
+    }
+
+    /** Peer counts for the tests with ≥ 8 MiB buffers. */
+    protected IntStream largeSizes() {
+        return IntStream.of(2, 3, 8);
+    }
+
+    /** Element counts of the buffers in the matrix: empty, tiny, odd, and ≥ 64 KiB for 4- and 8-byte types. */
+    protected int[] lengths() {
+        return new int[] {0, 1, 7, 1000, 20_000};
+    }
+
+    /** The deadline of each operation. */
+    protected Duration timeout() {
+        return Duration.ofSeconds(30);
+    }
+
+    /** Called after every successful run with the communicator name, e.g. to check nothing leaked. */
+    protected void afterRun(String name) {
+    }
+
+    protected final <T> List<T> peers(int size, LocalPeers.Peer<T> body) {
+        String name = getClass().getSimpleName() + "-" + runs.incrementAndGet() + "-" + UUID.randomUUID();
+        List<T> results = LocalPeers.call(size, rank -> create(rank, size, name, timeout()), body,
+                Duration.ofMinutes(8));
+        afterRun(name);
+        return results;
+    }
+
+    // ---- data ----
+
+    private static final Map<String, long[]> VALUES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicLong CACHED = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Deterministic values in {@code [lo, hi]} for a rank, a buffer length and a purpose. Every peer
+     * computes the same references, so results are cached; callers must not modify them.
+     */
+    protected static long[] values(int rank, int length, int salt, long lo, long hi) {
+        String key = rank + "/" + length + "/" + salt + "/" + lo + "/" + hi;
+        long[] cached = VALUES.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        long[] v = new long[length];
+        long span = hi - lo + 1;
+        for (int i = 0; i < length; i++) {
+            long h = (rank + 1) * 0x9E3779B97F4A7C15L + (i + 1) * 0xC2B2AE3D27D4EB4FL + salt * 0x165667B19E3779F9L;
+            h ^= h >>> 29;
+            h *= 0xBF58476D1CE4E5B9L;
+            h ^= h >>> 32;
+            v[i] = lo + Math.floorMod(h, span);
+        }
+        if (CACHED.addAndGet(length) > 20_000_000) {
+            VALUES.clear();
+            CACHED.set(length);
+        }
+        VALUES.put(key, v);
+        return v;
+    }
+
+    protected static long[] values(int rank, int length, int salt) {
+        return values(rank, length, salt, -100, 100);
+    }
+
+    private static int[] roots(int size) {
+        return IntStream.of(0, size - 1, size / 2).distinct().toArray();
+    }
+
+    private static Object[] concat(Kind kind, int size, int length, int salt, long lo, long hi) {
+        long[] all = new long[size * length];
+        for (int r = 0; r < size; r++) {
+            System.arraycopy(values(r, length, salt, lo, hi), 0, all, r * length, length);
+        }
+        return new Object[] {kind.of(all), all};
+    }
+
+    // ---- built-in operators and their sequential reference ----
+
+    private static final class Builtin {
+        final Op op;
+        final LongBinaryOperator reference;
+        final long lo;
+        final long hi;
+        final boolean integralOnly;
+
+        Builtin(Op op, LongBinaryOperator reference, long lo, long hi, boolean integralOnly) {
+            this.op = op;
+            this.reference = reference;
+            this.lo = lo;
+            this.hi = hi;
+            this.integralOnly = integralOnly;
+        }
+    }
+
+    private static final List<Builtin> BUILTINS = List.of(
+            new Builtin(Op.SUM, Long::sum, -8, 8, false),
+            new Builtin(Op.PROD, (a, b) -> a * b, 1, 2, false),
+            new Builtin(Op.MIN, Math::min, -50, 50, false),
+            new Builtin(Op.MAX, Math::max, -50, 50, false),
+            new Builtin(Op.LAND, (a, b) -> a != 0 && b != 0 ? 1 : 0, 0, 3, true),
+            new Builtin(Op.LOR, (a, b) -> a != 0 || b != 0 ? 1 : 0, 0, 1, true),
+            new Builtin(Op.BAND, (a, b) -> a & b, 0, 127, true),
+            new Builtin(Op.BOR, (a, b) -> a | b, 0, 127, true),
+            new Builtin(Op.BXOR, (a, b) -> a ^ b, 0, 127, true));
+
+    /** Folds rows {@code from..to} (inclusive) of per-rank values in rank order. */
+    private static long[] fold(long[][] perRank, int from, int to, LongBinaryOperator f) {
+        long[] acc = perRank[from].clone();
+        for (int r = from + 1; r <= to; r++) {
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] = f.applyAsLong(acc[i], perRank[r][i]);
+            }
+        }
+        return acc;
+    }
+
+    private static long[][] perRank(int size, int length, int salt, long lo, long hi) {
+        long[][] rows = new long[size][];
+        for (int r = 0; r < size; r++) {
+            rows[r] = values(r, length, salt, lo, hi);
+        }
+        return rows;
+    }
+
+    /**
+     * Runs reduce (every root), allreduce, scan, exscan and reduceScatter with {@code op} over
+     * values from {@code lo..hi} and checks each against {@code expected}, the sequential fold.
+     */
+    private static void checkReductions(Communicator comm, Kind kind, int length, Op op, long lo, long hi,
+                                        Reference expected, String what) {
+        int r = comm.rank();
+        int n = comm.size();
+        int salt = 7 + length;
+        long[][] rows = perRank(n, length, salt, lo, hi);
+        Object send = kind.of(rows[r]);
+        for (int root : roots(n)) {
+            Object recv = r == root ? kind.alloc(length) : null;
+            Calls.invoke(comm, "reduce", send, recv, op, root);
+            if (r == root) {
+                assertArrayEquals(expected.fold(kind, rows, 0, n - 1), kind.values(recv),
+                        what + ": reduce to root " + root);
+            }
+        }
+        Object all = kind.alloc(length);
+        Calls.invoke(comm, "allreduce", send, all, op);
+        assertArrayEquals(expected.fold(kind, rows, 0, n - 1), kind.values(all), what + ": allreduce");
+
+        Object prefix = kind.alloc(length);
+        Calls.invoke(comm, "scan", send, prefix, op);
+        assertArrayEquals(expected.fold(kind, rows, 0, r), kind.values(prefix), what + ": scan");
+
+        long[] sentinel = values(99, length, 99);
+        Object exclusive = kind.of(sentinel);
+        Calls.invoke(comm, "exscan", send, exclusive, op);
+        long[] exExpected = r == 0 ? kind.normalize(sentinel) : expected.fold(kind, rows, 0, r - 1);
+        assertArrayEquals(exExpected, kind.values(exclusive), what + ": exscan");
+
+        int part = Math.min(length, 1000);
+        long[][] wide = perRank(n, part * n, salt + 1, lo, hi);
+        Object block = kind.alloc(part);
+        Calls.invoke(comm, "reduceScatter", kind.of(wide[r]), block, op);
+        long[] full = expected.fold(kind, wide, 0, n - 1);
+        assertArrayEquals(Arrays.copyOfRange(full, r * part, (r + 1) * part), kind.values(block),
+                what + ": reduceScatter");
+    }
+
+    /** The sequential, rank-ordered reference of a reduction. */
+    @FunctionalInterface
+    private interface Reference {
+        long[] fold(Kind kind, long[][] rows, int from, int to);
+    }
+
+    private static Reference elementwise(LongBinaryOperator f) {
+        return (kind, rows, from, to) -> kind.normalize(fold(rows, from, to, f));
+    }
+
+    // ---- tests ----
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void sendAndRecvDeliverEveryTypeInOrderPerTagAndOutOfOrderAcrossTags(int size) {
+        peers(size, comm -> {
+            int r = comm.rank();
+            int right = (r + 1) % size;
+            int left = (r - 1 + size) % size;
+            for (Kind kind : Kind.values()) {
+                for (int length : lengths()) {
+                    Calls.invoke(comm, "send", kind.of(values(r, length, 1)), right, 5);
+                    Calls.invoke(comm, "send", kind.of(values(r, length, 2)), right, 5);
+                    Calls.invoke(comm, "send", kind.of(values(r, length, 3)), right, 9);
+                    Object third = kind.alloc(length);
+                    Object first = kind.alloc(length);
+                    Object second = kind.alloc(length);
+                    Calls.invoke(comm, "recv", third, left, 9);
+                    Calls.invoke(comm, "recv", first, left, 5);
+                    Calls.invoke(comm, "recv", second, left, 5);
+                    String what = kind + " x" + length + " from rank " + left;
+                    assertArrayEquals(kind.normalize(values(left, length, 1)), kind.values(first), what);
+                    assertArrayEquals(kind.normalize(values(left, length, 2)), kind.values(second), what);
+                    assertArrayEquals(kind.normalize(values(left, length, 3)), kind.values(third), what);
+                }
+            }
+            Calls.invoke(comm, "send", Kind.INTS.of(values(r, 3, 4)), right);
+            Object untagged = Kind.INTS.alloc(3);
+            Calls.invoke(comm, "recv", untagged, left);
+            assertArrayEquals(Kind.INTS.normalize(values(left, 3, 4)), Kind.INTS.values(untagged));
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void bcastDeliversTheRootsBufferFromEveryRoot(int size) {
+        peers(size, comm -> {
+            for (Kind kind : Kind.values()) {
+                for (int length : lengths()) {
+                    for (int root : roots(size)) {
+                        long[] data = values(root, length, 10 + root);
+                        Object buf = comm.rank() == root ? kind.of(data) : kind.alloc(length);
+                        Calls.invoke(comm, "bcast", buf, root);
+                        assertArrayEquals(kind.normalize(data), kind.values(buf), kind + " x" + length + " root " + root);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void gatherAndScatterMoveBlocksInRankOrder(int size) {
+        peers(size, comm -> {
+            int r = comm.rank();
+            for (Kind kind : Kind.values()) {
+                for (int length : lengths()) {
+                    for (int root : roots(size)) {
+                        Object recv = r == root ? kind.alloc(length * size) : null;
+                        Calls.invoke(comm, "gather", kind.of(values(r, length, 20)), recv, root);
+                        if (r == root) {
+                            long[] expected = (long[]) concat(kind, size, length, 20, -100, 100)[1];
+                            assertArrayEquals(kind.normalize(expected), kind.values(recv), kind + " gather root " + root);
+                        }
+                        Object send = r == root ? concat(kind, size, length, 21, -100, 100)[0] : null;
+                        Object mine = kind.alloc(length);
+                        Calls.invoke(comm, "scatter", send, mine, root);
+                        assertArrayEquals(kind.normalize(values(r, length, 21)), kind.values(mine),
+                                kind + " scatter root " + root);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void allgatherAndAlltoallExchangeEveryBlock(int size) {
+        peers(size, comm -> {
+            int r = comm.rank();
+            for (Kind kind : Kind.values()) {
+                for (int length : lengths()) {
+                    Object all = kind.alloc(length * size);
+                    Calls.invoke(comm, "allgather", kind.of(values(r, length, 30)), all);
+                    long[] expected = (long[]) concat(kind, size, length, 30, -100, 100)[1];
+                    assertArrayEquals(kind.normalize(expected), kind.values(all), kind + " allgather x" + length);
+
+                    Object out = kind.alloc(length * size);
+                    Calls.invoke(comm, "alltoall", kind.of(values(r, length * size, 31)), out);
+                    long[] want = new long[length * size];
+                    for (int src = 0; src < size; src++) {
+                        System.arraycopy(values(src, length * size, 31), r * length, want, src * length, length);
+                    }
+                    assertArrayEquals(kind.normalize(want), kind.values(out), kind + " alltoall x" + length);
+                }
+            }
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void builtinReductionsMatchTheSequentialFoldForEveryTypeAndRoot(int size) {
+        peers(size, comm -> {
+            for (Kind kind : Kind.values()) {
+                for (Builtin b : BUILTINS) {
+                    if (b.integralOnly && !kind.integral()) {
+                        continue;
+                    }
+                    for (int length : lengths()) {
+                        if (length > 1000 && b.op != Op.SUM && b.op != Op.MIN) {
+                            continue;
+                        }
+                        checkReductions(comm, kind, length, b.op, b.lo, b.hi, elementwise(b.reference),
+                                kind + " " + b.op + " x" + length);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** {@code l = 3l + r}: neither commutative nor associative, so only a strict left fold is right. */
+    private static Op threeAPlusB(Kind kind) {
+        switch (kind) {
+            case BYTES:
+            case BYTE_BUFFER:
+                return Op.custom((byte[] l, byte[] r) -> {
+                    for (int i = 0; i < l.length; i++) {
+                        l[i] = (byte) (3 * l[i] + r[i]);
+                    }
+                }, false, false);
+            case INTS:
+                return Op.custom((int[] l, int[] r) -> {
+                    for (int i = 0; i < l.length; i++) {
+                        l[i] = 3 * l[i] + r[i];
+                    }
+                }, false, false);
+            case LONGS:
+                return Op.custom((long[] l, long[] r) -> {
+                    for (int i = 0; i < l.length; i++) {
+                        l[i] = 3 * l[i] + r[i];
+                    }
+                }, false, false);
+            case FLOATS:
+                return Op.custom((float[] l, float[] r) -> {
+                    for (int i = 0; i < l.length; i++) {
+                        l[i] = 3 * l[i] + r[i];
+                    }
+                }, false, false);
+            default:
+                return Op.custom((double[] l, double[] r) -> {
+                    for (int i = 0; i < l.length; i++) {
+                        l[i] = 3 * l[i] + r[i];
+                    }
+                }, false, false);
+        }
+    }
+
+    private static long[] threeAPlusBReference(Kind kind, long[][] rows, int from, int to) {
+        long[] acc = rows[from].clone();
+        for (int r = from + 1; r <= to; r++) {
+            for (int i = 0; i < acc.length; i++) {
+                if (kind == Kind.FLOATS) {
+                    acc[i] = (long) (3 * (float) acc[i] + (float) rows[r][i]);
+                } else {
+                    acc[i] = 3 * acc[i] + rows[r][i];
+                }
+            }
+        }
+        return kind.normalize(acc);
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void nonCommutativeNonAssociativeCustomOpsAreEvaluatedAsALeftFoldInRankOrder(int size) {
+        peers(size, comm -> {
+            for (Kind kind : Kind.values()) {
+                for (int length : new int[] {0, 1, 33}) {
+                    checkReductions(comm, kind, length, threeAPlusB(kind), 0, 1,
+                            CommunicatorConformanceSuite::threeAPlusBReference, kind + " 3a+b x" + length);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Composition of affine maps {@code x -> a x + b}, stored as pairs: associative but not
+     * commutative, so trees may regroup but never reorder.
+     */
+    private static long[] affineReference(Kind kind, long[][] rows, int from, int to) {
+        long[] acc = rows[from].clone();
+        for (int r = from + 1; r <= to; r++) {
+            for (int i = 0; i + 1 < acc.length; i += 2) {
+                long a = acc[i] * rows[r][i];
+                long b = rows[r][i] * acc[i + 1] + rows[r][i + 1];
+                acc[i] = a;
+                acc[i + 1] = b;
+            }
+        }
+        return kind.normalize(acc);
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void associativeNonCommutativeCustomOpsKeepRankOrderInTrees(int size) {
+        Op ints = Op.custom((int[] l, int[] r) -> {
+            for (int i = 0; i + 1 < l.length; i += 2) {
+                int a = l[i] * r[i];
+                l[i + 1] = r[i] * l[i + 1] + r[i + 1];
+                l[i] = a;
+            }
+        }, false, true);
+        Op longs = Op.custom((long[] l, long[] r) -> {
+            for (int i = 0; i + 1 < l.length; i += 2) {
+                long a = l[i] * r[i];
+                l[i + 1] = r[i] * l[i + 1] + r[i + 1];
+                l[i] = a;
+            }
+        }, false, true);
+        peers(size, comm -> {
+            for (int length : new int[] {0, 2, 64, 40_000}) {
+                checkReductions(comm, Kind.INTS, length, ints, -1000, 1000,
+                        CommunicatorConformanceSuite::affineReference, "int affine x" + length);
+                checkReductions(comm, Kind.LONGS, length, longs, -1000, 1000,
+                        CommunicatorConformanceSuite::affineReference, "long affine x" + length);
+            }
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void barrierLetsNobodyPassBeforeEveryoneArrived(int size) {
+        AtomicInteger arrived = new AtomicInteger();
+        peers(size, comm -> {
+            for (int round = 1; round <= 5; round++) {
+                if (comm.rank() == round % size) {
+                    Thread.sleep(20);
+                }
+                arrived.incrementAndGet();
+                comm.barrier();
+                assertTrue(arrived.get() >= round * size,
+                        "rank " + comm.rank() + " left barrier " + round + " after only " + arrived.get() + " arrivals");
+                comm.barrier();
+            }
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("largeSizes")
+    void largeBuffersOfAtLeast8MiBArriveIntact(int size) {
+        int doubles = 1 << 20;
+        peers(size, comm -> {
+            int r = comm.rank();
+            int right = (r + 1) % size;
+            int left = (r - 1 + size) % size;
+            Kind kind = Kind.DOUBLES;
+            Calls.invoke(comm, "send", kind.of(values(r, doubles, 40)), right, 1);
+            Object in = kind.alloc(doubles);
+            Calls.invoke(comm, "recv", in, left, 1);
+            assertArrayEquals(values(left, doubles, 40), kind.values(in), "send/recv 8 MiB");
+
+            long[] data = values(size - 1, doubles, 41);
+            Object buf = r == size - 1 ? kind.of(data) : kind.alloc(doubles);
+            Calls.invoke(comm, "bcast", buf, size - 1);
+            assertArrayEquals(data, kind.values(buf), "bcast 8 MiB");
+
+            long[][] rows = perRank(size, doubles, 42, -8, 8);
+            Object sum = kind.alloc(doubles);
+            Calls.invoke(comm, "allreduce", kind.of(rows[r]), sum, Op.SUM);
+            assertArrayEquals(fold(rows, 0, size - 1, Long::sum), kind.values(sum), "allreduce 8 MiB");
+
+            Object reduced = r == 0 ? kind.alloc(doubles) : null;
+            Calls.invoke(comm, "reduce", kind.of(rows[r]), reduced, Op.MAX, 0);
+            if (r == 0) {
+                assertArrayEquals(fold(rows, 0, size - 1, Math::max), kind.values(reduced), "reduce 8 MiB");
+            }
+
+            Object prefix = kind.alloc(doubles);
+            Calls.invoke(comm, "scan", kind.of(rows[r]), prefix, Op.SUM);
+            assertArrayEquals(fold(rows, 0, r, Long::sum), kind.values(prefix), "scan 8 MiB");
+
+            int block = doubles / size;
+            Object gathered = kind.alloc(block * size);
+            Calls.invoke(comm, "allgather", kind.of(values(r, block, 43)), gathered);
+            assertArrayEquals((long[]) concat(kind, size, block, 43, -100, 100)[1], kind.values(gathered),
+                    "allgather 8 MiB");
+
+            Object swapped = kind.alloc(block * size);
+            Calls.invoke(comm, "alltoall", kind.of(values(r, block * size, 44)), swapped);
+            long[] want = new long[block * size];
+            for (int src = 0; src < size; src++) {
+                System.arraycopy(values(src, block * size, 44), r * block, want, src * block, block);
+            }
+            assertArrayEquals(want, kind.values(swapped), "alltoall 8 MiB");
+
+            long[][] wide = perRank(size, block * size, 45, -8, 8);
+            Object part = kind.alloc(block);
+            Calls.invoke(comm, "reduceScatter", kind.of(wide[r]), part, Op.SUM);
+            long[] full = fold(wide, 0, size - 1, Long::sum);
+            assertArrayEquals(Arrays.copyOfRange(full, r * block, (r + 1) * block), kind.values(part),
+                    "reduceScatter 8 MiB");
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void floatingPointAllreduceIsBitIdenticalOnEveryRankAndEveryRun(int size) {
+        int[] lengths = {3, 20_000};
+        List<List<byte[]>> runsOfResults = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            List<byte[]> results = peers(size, comm -> {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                for (int length : lengths) {
+                    Random random = new Random(1234 + comm.rank() * 31L + length);
+                    double[] mine = random.doubles(length, -1e6, 1e6).toArray();
+                    double[] sum = new double[length];
+                    comm.allreduce(mine, sum, Op.SUM);
+                    out.write(Kind.DOUBLES.bytes(sum));
+                }
+                return out.toByteArray();
+            });
+            for (int r = 1; r < size; r++) {
+                assertArrayEquals(results.get(0), results.get(r), "rank " + r + " differs from rank 0");
+            }
+            runsOfResults.add(results);
+        }
+        assertArrayEquals(runsOfResults.get(0).get(0), runsOfResults.get(1).get(0), "second run differs");
+    }
+
+    @Test
+    void aLengthMismatchBetweenPeersIsAMessageSizeExceptionNotATruncation() {
+        Map<Integer, Throwable> errors = new java.util.concurrent.ConcurrentHashMap<>();
+        peers(2, comm -> {
+            if (comm.rank() == 0) {
+                comm.send(new byte[10], 1, 3);
+                comm.bcast(new int[8], 0);
+            } else {
+                errors.put(1, assertThrows(MessageSizeException.class, () -> comm.recv(new byte[12], 0, 3)));
+                errors.put(2, assertThrows(MessageSizeException.class, () -> comm.bcast(new int[9], 0)));
+            }
+            return null;
+        });
+        MessageSizeException recv = (MessageSizeException) errors.get(1);
+        assertEquals(12, recv.expectedBytes());
+        assertEquals(10, recv.actualBytes());
+        assertTrue(recv.getMessage().contains("recv") && recv.getMessage().contains("rank 1 of 2"), recv.getMessage());
+        MessageSizeException bcast = (MessageSizeException) errors.get(2);
+        assertEquals(36, bcast.expectedBytes());
+        assertEquals(32, bcast.actualBytes());
+        assertTrue(bcast.getMessage().contains("bcast"), bcast.getMessage());
+    }
+
+    @Test
+    void aPeerThatNeverArrivesCausesATimeoutNamingTheOperationNotAHang() {
+        String name = getClass().getSimpleName() + "-alone-" + UUID.randomUUID();
+        try (Communicator alone = create(0, 3, name, Duration.ofMillis(300))) {
+            long start = System.nanoTime();
+            FmiTimeoutException e = assertThrows(FmiTimeoutException.class, alone::barrier);
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMs < 30_000, "barrier gave up only after " + tookMs + " ms");
+            assertTrue(e.getMessage().contains("barrier") && e.getMessage().contains("rank 0 of 3")
+                    && e.getMessage().contains(name), e.getMessage());
+            double[] buf = new double[4];
+            assertThrows(FmiTimeoutException.class, () -> alone.recv(buf, 2));
+        }
+    }
+
+    @Test
+    void operationsOnAClosedCommunicatorFailClearly() {
+        String name = getClass().getSimpleName() + "-closed-" + UUID.randomUUID();
+        Communicator comm = create(0, 1, name, timeout());
+        comm.close();
+        comm.close();
+        FmiException e = assertThrows(FmiException.class, () -> comm.bcast(new int[1], 0));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+}
