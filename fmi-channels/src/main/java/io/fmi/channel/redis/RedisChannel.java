@@ -1,0 +1,267 @@
+package io.fmi.channel.redis;
+
+import io.fmi.ChannelException;
+import io.fmi.FmiException;
+import io.fmi.FmiTimeoutException;
+import io.fmi.spi.ChannelContext;
+import io.fmi.spi.Deadline;
+import io.fmi.spi.ObjectStoreChannel;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.KeyValue;
+
+/**
+ * The Redis channel: values live in Redis lists, so a reader waits with {@code BLPOP} instead of
+ * polling, and reading consumes.
+ *
+ * <ul>
+ *   <li>One reader: {@code RPUSH key value}; the reader's {@code BLPOP} takes it and the key is gone.</li>
+ *   <li>Several readers and a small value (readers × size ≤ {@code copy_limit_bytes}, default
+ *       1 MiB): one copy per reader in the list; each reader pops one; the last pop removes the key.</li>
+ *   <li>Several readers and a large value: the value once under {@code key#v}, a reader counter
+ *       {@code key#c}, and one token per reader in the list {@code key#n}; a reader pops a token,
+ *       then a script reads the value and decrements the counter, and the last reader deletes all three.
+ *       ({@code key} itself is always a list, so one {@code BLPOP} on {@code key} and {@code key#n}
+ *       waits for either form.)</li>
+ * </ul>
+ * Every key gets a TTL ({@code ttl_seconds}) in the same transaction that writes it. Nothing is ever
+ * listed or scanned. {@link #close()} gives slower peers {@code close_grace} ms to read this peer's
+ * values, then deletes what is left.
+ *
+ * <p>A peer runs its operations one at a time, so each channel owns one connection; after a
+ * connection failure the operation fails with a {@link ChannelException} naming the endpoint and
+ * the next operation reconnects.
+ */
+public final class RedisChannel implements ObjectStoreChannel {
+    /** The backend name. */
+    public static final String NAME = "Redis";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisChannel.class);
+    private static final long WAIT_SLICE_MS = 1000;
+    private static final byte[] TOKEN = {1};
+    private static final byte[] READ_SHARED = ("local v = redis.call('GET', KEYS[1]) "
+            + "if redis.call('DECR', KEYS[2]) <= 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end "
+            + "return v").getBytes(StandardCharsets.UTF_8);
+
+    private final RedisSettings settings;
+    private final Set<String> written = new LinkedHashSet<>();
+    private ChannelContext context;
+    private Jedis jedis;
+
+    RedisChannel(RedisSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void open(ChannelContext context) {
+        if (this.context != null) {
+            throw new FmiException("Redis channel is already open; create one channel per peer");
+        }
+        this.context = context;
+        connection();
+    }
+
+    @Override
+    public long maxValueBytes() {
+        return settings.maxValueBytes;
+    }
+
+    private Jedis connection() {
+        if (jedis == null) {
+            DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                    .connectionTimeoutMillis(settings.connectTimeoutMs)
+                    .socketTimeoutMillis((int) Math.max(10_000, settings.connectTimeoutMs))
+                    .blockingSocketTimeoutMillis((int) (WAIT_SLICE_MS + 5_000))
+                    .database(settings.database)
+                    .ssl(settings.tls)
+                    .clientName("fmi-" + context.rank());
+            if (settings.password != null) {
+                config.user(settings.user).password(settings.password);
+            }
+            Jedis fresh = new Jedis(new HostAndPort(settings.host, settings.port), config.build());
+            try {
+                fresh.ping();
+            } catch (JedisException e) {
+                fresh.close();
+                throw failure("connecting", e);
+            }
+            jedis = fresh;
+        }
+        return jedis;
+    }
+
+    /** A {@link ChannelException} naming the endpoint; drops a broken connection so the next call reconnects. */
+    private ChannelException failure(String what, JedisException e) {
+        if (e instanceof JedisConnectionException && jedis != null) {
+            try {
+                jedis.close();
+            } catch (RuntimeException ignored) {
+                // the connection is broken already
+            }
+            jedis = null;
+        }
+        String hint = e instanceof JedisConnectionException
+                ? "; check that Redis is running and reachable there (backends.Redis host/port or url)"
+                : "; check backends.Redis credentials and database";
+        return new ChannelException("Redis at " + settings.endpoint() + ": " + what + " failed: " + e.getMessage()
+                + hint, e);
+    }
+
+    private byte[] key(String relative) {
+        return (context.keyPrefix() + relative).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void put(String key, ByteBuffer value, int readers, Deadline deadline) {
+        byte[] bytes = new byte[value.remaining()];
+        value.duplicate().get(bytes);
+        String full = context.keyPrefix() + key;
+        byte[] k = full.getBytes(StandardCharsets.UTF_8);
+        try {
+            Transaction tx = connection().multi();
+            if (readers == 1 || (long) bytes.length * readers <= settings.copyLimitBytes) {
+                byte[][] copies = new byte[readers][];
+                Arrays.fill(copies, bytes);
+                tx.rpush(k, copies);
+                tx.pexpire(k, settings.ttlMillis);
+                written.add(full);
+            } else {
+                byte[] shared = (full + "#v").getBytes(StandardCharsets.UTF_8);
+                byte[] counter = (full + "#c").getBytes(StandardCharsets.UTF_8);
+                byte[] tokens = (full + "#n").getBytes(StandardCharsets.UTF_8);
+                byte[][] all = new byte[readers][];
+                Arrays.fill(all, TOKEN);
+                tx.psetex(shared, settings.ttlMillis, bytes);
+                tx.psetex(counter, settings.ttlMillis, Integer.toString(readers).getBytes(StandardCharsets.US_ASCII));
+                tx.rpush(tokens, all);
+                tx.pexpire(tokens, settings.ttlMillis);
+                written.add(full + "#v");
+                written.add(full + "#c");
+                written.add(full + "#n");
+            }
+            List<Object> results = tx.exec();
+            if (results == null) {
+                throw new ChannelException("Redis at " + settings.endpoint() + ": writing " + full + " was aborted");
+            }
+        } catch (JedisException e) {
+            throw failure("writing " + full + " (" + bytes.length + " bytes)", e);
+        }
+        if (written.size() > 4096) {
+            pruneWritten();
+        }
+    }
+
+    @Override
+    public byte[] get(String key, Deadline deadline) {
+        String full = context.keyPrefix() + key;
+        byte[] k = full.getBytes(StandardCharsets.UTF_8);
+        byte[] tokens = (full + "#n").getBytes(StandardCharsets.UTF_8);
+        try {
+            while (true) {
+                long leftMs = deadline.remainingMillis();
+                if (leftMs <= 0 || deadline.expired()) {
+                    throw new FmiTimeoutException("Redis at " + settings.endpoint() + ": key " + full
+                            + " did not appear within " + deadline.budget().toMillis() + " ms");
+                }
+                double slice = Math.max(0.01, Math.min(leftMs, WAIT_SLICE_MS) / 1000.0);
+                KeyValue<byte[], byte[]> popped = connection().blpop(slice, k, tokens);
+                if (popped == null) {
+                    continue;
+                }
+                if (Arrays.equals(popped.getKey(), k)) {
+                    return popped.getValue();
+                }
+                byte[] shared = (full + "#v").getBytes(StandardCharsets.UTF_8);
+                byte[] counter = (full + "#c").getBytes(StandardCharsets.UTF_8);
+                Object value = connection().eval(READ_SHARED, 3, shared, counter, tokens);
+                if (!(value instanceof byte[])) {
+                    throw new ChannelException("Redis at " + settings.endpoint() + ": value " + full
+                            + " vanished before it was read (expired? raise backends.Redis.ttl_seconds)");
+                }
+                return (byte[]) value;
+            }
+        } catch (JedisException e) {
+            throw failure("waiting for " + full, e);
+        }
+    }
+
+    /** Forgets written keys that readers have consumed already. */
+    private void pruneWritten() {
+        List<String> keys = new ArrayList<>(written);
+        try {
+            redis.clients.jedis.Pipeline pipeline = connection().pipelined();
+            List<redis.clients.jedis.Response<Boolean>> exists = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                exists.add(pipeline.exists(key));
+            }
+            pipeline.sync();
+            for (int i = 0; i < keys.size(); i++) {
+                if (!exists.get(i).get()) {
+                    written.remove(keys.get(i));
+                }
+            }
+        } catch (JedisException e) {
+            throw failure("checking written keys", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (jedis == null && written.isEmpty()) {
+            return;
+        }
+        try {
+            if (!written.isEmpty()) {
+                Deadline grace = Deadline.after(settings.closeGrace);
+                String[] keys = written.toArray(new String[0]);
+                while (connection().exists(keys) > 0 && !grace.expired()) {
+                    Thread.sleep(Math.min(50, Math.max(1, grace.remainingMillis())));
+                }
+                long deleted = connection().del(keys);
+                if (deleted > 0) {
+                    LOG.warn("Redis channel of '{}' rank {}: deleted {} value(s) no peer read within {} ms",
+                            context.communicatorName(), context.rank(), deleted, settings.closeGrace.toMillis());
+                }
+                written.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("Redis channel of '{}' rank {}: cleanup at {} failed ({}); the keys expire after {} s",
+                    context.communicatorName(), context.rank(), settings.endpoint(), e.toString(),
+                    settings.ttlMillis / 1000);
+        } finally {
+            if (jedis != null) {
+                try {
+                    jedis.close();
+                } catch (RuntimeException ignored) {
+                    // closing a broken connection
+                }
+                jedis = null;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisChannel[" + settings.endpoint() + "]";
+    }
+}
