@@ -52,6 +52,12 @@ public final class RedisChannel implements ObjectStoreChannel {
     private static final Logger LOG = LoggerFactory.getLogger(RedisChannel.class);
     private static final long WAIT_SLICE_MS = 1000;
     private static final byte[] TOKEN = {1};
+    /**
+     * A connection idle for longer than this is checked with PING before use, so that a server
+     * restart while this peer was computing costs a reconnect instead of a failed operation. (A
+     * failed command itself is never retried: Redis may have executed it.)
+     */
+    private static final long IDLE_CHECK_NANOS = 250_000_000L;
     private static final byte[] READ_SHARED = ("local v = redis.call('GET', KEYS[1]) "
             + "if redis.call('DECR', KEYS[2]) <= 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end "
             + "return v").getBytes(StandardCharsets.UTF_8);
@@ -60,6 +66,7 @@ public final class RedisChannel implements ObjectStoreChannel {
     private final Set<String> written = new LinkedHashSet<>();
     private ChannelContext context;
     private Jedis jedis;
+    private long lastUsedNanos;
 
     RedisChannel(RedisSettings settings) {
         this.settings = settings;
@@ -85,6 +92,21 @@ public final class RedisChannel implements ObjectStoreChannel {
     }
 
     private Jedis connection() {
+        long now = System.nanoTime();
+        if (jedis != null && now - lastUsedNanos > IDLE_CHECK_NANOS) {
+            try {
+                jedis.ping();
+            } catch (JedisException e) {
+                LOG.debug("Redis connection to {} went stale while idle ({}); reconnecting", settings.endpoint(), e.toString());
+                try {
+                    jedis.close();
+                } catch (RuntimeException ignored) {
+                    // already broken
+                }
+                jedis = null;
+            }
+        }
+        lastUsedNanos = now;
         if (jedis == null) {
             DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                     .connectionTimeoutMillis(settings.connectTimeoutMs)
@@ -96,11 +118,14 @@ public final class RedisChannel implements ObjectStoreChannel {
             if (settings.password != null) {
                 config.user(settings.user).password(settings.password);
             }
-            Jedis fresh = new Jedis(new HostAndPort(settings.host, settings.port), config.build());
+            Jedis fresh = null;
             try {
+                fresh = new Jedis(new HostAndPort(settings.host, settings.port), config.build());
                 fresh.ping();
             } catch (JedisException e) {
-                fresh.close();
+                if (fresh != null) {
+                    fresh.close();
+                }
                 throw failure("connecting", e);
             }
             jedis = fresh;
