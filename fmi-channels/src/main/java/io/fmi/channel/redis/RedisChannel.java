@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Transaction;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.KeyValue;
@@ -37,7 +36,8 @@ import redis.clients.jedis.util.KeyValue;
  *       ({@code key} itself is always a list, so one {@code BLPOP} on {@code key} and {@code key#n}
  *       waits for either form.)</li>
  * </ul>
- * Every key gets a TTL ({@code ttl_seconds}) in the same transaction that writes it. Nothing is ever
+ * Writes are one Lua script each (by SHA1), so a value and its TTL ({@code ttl_seconds}) are set in
+ * one atomic step and one round trip. Nothing is ever
  * listed or scanned. {@link #close()} gives slower peers {@code close_grace} ms to read this peer's
  * values, then deletes what is left.
  *
@@ -51,16 +51,44 @@ public final class RedisChannel implements ObjectStoreChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisChannel.class);
     private static final long WAIT_SLICE_MS = 1000;
-    private static final byte[] TOKEN = {1};
     /**
      * A connection idle for longer than this is checked with PING before use, so that a server
      * restart while this peer was computing costs a reconnect instead of a failed operation. (A
      * failed command itself is never retried: Redis may have executed it.)
      */
     private static final long IDLE_CHECK_NANOS = 250_000_000L;
-    private static final byte[] READ_SHARED = ("local v = redis.call('GET', KEYS[1]) "
+    /** KEYS[1] = list; ARGV[1] = TTL ms, ARGV[2..] = copies: push and expire in one atomic step. */
+    private static final byte[] PUSH_COPIES = utf8("redis.call('RPUSH', KEYS[1], unpack(ARGV, 2)) "
+            + "return redis.call('PEXPIRE', KEYS[1], ARGV[1])");
+    /** KEYS = value, counter, tokens; ARGV = TTL ms, value, readers. */
+    private static final byte[] PUT_SHARED = utf8("redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1]) "
+            + "redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[1]) "
+            + "for i = 1, tonumber(ARGV[3]) do redis.call('RPUSH', KEYS[3], '1') end "
+            + "return redis.call('PEXPIRE', KEYS[3], ARGV[1])");
+    /** KEYS = value, counter, tokens: read the value; the last reader deletes all three. */
+    private static final byte[] READ_SHARED = utf8("local v = redis.call('GET', KEYS[1]) "
             + "if redis.call('DECR', KEYS[2]) <= 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end "
-            + "return v").getBytes(StandardCharsets.UTF_8);
+            + "return v");
+    private static final byte[] PUSH_COPIES_SHA = sha1(PUSH_COPIES);
+    private static final byte[] PUT_SHARED_SHA = sha1(PUT_SHARED);
+    private static final byte[] READ_SHARED_SHA = sha1(READ_SHARED);
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] sha1(byte[] script) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(script);
+            StringBuilder hex = new StringBuilder();
+            for (byte b : digest) {
+                hex.append(String.format("%02x", b));
+            }
+            return utf8(hex.toString());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private final RedisSettings settings;
     private final Set<String> written = new LinkedHashSet<>();
@@ -154,43 +182,55 @@ public final class RedisChannel implements ObjectStoreChannel {
         return (context.keyPrefix() + relative).getBytes(StandardCharsets.UTF_8);
     }
 
-    @Override
-    public void put(String key, ByteBuffer value, int readers, Deadline deadline) {
+    /** The bytes between position and limit, without a copy when they are a whole heap array. */
+    private static byte[] bytesOf(ByteBuffer value) {
+        if (value.hasArray() && value.arrayOffset() == 0 && value.position() == 0
+                && value.remaining() == value.array().length) {
+            return value.array();
+        }
         byte[] bytes = new byte[value.remaining()];
         value.duplicate().get(bytes);
+        return bytes;
+    }
+
+    @Override
+    public void put(String key, ByteBuffer value, int readers, Deadline deadline) {
+        byte[] bytes = bytesOf(value);
         String full = context.keyPrefix() + key;
         byte[] k = full.getBytes(StandardCharsets.UTF_8);
+        byte[] ttl = Long.toString(settings.ttlMillis).getBytes(StandardCharsets.US_ASCII);
         try {
-            Transaction tx = connection().multi();
             if (readers == 1 || (long) bytes.length * readers <= settings.copyLimitBytes) {
-                byte[][] copies = new byte[readers][];
-                Arrays.fill(copies, bytes);
-                tx.rpush(k, copies);
-                tx.pexpire(k, settings.ttlMillis);
+                byte[][] args = new byte[2 + readers][];
+                args[0] = k;
+                args[1] = ttl;
+                Arrays.fill(args, 2, args.length, bytes);
+                script(PUSH_COPIES, PUSH_COPIES_SHA, 1, args);
                 written.add(full);
             } else {
                 byte[] shared = (full + "#v").getBytes(StandardCharsets.UTF_8);
                 byte[] counter = (full + "#c").getBytes(StandardCharsets.UTF_8);
                 byte[] tokens = (full + "#n").getBytes(StandardCharsets.UTF_8);
-                byte[][] all = new byte[readers][];
-                Arrays.fill(all, TOKEN);
-                tx.psetex(shared, settings.ttlMillis, bytes);
-                tx.psetex(counter, settings.ttlMillis, Integer.toString(readers).getBytes(StandardCharsets.US_ASCII));
-                tx.rpush(tokens, all);
-                tx.pexpire(tokens, settings.ttlMillis);
+                script(PUT_SHARED, PUT_SHARED_SHA, 3, shared, counter, tokens, ttl, bytes,
+                        Integer.toString(readers).getBytes(StandardCharsets.US_ASCII));
                 written.add(full + "#v");
                 written.add(full + "#c");
                 written.add(full + "#n");
-            }
-            List<Object> results = tx.exec();
-            if (results == null) {
-                throw new ChannelException("Redis at " + settings.endpoint() + ": writing " + full + " was aborted");
             }
         } catch (JedisException e) {
             throw failure("writing " + full + " (" + bytes.length + " bytes)", e);
         }
         if (written.size() > 4096) {
             pruneWritten();
+        }
+    }
+
+    /** Runs a script by its SHA1 (one short command), loading it on the first NOSCRIPT. */
+    private Object script(byte[] script, byte[] sha, int keyCount, byte[]... args) {
+        try {
+            return connection().evalsha(sha, keyCount, args);
+        } catch (redis.clients.jedis.exceptions.JedisNoScriptException e) {
+            return connection().eval(script, keyCount, args);
         }
     }
 
@@ -216,7 +256,7 @@ public final class RedisChannel implements ObjectStoreChannel {
                 }
                 byte[] shared = (full + "#v").getBytes(StandardCharsets.UTF_8);
                 byte[] counter = (full + "#c").getBytes(StandardCharsets.UTF_8);
-                Object value = connection().eval(READ_SHARED, 3, shared, counter, tokens);
+                Object value = script(READ_SHARED, READ_SHARED_SHA, 3, shared, counter, tokens);
                 if (!(value instanceof byte[])) {
                     throw new ChannelException("Redis at " + settings.endpoint() + ": value " + full
                             + " vanished before it was read (expired? raise backends.Redis.ttl_seconds)");
