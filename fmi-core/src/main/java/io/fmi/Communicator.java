@@ -282,6 +282,14 @@ public final class Communicator implements AutoCloseable {
     }
 
     /**
+     * The requests each channel has made so far, by kind (e.g. {@code {"S3": {"put": 12, "get": 30}}}):
+     * what the backend bills for.
+     */
+    public Map<String, Map<String, Long>> requestCounts() {
+        return engine.requestCounts();
+    }
+
+    /**
      * Adds an unopened channel under {@code name} and opens it. Every peer must register the same
      * channels in the same order, so that all peers route operations alike.
      */

@@ -91,6 +91,12 @@ final class Engine {
         pins.put(op, channelName);
     }
 
+    Map<String, Map<String, Long>> requestCounts() {
+        Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
+        routes.forEach((channelName, route) -> counts.put(channelName, Map.copyOf(route.channel.requestCounts())));
+        return counts;
+    }
+
     List<String> channelNames() {
         return new ArrayList<>(routes.keySet());
     }

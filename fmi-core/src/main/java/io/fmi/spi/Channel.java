@@ -25,6 +25,15 @@ public interface Channel extends AutoCloseable {
     void open(ChannelContext context);
 
     /**
+     * How many requests of each kind this channel has made so far (e.g. {@code put}, {@code get},
+     * {@code get_miss}, {@code delete}, {@code list}), for cost accounting. Empty when the backend
+     * does not charge per request.
+     */
+    default java.util.Map<String, Long> requestCounts() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Releases connections and deletes what this peer stored. Idempotent; never throws for a
      * backend that has already gone away (it logs instead).
      */

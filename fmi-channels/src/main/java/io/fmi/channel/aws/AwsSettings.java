@@ -1,0 +1,125 @@
+package io.fmi.channel.aws;
+
+import io.fmi.ChannelException;
+import io.fmi.FmiConfigException;
+import io.fmi.config.BackendConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Settings shared by the AWS channels: region, endpoint override (MinIO, s3proxy, dynalite),
+ * credentials (the default provider chain — environment, profile, Lambda role — unless keys are
+ * configured) and timeouts. Internal to the channels.
+ */
+public final class AwsSettings {
+    /** Fields every AWS backend block accepts. */
+    public static final Set<String> FIELDS = Set.of("region", "endpoint", "access_key_id", "secret_access_key",
+            "session_token", "connect_timeout", "request_timeout", "max_poll_interval", "close_grace");
+
+    private final String backend;
+    private final Region region;
+    private final URI endpoint;
+    private final AwsCredentialsProvider credentials;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    /** First polling interval ({@code timeout}). */
+    public final Duration pollInterval;
+    /** Largest polling interval ({@code max_poll_interval}, ms). */
+    public final Duration maxPollInterval;
+    /** How long {@code close()} lets slower peers read before deleting ({@code close_grace}, ms). */
+    public final Duration closeGrace;
+
+    /** Reads the common fields; {@code regionAlias} is an extra accepted name, e.g. S3's {@code s3_region}. */
+    public AwsSettings(BackendConfig config, String regionAlias) {
+        this.backend = config.name();
+        String regionName = config.string("region", regionAlias == null ? null : config.string(regionAlias, null));
+        if (regionName == null) {
+            regionName = System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION") : "us-east-1";
+        }
+        this.region = Region.of(regionName);
+        String url = config.string("endpoint", null);
+        if (url != null && !url.isEmpty()) {
+            try {
+                this.endpoint = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new FmiConfigException(config.path("endpoint") + " is not a URL: " + url);
+            }
+            if (endpoint.getScheme() == null || endpoint.getHost() == null) {
+                throw new FmiConfigException(config.path("endpoint") + " must be a URL like http://127.0.0.1:9000, is " + url);
+            }
+        } else {
+            this.endpoint = null;
+        }
+        String key = config.string("access_key_id", null);
+        String secret = config.string("secret_access_key", null);
+        String token = config.string("session_token", null);
+        if ((key == null) != (secret == null)) {
+            throw new FmiConfigException(config.path("access_key_id") + " and " + config.path("secret_access_key")
+                    + " go together; give both or neither (neither uses the default credential chain)");
+        }
+        if (key != null) {
+            this.credentials = StaticCredentialsProvider.create(token != null && !token.isEmpty()
+                    ? AwsSessionCredentials.create(key, secret, token) : AwsBasicCredentials.create(key, secret));
+        } else {
+            this.credentials = DefaultCredentialsProvider.builder().build();
+        }
+        this.connectTimeout = Duration.ofMillis(config.integer("connect_timeout", 2000, 1, 600_000));
+        this.requestTimeout = Duration.ofMillis(config.integer("request_timeout", 30_000, 1, 3_600_000));
+        this.pollInterval = config.pollInterval();
+        this.maxPollInterval = Duration.ofMillis(config.integer("max_poll_interval", 200,
+                Math.max(1, pollInterval.toMillis()), 600_000));
+        this.closeGrace = Duration.ofMillis(config.integer("close_grace", 5000, 0, 600_000));
+    }
+
+    /** Applies region, endpoint, credentials, HTTP client and timeouts to an SDK client builder. */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder) {
+        builder.region(region)
+                .credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(connectTimeout)
+                        .socketTimeout(requestTimeout))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallAttemptTimeout(requestTimeout)
+                        .apiCallTimeout(requestTimeout.multipliedBy(3))
+                        .build());
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder;
+    }
+
+    /** Where requests go, for messages: the endpoint override, or the region. */
+    public String where() {
+        return endpoint != null ? endpoint.toString() : "region " + region.id();
+    }
+
+    /**
+     * A {@link ChannelException} for a failed request, naming the backend and endpoint, with the fix
+     * for the common causes (no credentials, unreachable endpoint).
+     */
+    public ChannelException failure(String what, RuntimeException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        String hint = "";
+        if (e instanceof SdkClientException) {
+            if (message.toLowerCase(java.util.Locale.ROOT).contains("credentials")) {
+                hint = "; no AWS credentials were found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile,"
+                        + " a Lambda role, or backends." + backend + ".access_key_id/secret_access_key";
+            } else {
+                hint = "; check that " + where() + " is reachable (backends." + backend + ".endpoint/region)";
+            }
+        }
+        return new ChannelException(backend + " at " + where() + ": " + what + " failed: " + message + hint, e);
+    }
+}

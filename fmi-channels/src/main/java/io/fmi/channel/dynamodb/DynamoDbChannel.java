@@ -1,0 +1,295 @@
+package io.fmi.channel.dynamodb;
+
+import io.fmi.ChannelException;
+import io.fmi.FmiException;
+import io.fmi.FmiTimeoutException;
+import io.fmi.channel.aws.AwsSettings;
+import io.fmi.spi.ChannelContext;
+import io.fmi.spi.Deadline;
+import io.fmi.spi.ObjectStoreChannel;
+import io.fmi.spi.Poller;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The DynamoDB channel: one item per value in the configured table.
+ *
+ * <p>Table schema (documented in the README; {@code create_table: true} creates it on demand):
+ * partition key {@code k} (string); attributes {@code v} (binary value), {@code r} (number of readers
+ * left) and {@code expires_at} (epoch seconds, the table's TTL attribute). Items are limited to
+ * 400 KB, so {@code max_value_bytes} defaults to 380000 and larger messages are split into several
+ * items by the object-store algorithms.
+ *
+ * <p>Readers poll {@code GetItem} with strongly consistent reads and a growing interval. A value
+ * with one reader is deleted by it; otherwise each reader atomically decrements {@code r}
+ * ({@code UpdateItem ADD}) and the reader that brings it to zero deletes the item, so nothing
+ * lingers. Throttling is retried with backoff until the deadline. {@link #close()} waits up to
+ * {@code close_grace} for this peer's items to be consumed, then batch-deletes what is left.
+ */
+public final class DynamoDbChannel implements ObjectStoreChannel {
+    /** The backend name. */
+    public static final String NAME = "DynamoDB";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbChannel.class);
+    static final String KEY = "k";
+    static final String VALUE = "v";
+    static final String READERS = "r";
+    static final String EXPIRES = "expires_at";
+
+    private final DynamoDbSettings settings;
+    private final AwsSettings aws;
+    private final Poller poller;
+    private final Set<String> written = new LinkedHashSet<>();
+    private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+    private ChannelContext context;
+    private DynamoDbClient dynamo;
+
+    DynamoDbChannel(DynamoDbSettings settings) {
+        this.settings = settings;
+        this.aws = settings.aws;
+        this.poller = new Poller(aws.pollInterval, aws.maxPollInterval);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void open(ChannelContext context) {
+        if (this.context != null) {
+            throw new FmiException("DynamoDB channel is already open; create one channel per peer");
+        }
+        this.context = context;
+        dynamo = aws.configure(DynamoDbClient.builder()).build();
+        try {
+            count("describe");
+            dynamo.describeTable(b -> b.tableName(settings.table));
+        } catch (ResourceNotFoundException e) {
+            if (!settings.createTable) {
+                close();
+                throw new ChannelException("DynamoDB at " + aws.where() + ": table '" + settings.table
+                        + "' (backends.DynamoDB.table) does not exist; create it with partition key '" + KEY
+                        + "' (string) and TTL attribute '" + EXPIRES + "', or set create_table: true", e);
+            }
+            createTable();
+        } catch (RuntimeException e) {
+            close();
+            throw aws.failure("checking table '" + settings.table + "'", e);
+        }
+    }
+
+    private void createTable() {
+        try {
+            count("create_table");
+            dynamo.createTable(b -> b.tableName(settings.table)
+                    .keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName(KEY)
+                            .attributeType(ScalarAttributeType.S).build())
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceInUseException raced) {
+            LOG.debug("table {} is being created by another peer", settings.table);
+        } catch (RuntimeException e) {
+            close();
+            throw aws.failure("creating table '" + settings.table + "'", e);
+        }
+        Deadline ready = Deadline.after(Duration.ofSeconds(60));
+        poller.await(() -> {
+            count("describe");
+            TableStatus status = dynamo.describeTable(b -> b.tableName(settings.table)).table().tableStatus();
+            return status == TableStatus.ACTIVE ? Boolean.TRUE : null;
+        }, ready, () -> "DynamoDB at " + aws.where() + ": table '" + settings.table + "' becoming ACTIVE");
+        try {
+            dynamo.updateTimeToLive(b -> b.tableName(settings.table)
+                    .timeToLiveSpecification(t -> t.attributeName(EXPIRES).enabled(true)));
+        } catch (RuntimeException e) {
+            LOG.warn("DynamoDB at {}: enabling TTL on {} failed ({}); items are still deleted by their readers",
+                    aws.where(), settings.table, e.toString());
+        }
+    }
+
+    private void count(String kind) {
+        requests.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public Map<String, Long> requestCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        requests.forEach((k, v) -> counts.put(k, v.get()));
+        return counts;
+    }
+
+    @Override
+    public long maxValueBytes() {
+        return settings.maxValueBytes;
+    }
+
+    /** Runs a request, retrying throttling with backoff until the deadline. */
+    private <T> T throttled(String what, Deadline deadline, Supplier<T> request) {
+        long backoffMs = 20;
+        while (true) {
+            try {
+                return request.get();
+            } catch (ProvisionedThroughputExceededException | RequestLimitExceededException e) {
+                count("throttled");
+                if (deadline.remainingMillis() <= backoffMs) {
+                    throw new FmiTimeoutException("DynamoDB at " + aws.where() + ": " + what + " was throttled until the"
+                            + " deadline (" + deadline.budget().toMillis() + " ms); raise the table's capacity or use"
+                            + " on-demand billing", e);
+                }
+                Poller.sleepNanos(backoffMs * 1_000_000);
+                backoffMs = Math.min(1000, backoffMs * 2);
+            } catch (FmiException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw aws.failure(what, e);
+            }
+        }
+    }
+
+    @Override
+    public void put(String key, ByteBuffer value, int readers, Deadline deadline) {
+        String full = context.keyPrefix() + key;
+        Map<String, AttributeValue> item = Map.of(
+                KEY, AttributeValue.fromS(full),
+                VALUE, AttributeValue.fromB(SdkBytes.fromByteBuffer(value.duplicate())),
+                READERS, AttributeValue.fromN(Integer.toString(readers)),
+                EXPIRES, AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 + settings.ttlSeconds)));
+        throttled("writing item " + full, deadline, () -> {
+            count("put");
+            return dynamo.putItem(b -> b.tableName(settings.table).item(item));
+        });
+        written.add(full);
+    }
+
+    @Override
+    public byte[] get(String key, Deadline deadline) {
+        String full = context.keyPrefix() + key;
+        Map<String, AttributeValue> k = Map.of(KEY, AttributeValue.fromS(full));
+        Map<String, AttributeValue> item = poller.await(() -> {
+            GetItemResponse response = throttled("reading item " + full, deadline, () -> {
+                count("get");
+                return dynamo.getItem(b -> b.tableName(settings.table).key(k).consistentRead(true));
+            });
+            if (!response.hasItem() || response.item().isEmpty()) {
+                count("get_miss");
+                return null;
+            }
+            return response.item();
+        }, deadline, () -> "DynamoDB at " + aws.where() + ": item " + full + " in table " + settings.table);
+        byte[] value = item.get(VALUE).b().asByteArray();
+        consumed(full, k, Integer.parseInt(item.get(READERS).n()), deadline);
+        return value;
+    }
+
+    /** One reader is done: the last one deletes the item. */
+    private void consumed(String full, Map<String, AttributeValue> k, int readers, Deadline deadline) {
+        boolean last = readers <= 1;
+        if (!last) {
+            AttributeValue left = throttled("counting readers of " + full, deadline, () -> {
+                count("update");
+                return dynamo.updateItem(b -> b.tableName(settings.table).key(k)
+                        .updateExpression("ADD " + READERS + " :minus")
+                        .expressionAttributeValues(Map.of(":minus", AttributeValue.fromN("-1")))
+                        .returnValues(ReturnValue.UPDATED_NEW));
+            }).attributes().get(READERS);
+            last = left != null && Integer.parseInt(left.n()) <= 0;
+        }
+        if (last) {
+            throttled("deleting item " + full, deadline, () -> {
+                count("delete");
+                return dynamo.deleteItem(b -> b.tableName(settings.table).key(k));
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (!written.isEmpty() && dynamo != null) {
+                Deadline grace = Deadline.after(aws.closeGrace);
+                List<String> left = remaining(new ArrayList<>(written));
+                while (!left.isEmpty() && !grace.expired()) {
+                    Poller.sleepNanos(Math.min(50_000_000L, grace.remainingNanos()));
+                    left = remaining(left);
+                }
+                for (int i = 0; i < left.size(); i += 25) {
+                    List<WriteRequest> batch = new ArrayList<>();
+                    for (String key : left.subList(i, Math.min(left.size(), i + 25))) {
+                        batch.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
+                                .key(Map.of(KEY, AttributeValue.fromS(key))).build()).build());
+                    }
+                    count("batch_delete");
+                    dynamo.batchWriteItem(b -> b.requestItems(Map.of(settings.table, batch)));
+                }
+                if (!left.isEmpty()) {
+                    LOG.warn("DynamoDB channel of '{}' rank {}: deleted {} item(s) no peer read within {} ms",
+                            context.communicatorName(), context.rank(), left.size(), aws.closeGrace.toMillis());
+                }
+                written.clear();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("DynamoDB channel of '{}' rank {}: cleanup failed ({}); the items expire through TTL",
+                    context.communicatorName(), context.rank(), e.toString());
+        } finally {
+            if (dynamo != null) {
+                dynamo.close();
+                dynamo = null;
+            }
+        }
+    }
+
+    /** Which of {@code keys} still exist: batched, 100 keys per request. */
+    private List<String> remaining(List<String> keys) {
+        List<String> left = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i += 100) {
+            List<Map<String, AttributeValue>> batch = new ArrayList<>();
+            for (String key : keys.subList(i, Math.min(keys.size(), i + 100))) {
+                batch.add(Map.of(KEY, AttributeValue.fromS(key)));
+            }
+            count("batch_get");
+            var response = dynamo.batchGetItem(b -> b.requestItems(Map.of(settings.table,
+                    software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(batch)
+                            .projectionExpression(KEY).consistentRead(true).build())));
+            for (Map<String, AttributeValue> found : response.responses().getOrDefault(settings.table, List.of())) {
+                left.add(found.get(KEY).s());
+            }
+            response.unprocessedKeys().getOrDefault(settings.table,
+                    software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().build())
+                    .keys().forEach(unprocessed -> left.add(unprocessed.get(KEY).s()));
+        }
+        return left;
+    }
+
+    @Override
+    public String toString() {
+        return "DynamoDbChannel[" + settings.table + " at " + aws.where() + "]";
+    }
+}

@@ -1,0 +1,189 @@
+package io.fmi.channel.s3;
+
+import io.fmi.FmiException;
+import io.fmi.channel.aws.AwsSettings;
+import io.fmi.spi.ChannelContext;
+import io.fmi.spi.Deadline;
+import io.fmi.spi.ObjectStoreChannel;
+import io.fmi.spi.Poller;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The S3 channel: one object per value, under {@code <namespace>/<communicator>/<op>-<seq>/<src>-<dst>}
+ * in the configured bucket. S3 cannot notify, so readers poll {@code GetObject} with a growing
+ * interval (from {@code timeout} up to {@code max_poll_interval}), never past the deadline.
+ *
+ * <p>Cleanup: the number of readers travels in the object's metadata; a value with one reader is
+ * deleted by that reader (S3 DELETE requests are free). Values with several readers (broadcasts)
+ * cannot be counted without paid requests, so their writer deletes them at {@link #close()}, once
+ * they are at least {@code close_grace} ms old — a batch delete of up to 1000 keys per request.
+ * A lifecycle rule on the namespace prefix (see the README) removes what crashed functions leave.
+ * Nothing lists the bucket.
+ */
+public final class S3Channel implements ObjectStoreChannel {
+    /** The backend name. */
+    public static final String NAME = "S3";
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3Channel.class);
+    private static final String READERS = "fmi-readers";
+
+    private final S3Settings settings;
+    private final AwsSettings aws;
+    private final Poller poller;
+    private final Map<String, Long> written = new LinkedHashMap<>();
+    private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+    private ChannelContext context;
+    private S3Client s3;
+
+    S3Channel(S3Settings settings) {
+        this.settings = settings;
+        this.aws = settings.aws;
+        this.poller = new Poller(aws.pollInterval, aws.maxPollInterval);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void open(ChannelContext context) {
+        if (this.context != null) {
+            throw new FmiException("S3 channel is already open; create one channel per peer");
+        }
+        this.context = context;
+        s3 = aws.configure(S3Client.builder()).forcePathStyle(settings.pathStyle).build();
+        try {
+            count("head");
+            s3.headBucket(b -> b.bucket(settings.bucket));
+        } catch (NoSuchBucketException e) {
+            throw missingBucket(e);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw missingBucket(e);
+            }
+            close();
+            throw aws.failure("checking bucket '" + settings.bucket + "'", e);
+        } catch (RuntimeException e) {
+            close();
+            throw aws.failure("checking bucket '" + settings.bucket + "'", e);
+        }
+    }
+
+    private RuntimeException missingBucket(RuntimeException e) {
+        close();
+        return new io.fmi.ChannelException("S3 at " + aws.where() + ": bucket '" + settings.bucket
+                + "' (backends.S3.bucket_name) does not exist; create it or fix the name", e);
+    }
+
+    private void count(String kind) {
+        requests.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public Map<String, Long> requestCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        requests.forEach((k, v) -> counts.put(k, v.get()));
+        return counts;
+    }
+
+    @Override
+    public long maxValueBytes() {
+        return settings.maxValueBytes;
+    }
+
+    @Override
+    public void put(String key, ByteBuffer value, int readers, Deadline deadline) {
+        String full = context.keyPrefix() + key;
+        try {
+            count("put");
+            s3.putObject(b -> b.bucket(settings.bucket).key(full).metadata(Map.of(READERS, Integer.toString(readers))),
+                    RequestBody.fromByteBuffer(value.duplicate()));
+        } catch (RuntimeException e) {
+            throw aws.failure("writing s3://" + settings.bucket + "/" + full, e);
+        }
+        written.put(full, System.nanoTime());
+    }
+
+    @Override
+    public byte[] get(String key, Deadline deadline) {
+        String full = context.keyPrefix() + key;
+        ResponseBytes<GetObjectResponse> object = poller.await(() -> fetch(full), deadline,
+                () -> "S3 at " + aws.where() + ": object s3://" + settings.bucket + "/" + full);
+        String readers = object.response().metadata().get(READERS);
+        if ("1".equals(readers)) {
+            try {
+                count("delete");
+                s3.deleteObject(b -> b.bucket(settings.bucket).key(full));
+            } catch (RuntimeException e) {
+                LOG.warn("S3: deleting consumed object {} failed ({}); its lifecycle rule will", full, e.toString());
+            }
+        }
+        return object.asByteArray();
+    }
+
+    private ResponseBytes<GetObjectResponse> fetch(String full) {
+        try {
+            count("get");
+            return s3.getObjectAsBytes(b -> b.bucket(settings.bucket).key(full));
+        } catch (NoSuchKeyException e) {
+            count("get_miss");
+            return null;
+        } catch (RuntimeException e) {
+            throw aws.failure("reading s3://" + settings.bucket + "/" + full, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (!written.isEmpty() && s3 != null) {
+                long youngest = written.values().stream().mapToLong(Long::longValue).max().orElse(0);
+                long waitNanos = aws.closeGrace.toNanos() - (System.nanoTime() - youngest);
+                if (waitNanos > 0) {
+                    Poller.sleepNanos(waitNanos);
+                }
+                List<String> keys = new ArrayList<>(written.keySet());
+                for (int i = 0; i < keys.size(); i += 1000) {
+                    List<ObjectIdentifier> batch = new ArrayList<>();
+                    for (String k : keys.subList(i, Math.min(keys.size(), i + 1000))) {
+                        batch.add(ObjectIdentifier.builder().key(k).build());
+                    }
+                    count("delete");
+                    s3.deleteObjects(b -> b.bucket(settings.bucket).delete(Delete.builder().objects(batch).quiet(true).build()));
+                }
+                written.clear();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("S3 channel of '{}' rank {}: deleting {} object(s) at close failed ({}); the bucket's"
+                    + " lifecycle rule removes them", context.communicatorName(), context.rank(), written.size(), e.toString());
+        } finally {
+            if (s3 != null) {
+                s3.close();
+                s3 = null;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "S3Channel[s3://" + settings.bucket + " at " + aws.where() + "]";
+    }
+}

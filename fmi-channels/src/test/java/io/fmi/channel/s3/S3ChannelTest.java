@@ -1,0 +1,83 @@
+package io.fmi.channel.s3;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fmi.ChannelException;
+import io.fmi.Communicator;
+import io.fmi.FmiConfigException;
+import io.fmi.config.FmiConfig;
+import io.fmi.local.LocalPeers;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Behaviour of the S3 channel beyond the conformance suite, against a real S3-compatible server. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class S3ChannelTest {
+    private final S3ServerFixture s3 = S3ServerFixture.shared();
+
+    @Test
+    void aMissingBucketFailsAtBuildNamingTheSettingAndTheFix() {
+        String json = s3.backend("").replace("\"bucket_name\": \"" + S3ServerFixture.BUCKET + "\"", "\"bucket_name\": \"no-such-bucket\"");
+        ChannelException e = assertThrows(ChannelException.class, () -> Communicator.builder().rank(0).size(1)
+                .name("nobucket").config(FmiConfig.parse(json)).build());
+        assertTrue(e.getMessage().contains("no-such-bucket") && e.getMessage().contains("backends.S3.bucket_name"),
+                e.getMessage());
+    }
+
+    @Test
+    void anUnreachableEndpointFailsAtBuildNamingIt() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String json = s3.backend("\"connect_timeout\": 300").replace(s3.endpoint().toString(), "http://127.0.0.1:" + port);
+        long start = System.nanoTime();
+        ChannelException e = assertThrows(ChannelException.class, () -> Communicator.builder().rank(0).size(1)
+                .name("unreachable").config(FmiConfig.parse(json)).build());
+        assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 30, "took too long to fail");
+    }
+
+    @Test
+    void configurationMistakesNameTheField() {
+        FmiConfigException missing = assertThrows(FmiConfigException.class, () -> Communicator.builder().rank(0)
+                .size(1).name("cfg").config(FmiConfig.parse("{\"backends\": {\"S3\": {\"s3_region\": \"x\"}}}")).build());
+        assertTrue(missing.getMessage().contains("backends.S3.bucket_name"), missing.getMessage());
+        FmiConfigException half = assertThrows(FmiConfigException.class, () -> Communicator.builder().rank(0)
+                .size(1).name("cfg").config(FmiConfig.parse(
+                        "{\"backends\": {\"S3\": {\"bucket_name\": \"b\", \"access_key_id\": \"a\"}}}")).build());
+        assertTrue(half.getMessage().contains("secret_access_key"), half.getMessage());
+    }
+
+    @Test
+    void requestsAreCountedAndConsumedObjectsAreDeletedByTheirReader() {
+        FmiConfig config = FmiConfig.parse(s3.backend("\"close_grace\": 100"));
+        String name = "count-" + UUID.randomUUID();
+        byte[] payload = new byte[1000];
+        new java.util.Random(3).nextBytes(payload);
+        List<Map<String, Map<String, Long>>> counts = LocalPeers.call(2, rank -> Communicator.builder().rank(rank)
+                .size(2).name(name).config(config).build(), comm -> {
+            if (comm.rank() == 0) {
+                comm.send(payload, 1, 2);
+            } else {
+                byte[] in = new byte[payload.length];
+                comm.recv(in, 0, 2);
+                assertArrayEquals(payload, in);
+                assertEquals(List.of(), s3.keys("fmi/" + name + "/"), "the reader did not delete the object it consumed");
+            }
+            return comm.requestCounts();
+        }, Duration.ofMinutes(1));
+        assertEquals(1L, counts.get(0).get("S3").get("put"));
+        assertTrue(counts.get(1).get("S3").get("get") >= 1, counts.toString());
+        assertEquals(1L, counts.get(1).get("S3").get("delete"));
+    }
+}
