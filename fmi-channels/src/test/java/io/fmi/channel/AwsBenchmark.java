@@ -2,6 +2,8 @@ package io.fmi.channel;
 
 import io.fmi.Communicator;
 import io.fmi.config.FmiConfig;
+import io.fmi.channel.dynamodb.DynamoFixtures;
+import io.fmi.channel.s3.S3Fixtures;
 import io.fmi.local.LocalPeers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,15 +33,15 @@ class AwsBenchmark {
         List<String> rows = new ArrayList<>();
         rows.add(String.format(Locale.ROOT, "%-40s %12s %12s %8s", "S3 / DynamoDB, loopback, medians", "ours (µs)",
                 "raw (µs)", "ratio"));
-        FmiConfig s3Config = FmiConfig.parse(s3.S3Fixtures.backend());
-        FmiConfig dynamoConfig = FmiConfig.parse(dynamodb.DynamoFixtures.backend("fmi-bench"));
-        try (S3Client s3Client = s3.S3Fixtures.client(); DynamoDbClient dynamo = dynamodb.DynamoFixtures.client()) {
+        FmiConfig s3Config = FmiConfig.parse(S3Fixtures.backend());
+        FmiConfig dynamoConfig = FmiConfig.parse(DynamoFixtures.backend("fmi-bench"));
+        try (S3Client s3Client = S3Fixtures.client(); DynamoDbClient dynamo = DynamoFixtures.client()) {
             for (int bytes : new int[] {1024, 1 << 20}) {
                 int iters = bytes > 4096 ? 20 : 60;
                 double raw = median(iters, () -> {
                     String key = "raw/" + UUID.randomUUID();
-                    s3Client.putObject(b -> b.bucket(s3.S3Fixtures.bucket()).key(key), RequestBody.fromBytes(new byte[bytes]));
-                    s3Client.getObjectAsBytes(b -> b.bucket(s3.S3Fixtures.bucket()).key(key));
+                    s3Client.putObject(b -> b.bucket(S3Fixtures.bucket()).key(key), RequestBody.fromBytes(new byte[bytes]));
+                    s3Client.getObjectAsBytes(b -> b.bucket(S3Fixtures.bucket()).key(key));
                 });
                 double ours = pingPongHalf(s3Config, bytes, iters);
                 rows.add(String.format(Locale.ROOT, "%-40s %12.1f %12.1f %8.2f", "S3 send->recv " + label(bytes)
