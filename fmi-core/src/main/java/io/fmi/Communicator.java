@@ -2,6 +2,12 @@ package io.fmi;
 
 import io.fmi.config.BackendConfig;
 import io.fmi.config.FmiConfig;
+import io.fmi.model.ChannelModel;
+import io.fmi.model.ChannelPolicy;
+import io.fmi.model.Explanation;
+import io.fmi.model.ModelParameters;
+import io.fmi.model.ObjectStoreModel;
+import io.fmi.model.PeerToPeerModel;
 import io.fmi.spi.Channel;
 import io.fmi.spi.ChannelContext;
 import io.fmi.spi.ChannelProvider;
@@ -57,7 +63,6 @@ public final class Communicator implements AutoCloseable {
     private final int size;
     private final String name;
     private final int memoryMiB;
-    private volatile Hint hint;
 
     private Communicator(Builder b, Engine engine) {
         this.engine = engine;
@@ -65,7 +70,6 @@ public final class Communicator implements AutoCloseable {
         this.size = b.size;
         this.name = b.name;
         this.memoryMiB = b.memoryMiB;
-        this.hint = b.hint;
     }
 
     /** A new builder; {@link Builder#rank}, {@link Builder#size}, {@link Builder#name} and a config or channel are required. */
@@ -93,8 +97,19 @@ public final class Communicator implements AutoCloseable {
         private Duration timeout;
         private final List<Channel> channels = new ArrayList<>();
         private final Map<Operation, String> pins = new EnumMap<>(Operation.class);
+        private ChannelPolicy policy = ChannelPolicy.byModel();
 
         private Builder() {
+        }
+
+        /**
+         * How the channel for each operation is chosen from the model's estimates (default
+         * {@link ChannelPolicy#byModel()}). It must depend only on its arguments, so that every peer
+         * chooses alike.
+         */
+        public Builder policy(ChannelPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
         }
 
         /** This peer's rank in {@code [0, size)}. Required. */
@@ -164,7 +179,7 @@ public final class Communicator implements AutoCloseable {
             return this;
         }
 
-        /** Routes {@code op} always through {@code channelName}, bypassing the policy. */
+        /** Routes {@code op} always through {@code channelName}, bypassing the policy (send and recv share SEND's pin). */
         public Builder pin(Operation op, String channelName) {
             pins.put(Objects.requireNonNull(op, "op"), Objects.requireNonNull(channelName, "channelName"));
             return this;
@@ -199,17 +214,21 @@ public final class Communicator implements AutoCloseable {
                         + " or channel(Channel)");
             }
             String namespace = cfg != null ? cfg.namespace() : "fmi";
-            Engine engine = new Engine(new ChannelContext(rank, size, name, namespace));
+            double gibSecondPrice = cfg != null
+                    ? cfg.model("FaaS").getOrDefault("gib_second_price", DEFAULT_GIB_SECOND_PRICE) : DEFAULT_GIB_SECOND_PRICE;
+            Engine engine = new Engine(new ChannelContext(rank, size, name, namespace), memoryMiB, gibSecondPrice,
+                    policy, hint);
             try {
                 if (cfg != null) {
                     for (BackendConfig backend : cfg.enabledBackends().values()) {
                         Channel channel = Providers.find(backend.name()).create(backend);
-                        engine.add(backend.name(), channel, timeout != null ? timeout : backend.maxTimeout());
+                        engine.add(backend.name(), channel, timeout != null ? timeout : backend.maxTimeout(),
+                                model(cfg, backend, channel));
                     }
                 }
                 for (Channel channel : channels) {
                     engine.add(channel.name(), channel,
-                            timeout != null ? timeout : Duration.ofMillis(BackendConfig.DEFAULT_MAX_TIMEOUT_MS));
+                            timeout != null ? timeout : Duration.ofMillis(BackendConfig.DEFAULT_MAX_TIMEOUT_MS), null);
                 }
                 if (!engine.hasChannels()) {
                     throw new FmiConfigException("backends: no channel is enabled; enable at least one backend");
@@ -221,6 +240,21 @@ public final class Communicator implements AutoCloseable {
             }
             return new Communicator(this, engine);
         }
+    }
+
+    /** AWS Lambda's price per GiB-second (x86), used when the config's {@code model.FaaS} has none. */
+    static final double DEFAULT_GIB_SECOND_PRICE = 0.0000166667;
+
+    /** The model of a configured channel: {@code model.<name>} over its family's defaults. */
+    private static ChannelModel model(FmiConfig cfg, BackendConfig backend, Channel channel) {
+        boolean peerToPeer = channel instanceof io.fmi.spi.PeerToPeerChannel;
+        ModelParameters params = ModelParameters.of(backend.name(), peerToPeer, cfg.model(backend.name()));
+        if (peerToPeer) {
+            return new PeerToPeerModel(params);
+        }
+        double first = backend.pollInterval().toNanos() / 1e9;
+        double max = backend.has("max_poll_interval") ? backend.integer("max_poll_interval", 200, 1, 600_000) / 1000.0 : 0.2;
+        return new ObjectStoreModel(params, first, Math.max(first, max));
     }
 
     /** Finds channel providers through {@link ServiceLoader}, once per class loader. */
@@ -268,12 +302,26 @@ public final class Communicator implements AutoCloseable {
 
     /** The current hint. */
     public Hint hint() {
-        return hint;
+        return engine.hint();
     }
 
     /** Changes the hint for subsequent operations. Every peer must change it at the same point. */
     public void hint(Hint hint) {
-        this.hint = Objects.requireNonNull(hint, "hint");
+        engine.hint(Objects.requireNonNull(hint, "hint"));
+    }
+
+    /**
+     * Every channel's predicted seconds and dollars for {@code op} with {@code bytes} per peer, and
+     * the channel the operation would use now. {@code bytes} is the buffer for send, bcast, reduce,
+     * allreduce, scan and exscan, and one block for gather, scatter, allgather, alltoall and
+     * reduceScatter.
+     */
+    public Explanation explain(Operation op, long bytes) {
+        Objects.requireNonNull(op, "op");
+        if (bytes < 0) {
+            throw new FmiException("explain: bytes must be >= 0, is " + bytes);
+        }
+        return engine.explain(op, bytes);
     }
 
     /** The names of this communicator's channels, in configuration order. */
@@ -296,7 +344,7 @@ public final class Communicator implements AutoCloseable {
     public void registerChannel(String name, Channel channel) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(channel, "channel");
-        engine.add(name, channel, Duration.ofMillis(BackendConfig.DEFAULT_MAX_TIMEOUT_MS));
+        engine.add(name, channel, Duration.ofMillis(BackendConfig.DEFAULT_MAX_TIMEOUT_MS), null);
     }
 
     /** Blocks until every rank has entered the barrier. */

@@ -5,6 +5,13 @@ import io.fmi.collective.Collectives;
 import io.fmi.collective.Combiner;
 import io.fmi.collective.ObjectStoreCollectives;
 import io.fmi.collective.PeerToPeerCollectives;
+import io.fmi.model.ChannelModel;
+import io.fmi.model.ChannelPolicy;
+import io.fmi.model.Estimate;
+import io.fmi.model.Explanation;
+import io.fmi.model.ModelParameters;
+import io.fmi.model.ObjectStoreModel;
+import io.fmi.model.PeerToPeerModel;
 import io.fmi.spi.Channel;
 import io.fmi.spi.ChannelContext;
 import io.fmi.spi.Deadline;
@@ -35,12 +42,14 @@ final class Engine {
         final Channel channel;
         final Collectives collectives;
         final Duration timeout;
+        final ChannelModel model;
 
-        Route(String name, Channel channel, Collectives collectives, Duration timeout) {
+        Route(String name, Channel channel, Collectives collectives, Duration timeout, ChannelModel model) {
             this.name = name;
             this.channel = channel;
             this.collectives = collectives;
             this.timeout = timeout;
+            this.model = model;
         }
     }
 
@@ -51,18 +60,29 @@ final class Engine {
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final Map<Operation, String> pins = new EnumMap<>(Operation.class);
     private final Map<Integer, ArrayDeque<byte[]>> selfMessages = new HashMap<>();
+    private final int memoryMiB;
+    private final double gibSecondPrice;
+    private final ChannelPolicy policy;
+    private volatile Hint hint;
     private long seq;
     private boolean closed;
 
-    Engine(ChannelContext context) {
+    Engine(ChannelContext context, int memoryMiB, double gibSecondPrice, ChannelPolicy policy, Hint hint) {
         this.context = context;
+        this.memoryMiB = memoryMiB;
+        this.gibSecondPrice = gibSecondPrice;
+        this.policy = policy;
+        this.hint = hint;
         this.rank = context.rank();
         this.size = context.size();
         this.name = context.communicatorName();
     }
 
-    /** Opens {@code channel} for this peer and adds it; on failure the channel is closed again. */
-    void add(String channelName, Channel channel, Duration timeout) {
+    /**
+     * Opens {@code channel} for this peer and adds it; on failure the channel is closed again.
+     * {@code model} predicts its costs; null means the defaults for its name and kind.
+     */
+    void add(String channelName, Channel channel, Duration timeout, ChannelModel model) {
         if (routes.containsKey(channelName)) {
             throw new FmiConfigException("channel '" + channelName + "' is registered twice on communicator '"
                     + name + "'");
@@ -80,7 +100,18 @@ final class Engine {
         Collectives collectives = channel instanceof PeerToPeerChannel
                 ? new PeerToPeerCollectives((PeerToPeerChannel) channel, rank, size)
                 : new ObjectStoreCollectives((ObjectStoreChannel) channel, rank, size);
-        routes.put(channelName, new Route(channelName, channel, collectives, timeout));
+        ChannelModel m = model != null ? model : channel instanceof PeerToPeerChannel
+                ? new PeerToPeerModel(ModelParameters.of(channelName, true, Map.of()))
+                : new ObjectStoreModel(ModelParameters.of(channelName, false, Map.of()), 0.01, 0.2);
+        routes.put(channelName, new Route(channelName, channel, collectives, timeout, m));
+    }
+
+    Hint hint() {
+        return hint;
+    }
+
+    void hint(Hint newHint) {
+        this.hint = newHint;
     }
 
     void pin(Operation op, String channelName) {
@@ -105,17 +136,59 @@ final class Engine {
         return !routes.isEmpty();
     }
 
+    /** Every channel's estimate for {@code op}, in configuration order. */
+    private List<Estimate> estimates(Operation op, long bytes) {
+        List<Estimate> estimates = new ArrayList<>(routes.size());
+        double gib = memoryMiB / 1024.0;
+        for (Route route : routes.values()) {
+            ChannelModel.Cost cost = route.model.cost(op, bytes, size);
+            double faas = cost.seconds() * gib * gibSecondPrice * size;
+            estimates.add(new Estimate(route.name, cost.seconds(), cost.dollars(), faas, cost.requests()));
+        }
+        return estimates;
+    }
+
     /**
-     * The channel for {@code op}. Until the performance model lands this is the pinned channel or
-     * else the first configured one; it depends only on inputs every peer shares, so all peers
-     * choose alike. Send and receive always share one choice.
+     * Why {@code op} on {@code bytes} per peer goes where it goes. Send and receive always share one
+     * choice; the choice depends only on the operation, the size, the hint, the communicator size
+     * and the configuration, which every peer shares, so all peers choose alike.
      */
-    private Route choose(Operation op) {
+    Explanation explain(Operation op, long bytes) {
+        Operation key = op == Operation.RECV ? Operation.SEND : op;
+        Hint h = hint;
+        List<Estimate> estimates = estimates(key, bytes);
+        String pinned = pins.get(key);
+        if (pinned != null) {
+            return new Explanation(op, bytes, size, h, estimates, pinned, "pinned");
+        }
+        String chosen = routes.size() == 1 ? routes.keySet().iterator().next() : policy.choose(key, bytes, h, estimates);
+        if (!routes.containsKey(chosen)) {
+            throw new FmiConfigException("the channel policy chose '" + chosen + "' for " + op.label()
+                    + ", which is not one of " + routes.keySet());
+        }
+        String reason = routes.size() == 1 ? "only channel" : h == Hint.FAST ? "fastest predicted" : "cheapest predicted";
+        return new Explanation(op, bytes, size, h, estimates, chosen, reason);
+    }
+
+    private Route choose(Operation op, long bytes) {
         Operation key = op == Operation.RECV ? Operation.SEND : op;
         String pinned = pins.get(key);
-        Route route = pinned != null ? routes.get(pinned) : routes.values().iterator().next();
+        Route route;
+        if (pinned != null) {
+            route = routes.get(pinned);
+        } else if (routes.size() == 1) {
+            route = routes.values().iterator().next();
+        } else {
+            Explanation why = explain(op, bytes);
+            route = routes.get(why.chosen());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("communicator '{}' rank {}: {}", name, rank, why);
+            }
+            return route;
+        }
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{} of communicator '{}' rank {}: channel {}", op.label(), name, rank, route.name);
+            LOG.debug("communicator '{}' rank {}: {} of {} bytes on {} ({})", name, rank, op.label(), bytes,
+                    route.name, pinned != null ? "pinned" : "only channel");
         }
         return route;
     }
@@ -176,9 +249,9 @@ final class Engine {
         void run(Collectives collectives, Call call);
     }
 
-    private void run(Operation op, boolean collective, Body body) {
+    private void run(Operation op, boolean collective, long bytes, Body body) {
         checkOpen(op);
-        Route route = choose(op);
+        Route route = choose(op, bytes);
         long n = collective ? ++seq : 0;
         Call call = new Call(op.label(), n, 0, Deadline.after(route.timeout));
         try {
@@ -223,7 +296,7 @@ final class Engine {
             selfMessages.computeIfAbsent(tag, t -> new ArrayDeque<>()).addLast(buf.read().clone());
             return;
         }
-        run(op, false, (c, call) -> c.send(call, buf.read(), dest, tag));
+        run(op, false, buf.byteLength(), (c, call) -> c.send(call, buf.read(), dest, tag));
     }
 
     void recv(Buf buf, int src, int tag) {
@@ -249,7 +322,7 @@ final class Engine {
             return;
         }
         byte[] into = buf.writable();
-        run(op, false, (c, call) -> c.recv(call, into, src, tag));
+        run(op, false, into.length, (c, call) -> c.recv(call, into, src, tag));
         buf.store(into);
     }
 
@@ -259,7 +332,7 @@ final class Engine {
         required(op, "broadcast", buf);
         checkRank(op, "root", root);
         byte[] bytes = rank == root ? buf.read() : writableOf(op, buf);
-        run(op, true, (c, call) -> c.bcast(call, bytes, root));
+        run(op, true, bytes.length, (c, call) -> c.bcast(call, bytes, root));
         if (rank != root) {
             buf.store(bytes);
         }
@@ -271,7 +344,7 @@ final class Engine {
     }
 
     void barrier() {
-        run(Operation.BARRIER, true, Collectives::barrier);
+        run(Operation.BARRIER, true, 0, Collectives::barrier);
     }
 
     void gather(Buf send, Buf recv, int root) {
@@ -288,7 +361,7 @@ final class Engine {
         }
         byte[] in = send.read();
         byte[] result = out;
-        run(op, true, (c, call) -> c.gather(call, in, result, root));
+        run(op, true, in.length, (c, call) -> c.gather(call, in, result, root));
         if (rank == root) {
             recv.store(out);
         }
@@ -308,7 +381,7 @@ final class Engine {
         }
         byte[] out = writableOf(op, recv);
         byte[] source = in;
-        run(op, true, (c, call) -> c.scatter(call, source, out, root));
+        run(op, true, out.length, (c, call) -> c.scatter(call, source, out, root));
         recv.store(out);
     }
 
@@ -327,7 +400,7 @@ final class Engine {
         }
         byte[] in = send.read();
         byte[] result = out;
-        run(op, true, (c, call) -> c.reduce(call, in, result, combiner, root));
+        run(op, true, in.length, (c, call) -> c.reduce(call, in, result, combiner, root));
         if (rank == root) {
             recv.store(out);
         }
@@ -359,7 +432,7 @@ final class Engine {
             in = in.clone();
         }
         byte[] source = in;
-        run(op, true, (c, call) -> body.run(c, call, source, out, combiner));
+        run(op, true, source.length, (c, call) -> body.run(c, call, source, out, combiner));
         if (op != Operation.EXSCAN || rank != 0) {
             recv.store(out);
         }
@@ -386,7 +459,7 @@ final class Engine {
         lengths(op, "the receive buffer (size x send length)", (long) size * send.elements, recv.elements);
         byte[] in = send.read();
         byte[] out = writableOf(op, recv);
-        run(op, true, (c, call) -> c.allgather(call, in, out));
+        run(op, true, in.length, (c, call) -> c.allgather(call, in, out));
         recv.store(out);
     }
 
@@ -404,7 +477,7 @@ final class Engine {
         byte[] in = send.read();
         byte[] out = writableOf(op, recv);
         byte[] source = out == in ? in.clone() : in;
-        run(op, true, (c, call) -> c.alltoall(call, source, out));
+        run(op, true, source.length / size, (c, call) -> c.alltoall(call, source, out));
         recv.store(out);
     }
 
@@ -418,7 +491,7 @@ final class Engine {
         Combiner combiner = combiner(op, reduction, send);
         byte[] in = send.read();
         byte[] out = writableOf(op, recv);
-        run(op, true, (c, call) -> c.reduceScatter(call, in, out, combiner));
+        run(op, true, out.length, (c, call) -> c.reduceScatter(call, in, out, combiner));
         recv.store(out);
     }
 

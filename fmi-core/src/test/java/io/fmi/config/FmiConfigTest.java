@@ -14,10 +14,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FmiConfigTest {
+public class FmiConfigTest {
 
     /** The C++ FMI's fmi.json, as its repository and benchmarks ship it. */
-    static final String ORIGINAL = "{\n"
+    public static final String ORIGINAL = "{\n"
             + "  \"backends\": {\n"
             + "    \"S3\": {\"enabled\": true, \"bucket_name\": \"fmibenchmarkinfra\", \"s3_region\": \"eu-central-1\",\n"
             + "           \"timeout\": 100, \"max_timeout\": 1000},\n"

@@ -50,7 +50,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <p>Readers poll {@code GetItem} with strongly consistent reads and a growing interval. A value
  * with one reader is deleted by it; otherwise each reader atomically decrements {@code r}
  * ({@code UpdateItem ADD}) and the reader that brings it to zero deletes the item, so nothing
- * lingers. Throttling is retried with backoff until the deadline. {@link #close()} waits up to
+ * lingers; this bookkeeping runs in the background, off the critical path of the receive. Throttling is retried with backoff until the deadline. {@link #close()} waits up to
  * {@code close_grace} for this peer's items to be consumed, then batch-deletes what is left.
  */
 public final class DynamoDbChannel implements ObjectStoreChannel {
@@ -70,6 +70,7 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
     private ChannelContext context;
     private DynamoDbClient dynamo;
+    private io.fmi.channel.aws.Cleaner cleaner;
 
     DynamoDbChannel(DynamoDbSettings settings) {
         this.settings = settings;
@@ -88,6 +89,7 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
             throw new FmiException("DynamoDB channel is already open; create one channel per peer");
         }
         this.context = context;
+        this.cleaner = new io.fmi.channel.aws.Cleaner("DynamoDB " + context.communicatorName() + " rank " + context.rank());
         dynamo = aws.configure(DynamoDbClient.builder()).build();
         try {
             count("describe");
@@ -205,7 +207,9 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
             return response.item();
         }, deadline, () -> "DynamoDB at " + aws.where() + ": item " + full + " in table " + settings.table);
         byte[] value = item.get(VALUE).b().asByteArray();
-        consumed(full, k, Integer.parseInt(item.get(READERS).n()), deadline);
+        int readers = Integer.parseInt(item.get(READERS).n());
+        Deadline cleanup = Deadline.after(aws.closeGrace.plusSeconds(30));
+        cleaner.submit("counting the readers of " + full, () -> consumed(full, k, readers, cleanup));
         return value;
     }
 
@@ -232,6 +236,9 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
 
     @Override
     public void close() {
+        if (cleaner != null) {
+            cleaner.close(aws.closeGrace.plusSeconds(30));
+        }
         try {
             if (!written.isEmpty() && dynamo != null) {
                 Deadline grace = Deadline.after(aws.closeGrace);

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * interval (from {@code timeout} up to {@code max_poll_interval}), never past the deadline.
  *
  * <p>Cleanup: the number of readers travels in the object's metadata; a value with one reader is
- * deleted by that reader (S3 DELETE requests are free). Values with several readers (broadcasts)
+ * deleted by that reader (S3 DELETE requests are free), in the background, off the critical path. Values with several readers (broadcasts)
  * cannot be counted without paid requests, so their writer deletes them at {@link #close()}, once
  * they are at least {@code close_grace} ms old — a batch delete of up to 1000 keys per request.
  * A lifecycle rule on the namespace prefix (see the README) removes what crashed functions leave.
@@ -51,6 +51,7 @@ public final class S3Channel implements ObjectStoreChannel {
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
     private ChannelContext context;
     private S3Client s3;
+    private io.fmi.channel.aws.Cleaner cleaner;
 
     S3Channel(S3Settings settings) {
         this.settings = settings;
@@ -69,6 +70,7 @@ public final class S3Channel implements ObjectStoreChannel {
             throw new FmiException("S3 channel is already open; create one channel per peer");
         }
         this.context = context;
+        this.cleaner = new io.fmi.channel.aws.Cleaner("S3 " + context.communicatorName() + " rank " + context.rank());
         s3 = aws.configure(S3Client.builder()).forcePathStyle(settings.pathStyle).build();
         try {
             count("head");
@@ -129,12 +131,10 @@ public final class S3Channel implements ObjectStoreChannel {
                 () -> "S3 at " + aws.where() + ": object s3://" + settings.bucket + "/" + full);
         String readers = object.response().metadata().get(READERS);
         if ("1".equals(readers)) {
-            try {
-                count("delete");
-                s3.deleteObject(b -> b.bucket(settings.bucket).key(full));
-            } catch (RuntimeException e) {
-                LOG.warn("S3: deleting consumed object {} failed ({}); its lifecycle rule will", full, e.toString());
-            }
+            S3Client client = s3;
+            count("delete");
+            cleaner.submit("deleting consumed object " + full,
+                    () -> client.deleteObject(b -> b.bucket(settings.bucket).key(full)));
         }
         return object.asByteArray();
     }
@@ -153,6 +153,9 @@ public final class S3Channel implements ObjectStoreChannel {
 
     @Override
     public void close() {
+        if (cleaner != null) {
+            cleaner.close(aws.closeGrace.plusSeconds(5));
+        }
         try {
             if (!written.isEmpty() && s3 != null) {
                 long youngest = written.values().stream().mapToLong(Long::longValue).max().orElse(0);

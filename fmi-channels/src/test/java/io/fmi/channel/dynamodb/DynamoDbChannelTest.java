@@ -63,6 +63,10 @@ class DynamoDbChannelTest {
             comm.bcast(value, 2);
             assertEquals(77, value[0]);
             read.await(30, TimeUnit.SECONDS);
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (!dynamo.keys(TABLE, "fmi/" + name + "/").isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
             assertEquals(List.of(), dynamo.keys(TABLE, "fmi/" + name + "/"), "the broadcast item outlived its readers");
             return null;
         });

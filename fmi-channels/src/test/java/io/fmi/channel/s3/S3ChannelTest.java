@@ -72,6 +72,10 @@ class S3ChannelTest {
                 byte[] in = new byte[payload.length];
                 comm.recv(in, 0, 2);
                 assertArrayEquals(payload, in);
+                long until = System.nanoTime() + 10_000_000_000L;
+                while (!s3.keys("fmi/" + name + "/").isEmpty() && System.nanoTime() < until) {
+                    Thread.sleep(20);
+                }
                 assertEquals(List.of(), s3.keys("fmi/" + name + "/"), "the reader did not delete the object it consumed");
             }
             return comm.requestCounts();
