@@ -5,9 +5,6 @@ import io.fmi.config.FmiConfig;
 import io.fmi.model.ChannelModel;
 import io.fmi.model.ChannelPolicy;
 import io.fmi.model.Explanation;
-import io.fmi.model.ModelParameters;
-import io.fmi.model.ObjectStoreModel;
-import io.fmi.model.PeerToPeerModel;
 import io.fmi.spi.Channel;
 import io.fmi.spi.ChannelContext;
 import io.fmi.spi.ChannelProvider;
@@ -223,7 +220,7 @@ public final class Communicator implements AutoCloseable {
                     for (BackendConfig backend : cfg.enabledBackends().values()) {
                         Channel channel = Providers.find(backend.name()).create(backend);
                         engine.add(backend.name(), channel, timeout != null ? timeout : backend.maxTimeout(),
-                                model(cfg, backend, channel));
+                                ChannelModel.of(cfg, backend, channel instanceof io.fmi.spi.PeerToPeerChannel, Map.of()));
                     }
                 }
                 for (Channel channel : channels) {
@@ -244,18 +241,6 @@ public final class Communicator implements AutoCloseable {
 
     /** AWS Lambda's price per GiB-second (x86), used when the config's {@code model.FaaS} has none. */
     static final double DEFAULT_GIB_SECOND_PRICE = 0.0000166667;
-
-    /** The model of a configured channel: {@code model.<name>} over its family's defaults. */
-    private static ChannelModel model(FmiConfig cfg, BackendConfig backend, Channel channel) {
-        boolean peerToPeer = channel instanceof io.fmi.spi.PeerToPeerChannel;
-        ModelParameters params = ModelParameters.of(backend.name(), peerToPeer, cfg.model(backend.name()));
-        if (peerToPeer) {
-            return new PeerToPeerModel(params);
-        }
-        double first = backend.pollInterval().toNanos() / 1e9;
-        double max = backend.has("max_poll_interval") ? backend.integer("max_poll_interval", 200, 1, 600_000) / 1000.0 : 0.2;
-        return new ObjectStoreModel(params, first, Math.max(first, max));
-    }
 
     /** Finds channel providers through {@link ServiceLoader}, once per class loader. */
     private static final class Providers {

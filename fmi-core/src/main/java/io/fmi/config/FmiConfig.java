@@ -211,6 +211,15 @@ public final class FmiConfig {
         return parse("{\"backends\": {\"Local\": {}, \"LocalStore\": {}}}", name -> null);
     }
 
+    /** This configuration with only backend {@code name} enabled (for calibrating one channel at a time). */
+    public FmiConfig only(String name) {
+        BackendConfig backend = backends.get(name);
+        if (backend == null) {
+            throw new FmiConfigException("backends." + name + " is not configured; configured are " + backends.keySet());
+        }
+        return new FmiConfig(namespace, Map.of(name, backend), model);
+    }
+
     /** The prefix of everything stored ({@code namespace}, default {@code fmi}). */
     public String namespace() {
         return namespace;

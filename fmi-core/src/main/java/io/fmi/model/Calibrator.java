@@ -1,0 +1,248 @@
+package io.fmi.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fmi.Communicator;
+import io.fmi.Op;
+import io.fmi.Operation;
+import io.fmi.config.BackendConfig;
+import io.fmi.config.FmiConfig;
+import io.fmi.local.LocalPeers;
+import io.fmi.spi.PeerToPeerChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Measures every enabled channel of a configuration and fits the model to it: overhead and
+ * bandwidth from a least-squares line through send-to-receive times over a sweep of sizes, then a
+ * model-accuracy check of predicted against measured time for send, bcast and allreduce over sizes
+ * and peer counts, and how often the FAST choice is the measured-fastest channel.
+ *
+ * <p>Peers run as threads of this JVM, so what is measured is this machine's path to each backend;
+ * calibrate where the functions run (e.g. in one Lambda with several threads) for production
+ * numbers. Used by the {@code Calibrate} command of {@code fmi-examples}.
+ */
+public final class Calibrator {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** A fitted channel: overhead per request in ms and bandwidth in MB/s. */
+    public record Fit(String channel, boolean peerToPeer, double overheadMs, double bandwidthMBps) {
+    }
+
+    /** One row of the accuracy table. */
+    public record Accuracy(String channel, Operation op, long bytes, int peers, double predictedSeconds,
+                           double measuredSeconds) {
+        public double ratio() {
+            return predictedSeconds / measuredSeconds;
+        }
+    }
+
+    /** Everything one calibration found. */
+    public record Report(List<Fit> fits, List<Accuracy> rows, int fastMatches, int cases) {
+        /** The accuracy table, one row per channel, operation, size and peer count. */
+        public String table() {
+            StringBuilder s = new StringBuilder();
+            for (Fit f : fits) {
+                s.append(String.format(Locale.ROOT, "fit %-10s overhead %9.4f ms  bandwidth %10.1f MB/s%n",
+                        f.channel(), f.overheadMs(), f.bandwidthMBps()));
+            }
+            s.append(String.format(Locale.ROOT, "%-10s %-10s %10s %5s %14s %14s %7s%n", "channel", "op", "bytes", "peers",
+                    "predicted ms", "measured ms", "ratio"));
+            for (Accuracy a : rows) {
+                s.append(String.format(Locale.ROOT, "%-10s %-10s %10d %5d %14.3f %14.3f %7.2f%n", a.channel(),
+                        a.op().label(), a.bytes(), a.peers(), a.predictedSeconds() * 1000, a.measuredSeconds() * 1000,
+                        a.ratio()));
+            }
+            s.append(String.format(Locale.ROOT, "FAST choice = measured fastest in %d of %d cases%n", fastMatches, cases));
+            return s.toString();
+        }
+    }
+
+    private final FmiConfig config;
+    private final int reps;
+
+    /** Calibrates the enabled backends of {@code config}, repeating each measurement {@code reps} times. */
+    public Calibrator(FmiConfig config, int reps) {
+        this.config = config;
+        this.reps = Math.max(3, reps);
+    }
+
+    /**
+     * Fits every enabled channel on {@code fitSizes}, then checks the model on {@code sizes} ×
+     * {@code peerCounts} for send, bcast and allreduce.
+     */
+    public Report run(long[] fitSizes, long[] sizes, int[] peerCounts) {
+        List<Fit> fits = new ArrayList<>();
+        Map<String, ChannelModel> models = new LinkedHashMap<>();
+        for (BackendConfig backend : config.enabledBackends().values()) {
+            FmiConfig single = config.only(backend.name());
+            boolean p2p = kindOf(single).equals("p2p");
+            double[] x = new double[fitSizes.length];
+            double[] y = new double[fitSizes.length];
+            measure(single, Operation.SEND, fitSizes[fitSizes.length - 1], 2);
+            for (int i = 0; i < fitSizes.length; i++) {
+                x[i] = fitSizes[i];
+                y[i] = measure(single, Operation.SEND, fitSizes[i], 2);
+            }
+            double[] line = leastSquares(x, y);
+            int transfers = p2p ? 1 : 2;
+            double bandwidth = Math.min(1e5, line[1] > 0 ? transfers / line[1] / 1e6 : 1e5);
+            String bandwidthName = p2p || !backend.name().equals("Redis") ? "bandwidth" : "bandwidth_single";
+            double overheadMs = overheadMatching(backend, p2p, bandwidthName, bandwidth, Math.max(line[0], 1e-7));
+            Fit fit = new Fit(backend.name(), p2p, overheadMs, bandwidth);
+            fits.add(fit);
+            models.put(backend.name(), ChannelModel.of(config, backend, p2p,
+                    Map.of("overhead", overheadMs, bandwidthName, bandwidth)));
+        }
+        List<Accuracy> rows = new ArrayList<>();
+        int matches = 0;
+        int cases = 0;
+        for (Operation op : new Operation[] {Operation.SEND, Operation.BCAST, Operation.ALLREDUCE}) {
+            for (long bytes : sizes) {
+                for (int peers : peerCounts) {
+                    String predictedBest = null;
+                    String measuredBest = null;
+                    double bestPredicted = Double.MAX_VALUE;
+                    double bestMeasured = Double.MAX_VALUE;
+                    for (Map.Entry<String, ChannelModel> e : models.entrySet()) {
+                        double predicted = e.getValue().cost(op, bytes, peers).seconds();
+                        double measured = measure(config.only(e.getKey()), op, bytes, peers);
+                        rows.add(new Accuracy(e.getKey(), op, bytes, peers, predicted, measured));
+                        if (predicted < bestPredicted) {
+                            bestPredicted = predicted;
+                            predictedBest = e.getKey();
+                        }
+                        if (measured < bestMeasured) {
+                            bestMeasured = measured;
+                            measuredBest = e.getKey();
+                        }
+                    }
+                    cases++;
+                    if (predictedBest != null && predictedBest.equals(measuredBest)) {
+                        matches++;
+                    }
+                }
+            }
+        }
+        return new Report(fits, rows, matches, cases);
+    }
+
+    /**
+     * The per-request overhead (ms) for which the model predicts exactly the measured time of an
+     * empty send; found by bisection, so that what the model adds itself (polling delay, two requests
+     * per message on stores) is not counted twice.
+     */
+    private double overheadMatching(BackendConfig backend, boolean p2p, String bandwidthName, double bandwidth,
+                                    double emptySendSeconds) {
+        double lo = 0;
+        double hi = emptySendSeconds * 1000;
+        for (int i = 0; i < 60; i++) {
+            double mid = (lo + hi) / 2;
+            double predicted = ChannelModel.of(config, backend, p2p, Map.of("overhead", mid, bandwidthName, bandwidth))
+                    .cost(Operation.SEND, 0, 2).seconds();
+            if (predicted > emptySendSeconds) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return Math.max(1e-4, (lo + hi) / 2);
+    }
+
+    /**
+     * {@code original} (a parsed config file) with each fitted channel's {@code overhead} and
+     * bandwidth written into its {@code model} section; other parameters are kept.
+     */
+    public static ObjectNode merge(JsonNode original, List<Fit> fits) {
+        ObjectNode root = original == null || !original.isObject() ? MAPPER.createObjectNode() : ((ObjectNode) original).deepCopy();
+        String section = root.has("performance") && !root.has("model") ? "performance" : "model";
+        ObjectNode model = root.has(section) && root.get(section).isObject() ? (ObjectNode) root.get(section)
+                : root.putObject(section);
+        for (Fit fit : fits) {
+            ObjectNode params = model.has(fit.channel()) && model.get(fit.channel()).isObject()
+                    ? (ObjectNode) model.get(fit.channel()) : model.putObject(fit.channel());
+            params.put("overhead", round(fit.overheadMs()));
+            params.put(fit.channel().equals("Redis") ? "bandwidth_single" : "bandwidth", round(fit.bandwidthMBps()));
+        }
+        return root;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+
+    private static String kindOf(FmiConfig single) {
+        BackendConfig backend = single.enabledBackends().values().iterator().next();
+        java.util.ServiceLoader<io.fmi.spi.ChannelProvider> loader =
+                java.util.ServiceLoader.load(io.fmi.spi.ChannelProvider.class, Calibrator.class.getClassLoader());
+        for (io.fmi.spi.ChannelProvider provider : loader) {
+            if (provider.name().equals(backend.name())) {
+                return provider.create(backend) instanceof PeerToPeerChannel ? "p2p" : "store";
+            }
+        }
+        return "store";
+    }
+
+    /** Median completion time (slowest peer) of {@code op} on {@code peers} peers. */
+    private double measure(FmiConfig single, Operation op, long bytes, int peers) {
+        String name = "calibrate-" + UUID.randomUUID();
+        int n = op == Operation.SEND ? 2 : peers;
+        int length = (int) bytes;
+        List<Double> medians = LocalPeers.call(n, rank -> Communicator.builder().rank(rank).size(n).name(name)
+                .config(single).build(), comm -> {
+            byte[] buf = new byte[length];
+            double[] doubles = new double[length / 8];
+            double[] out = new double[doubles.length];
+            long[] t = new long[reps];
+            for (int i = -3; i < reps; i++) {
+                comm.barrier();
+                long start = System.nanoTime();
+                switch (op) {
+                    case SEND:
+                        if (comm.rank() == 0) {
+                            comm.send(buf, 1);
+                            comm.recv(buf, 1);
+                        } else {
+                            comm.recv(buf, 0);
+                            comm.send(buf, 0);
+                        }
+                        break;
+                    case BCAST:
+                        comm.bcast(buf, 0);
+                        break;
+                    default:
+                        comm.allreduce(doubles, out, Op.SUM);
+                }
+                long took = System.nanoTime() - start;
+                if (i >= 0) {
+                    t[i] = op == Operation.SEND ? took / 2 : took;
+                }
+            }
+            Arrays.sort(t);
+            return t[reps / 2] / 1e9;
+        }, Duration.ofMinutes(10));
+        return medians.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    }
+
+    /** Intercept and slope of the least-squares line through (x, y). */
+    static double[] leastSquares(double[] x, double[] y) {
+        int n = x.length;
+        double mx = Arrays.stream(x).average().orElse(0);
+        double my = Arrays.stream(y).average().orElse(0);
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < n; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+        }
+        double slope = sxx == 0 ? 0 : sxy / sxx;
+        return new double[] {my - slope * mx, slope};
+    }
+}
