@@ -1,0 +1,315 @@
+package io.fmi.channel.direct;
+
+import io.fmi.ChannelException;
+import io.fmi.FmiException;
+import io.fmi.FmiTimeoutException;
+import io.fmi.MessageSizeException;
+import io.fmi.spi.ChannelContext;
+import io.fmi.spi.Deadline;
+import io.fmi.spi.PeerToPeerChannel;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Direct channel: TCP connections between functions, opened by hole punching through the
+ * rendezvous server ({@link HolePuncher}) and driven by Netty.
+ *
+ * <p>Connections are made lazily, one per peer pair, in the background: the first send to or
+ * receive from a peer starts the pairing, a send before the connection exists is queued (copied)
+ * and flushed in order once it does, so peers that all send first and receive later never wait on
+ * each other's pairing. Frames carry a 12-byte header (version, flags, tag, length) and optionally
+ * a CRC32C; receives are matched per source and tag, with unexpected messages queued; a message of
+ * another size than the receive buffer is a {@link MessageSizeException}. A send returns when its
+ * bytes are written to the socket (the buffer may then be reused) and never past the deadline. All
+ * channels of a JVM share one event-loop group. A lost connection fails the operations waiting on
+ * that peer at once with a {@link ChannelException}.
+ */
+public final class DirectChannel implements PeerToPeerChannel {
+    /** The backend name. */
+    public static final String NAME = "Direct";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectChannel.class);
+    private static final EventLoopGroup GROUP = new NioEventLoopGroup(0, new DefaultThreadFactory("fmi-direct", true));
+    private static final ExecutorService PAIRING = Executors.newCachedThreadPool(new DefaultThreadFactory("fmi-pairing", true));
+
+    private final DirectSettings settings;
+    private ChannelContext context;
+    private Peer[] peers;
+    private volatile boolean closed;
+
+    DirectChannel(DirectSettings settings) {
+        this.settings = settings;
+    }
+
+    /** One remote peer: its connection (once made), what waits to be sent, and what it sent us. */
+    private final class Peer {
+        final int rank;
+        final Inbox inbox = new Inbox();
+        final List<ByteBuf> queued = new ArrayList<>();
+        Channel connection;
+        boolean pairing;
+        RuntimeException failure;
+
+        Peer(int rank) {
+            this.rank = rank;
+        }
+
+        /** Starts pairing in the background unless it is under way; it may last until the later of {@code opDeadline} and the pairing timeout. */
+        synchronized void start(Deadline opDeadline) {
+            if (pairing || connection != null || failure != null) {
+                return;
+            }
+            pairing = true;
+            Deadline own = Deadline.after(settings.pairingTimeout);
+            Deadline deadline = opDeadline.remainingNanos() > own.remainingNanos() ? opDeadline : own;
+            PAIRING.execute(() -> connect(deadline));
+        }
+
+        private void connect(Deadline deadline) {
+            int me = context.rank();
+            String pairingName = context.communicatorName() + "/" + Math.min(me, rank) + "-" + Math.max(me, rank);
+            try {
+                SocketChannel socket = HolePuncher.connect(settings.server, pairingName, me < rank ? 0 : 1, settings.secret,
+                        deadline);
+                NioSocketChannel channel = new NioSocketChannel(socket);
+                channel.config().setOption(ChannelOption.TCP_NODELAY, true);
+                channel.config().setAutoRead(true);
+                channel.pipeline().addLast(new FrameDecoder(), new Receiver(this));
+                GROUP.register(channel).syncUninterruptibly();
+                synchronized (this) {
+                    if (closed) {
+                        channel.close();
+                        return;
+                    }
+                    for (ByteBuf frame : queued) {
+                        channel.write(frame);
+                    }
+                    queued.clear();
+                    channel.flush();
+                    connection = channel;
+                    pairing = false;
+                    notifyAll();
+                }
+                LOG.debug("rank {} connected to rank {} ({})", me, rank, channel.remoteAddress());
+            } catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        synchronized void fail(RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+                pairing = false;
+                queued.forEach(ByteBuf::release);
+                queued.clear();
+                notifyAll();
+            }
+            inbox.fail(e);
+        }
+
+        /** Queues or writes one frame; returns the write's future, or null if it was queued. */
+        synchronized ChannelFuture send(ByteBuf header, ByteBuf payload, boolean copy, Deadline deadline) {
+            if (failure != null) {
+                header.release();
+                payload.release();
+                throw failure instanceof FmiException ? new ChannelException(failure.getMessage(), failure) : failure;
+            }
+            if (connection == null) {
+                queued.add(header);
+                queued.add(copy ? Unpooled.copiedBuffer(payload) : payload);
+                if (copy) {
+                    payload.release();
+                }
+                start(deadline);
+                return null;
+            }
+            connection.write(header);
+            return connection.writeAndFlush(payload);
+        }
+
+        /**
+         * Delivers what was sent before closing: waits (bounded) for a pairing that has queued
+         * messages to finish, then closes the connection once everything written is flushed.
+         */
+        void close(Deadline deadline) {
+            Channel toClose;
+            synchronized (this) {
+                while (connection == null && failure == null && pairing && !queued.isEmpty() && !deadline.expired()) {
+                    try {
+                        wait(Math.max(1, deadline.remainingMillis()));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                queued.forEach(ByteBuf::release);
+                queued.clear();
+                toClose = connection;
+            }
+            if (toClose != null) {
+                ChannelFuture flushed = toClose.writeAndFlush(Unpooled.EMPTY_BUFFER);
+                flushed.awaitUninterruptibly(Math.max(1, deadline.remainingMillis()));
+                toClose.close();
+            }
+        }
+    }
+
+    /** Delivers frames to the peer's inbox; a closed or broken connection fails the peer. */
+    private final class Receiver extends SimpleChannelInboundHandler<FrameDecoder.Frame> {
+        private final Peer peer;
+
+        Receiver(Peer peer) {
+            this.peer = peer;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FrameDecoder.Frame frame) {
+            peer.inbox.deliver(frame.tag(), frame.payload());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!closed) {
+                peer.fail(new ChannelException("Direct: the connection to rank " + peer.rank + " ("
+                        + ctx.channel().remoteAddress() + ") was closed; the peer exited or crashed"));
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            peer.fail(new ChannelException("Direct: the connection to rank " + peer.rank + " failed: " + cause, cause));
+            ctx.close();
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void open(ChannelContext context) {
+        if (this.context != null) {
+            throw new FmiException("Direct channel is already open; create one channel per peer");
+        }
+        this.context = context;
+        this.peers = new Peer[context.size()];
+        for (int r = 0; r < peers.length; r++) {
+            peers[r] = new Peer(r);
+        }
+        if (settings.eager) {
+            Deadline deadline = Deadline.after(settings.pairingTimeout);
+            for (Peer p : peers) {
+                if (p.rank != context.rank()) {
+                    p.start(deadline);
+                }
+            }
+        }
+    }
+
+    private Peer peer(int rank) {
+        if (rank == context.rank()) {
+            throw new FmiException("Direct: rank " + rank + " cannot open a connection to itself");
+        }
+        return peers[rank];
+    }
+
+    @Override
+    public void send(int dest, int tag, ByteBuffer data, Deadline deadline) {
+        Peer peer = peer(dest);
+        int length = data.remaining();
+        ByteBuf header = Unpooled.buffer(FrameDecoder.HEADER + 4);
+        header.writeByte(FrameDecoder.VERSION).writeByte(settings.checksum ? FrameDecoder.FLAG_CRC : 0).writeShort(0)
+                .writeInt(tag).writeInt(length);
+        ByteBuf payload = Unpooled.wrappedBuffer(data.duplicate());
+        if (settings.checksum) {
+            CRC32C crc = new CRC32C();
+            crc.update(data.duplicate());
+            payload = Unpooled.wrappedBuffer(payload, Unpooled.copyInt((int) crc.getValue()));
+        }
+        ChannelFuture written = peer.send(header, payload, true, deadline);
+        if (written == null) {
+            return;
+        }
+        try {
+            if (!written.await(Math.max(0, deadline.remainingMillis()), TimeUnit.MILLISECONDS)) {
+                throw new FmiTimeoutException("Direct: sending " + length + " bytes to rank " + dest
+                        + " did not complete within " + deadline.budget().toMillis() + " ms (the receiver is not reading?)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FmiException("interrupted while sending to rank " + dest, e);
+        }
+        if (!written.isSuccess()) {
+            throw new ChannelException("Direct: sending to rank " + dest + " failed: " + written.cause(), written.cause());
+        }
+    }
+
+    @Override
+    public void recv(int src, int tag, ByteBuffer into, Deadline deadline) {
+        Peer peer = peer(src);
+        peer.start(deadline);
+        byte[] message = peer.inbox.take(tag, deadline, () -> {
+            synchronized (peer) {
+                return peer.connection != null
+                        ? "Direct: no message from rank " + src + " with tag " + tag + " arrived within "
+                                + deadline.budget().toMillis() + " ms (connected to it)"
+                        : "Direct: no connection to rank " + src + " within " + deadline.budget().toMillis()
+                                + " ms via the rendezvous server " + settings.server + " (is rank " + src + " running?)";
+            }
+        });
+        if (message.length != into.remaining()) {
+            throw new MessageSizeException("rank " + src + " sent " + message.length + " bytes (tag " + tag
+                    + ") but the receiving buffer holds " + into.remaining() + " bytes; sender and receiver must use"
+                    + " buffers of the same length", into.remaining(), message.length);
+        }
+        into.duplicate().put(message);
+    }
+
+    /**
+     * Closes every connection after flushing what this peer sent; sends still waiting for their
+     * connection get up to {@code close_grace} (default 10 s) to be delivered.
+     */
+    @Override
+    public void close() {
+        if (peers != null && !closed) {
+            Deadline deadline = Deadline.after(settings.closeGrace);
+            for (Peer p : peers) {
+                p.close(deadline);
+            }
+        }
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "DirectChannel[rendezvous " + settings.server + "]";
+    }
+
+    /** For tests: whether a connection to {@code rank} is open. */
+    boolean connectedTo(int rank) {
+        synchronized (peers[rank]) {
+            return peers[rank].connection != null && peers[rank].connection.isActive();
+        }
+    }
+}

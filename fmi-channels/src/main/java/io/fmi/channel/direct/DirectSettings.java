@@ -1,0 +1,55 @@
+package io.fmi.channel.direct;
+
+import io.fmi.FmiConfigException;
+import io.fmi.config.BackendConfig;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The {@code Direct} block: the original's {@code host}, {@code port} (the rendezvous server) and
+ * {@code max_timeout}, plus {@code secret} or {@code secret_file} (the job secret for HMAC
+ * authentication; omit both for a server without one), {@code checksum} (CRC32C on every frame),
+ * {@code eager} (connect to every peer at once instead of on first use), {@code pairing_timeout}
+ * (ms, default {@code max_timeout}) and {@code close_grace} (ms that {@code close()} waits to deliver
+ * sends whose connection is still being made, default 10000).
+ */
+final class DirectSettings {
+    final InetSocketAddress server;
+    final byte[] secret;
+    final boolean checksum;
+    final boolean eager;
+    final Duration pairingTimeout;
+    final Duration closeGrace;
+
+    DirectSettings(BackendConfig config) {
+        config.rejectUnknown(Set.of("host", "port", "secret", "secret_file", "checksum", "eager", "pairing_timeout",
+                "close_grace"));
+        String host = config.string("host", "127.0.0.1");
+        int port = (int) config.integer("port", 10000, 1, 65535);
+        this.server = new InetSocketAddress(host, port);
+        if (server.isUnresolved()) {
+            throw new FmiConfigException(config.path("host") + " '" + host + "' cannot be resolved");
+        }
+        String secretText = config.string("secret", null);
+        String secretFile = config.string("secret_file", null);
+        if (secretText != null && secretFile != null) {
+            throw new FmiConfigException(config.path("secret") + " and " + config.path("secret_file") + " are both set; give one");
+        }
+        if (secretFile != null) {
+            try {
+                secretText = Files.readString(Path.of(secretFile)).trim();
+            } catch (java.io.IOException e) {
+                throw new FmiConfigException(config.path("secret_file") + ": cannot read " + secretFile + ": " + e.getMessage());
+            }
+        }
+        this.secret = secretText == null || secretText.isEmpty() ? null : secretText.getBytes(StandardCharsets.UTF_8);
+        this.checksum = config.bool("checksum", false);
+        this.eager = config.bool("eager", false);
+        this.pairingTimeout = Duration.ofMillis(config.integer("pairing_timeout", config.maxTimeout().toMillis(), 1, 86_400_000));
+        this.closeGrace = Duration.ofMillis(config.integer("close_grace", 10_000, 0, 600_000));
+    }
+}

@@ -1,0 +1,192 @@
+package io.fmi.channel.direct;
+
+import io.fmi.ChannelException;
+import io.fmi.FmiTimeoutException;
+import io.fmi.spi.Deadline;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TCP hole punching, TCPunch's scheme: contact the rendezvous server from a socket bound with
+ * SO_REUSEADDR and SO_REUSEPORT, learn the peer's public endpoint, then listen on and repeatedly
+ * connect from that same local port to the peer's endpoint until an accept or a connect succeeds
+ * (through NATs, the two sides' SYNs open each other's mappings; on one host the connection is
+ * simply made). The rendezvous connection stays open until the punch is done, keeping the NAT
+ * mapping alive. Both ends then exchange a short handshake that names the pairing, so a stray
+ * connection is never mistaken for the peer.
+ */
+final class HolePuncher {
+    private static final Logger LOG = LoggerFactory.getLogger(HolePuncher.class);
+    private static final int HANDSHAKE_MAGIC = 0x464D4944;
+    private static final long ATTEMPT_MS = 1500;
+
+    private HolePuncher() {
+    }
+
+    /**
+     * Connects this side of {@code pairing} to the other side.
+     *
+     * @param side 0 for the lower rank, 1 for the higher
+     */
+    static SocketChannel connect(InetSocketAddress server, String pairing, int side, byte[] secret, Deadline deadline) {
+        SocketChannel rendezvous = null;
+        try {
+            rendezvous = SocketChannel.open();
+            reuse(rendezvous);
+            rendezvous.bind(new InetSocketAddress(0));
+            try {
+                rendezvous.socket().connect(server, (int) Math.max(1, Math.min(deadline.remainingMillis(), 10_000)));
+            } catch (IOException e) {
+                throw new ChannelException("Direct: cannot reach the rendezvous server at " + server + ": " + e.getMessage()
+                        + "; check backends.Direct host/port and that the server runs", e);
+            }
+            int localPort = ((InetSocketAddress) rendezvous.getLocalAddress()).getPort();
+            rendezvous.socket().getOutputStream().write(Rendezvous.frame(Rendezvous.PAIR,
+                    Rendezvous.pairPayload(pairing, side, System.currentTimeMillis(), secret)));
+            InetSocketAddress peer = awaitPeer(rendezvous, server, pairing, deadline);
+            LOG.debug("pairing {}: local port {}, peer at {}", pairing, localPort, peer);
+            SocketChannel connection = punch(localPort, peer, pairing, deadline);
+            handshake(connection, pairing, side, deadline);
+            return connection;
+        } catch (IOException e) {
+            throw new ChannelException("Direct: pairing '" + pairing + "' via " + server + " failed: " + e, e);
+        } finally {
+            close(rendezvous);
+        }
+    }
+
+    private static void reuse(java.nio.channels.NetworkChannel channel) throws IOException {
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+    }
+
+    private static InetSocketAddress awaitPeer(SocketChannel rendezvous, InetSocketAddress server, String pairing,
+                                               Deadline deadline) throws IOException {
+        DataInputStream in = new DataInputStream(rendezvous.socket().getInputStream());
+        while (true) {
+            int left = (int) Math.min(Integer.MAX_VALUE, deadline.remainingMillis());
+            if (left <= 0) {
+                throw new FmiTimeoutException("Direct: the peer of pairing '" + pairing + "' did not contact the"
+                        + " rendezvous server " + server + " within " + deadline.budget().toMillis() + " ms");
+            }
+            rendezvous.socket().setSoTimeout(left);
+            byte[] header = new byte[Rendezvous.HEADER];
+            try {
+                in.readFully(header);
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            ByteBuffer h = ByteBuffer.wrap(header);
+            if (h.get(0) != Rendezvous.MAGIC_0 || h.get(1) != Rendezvous.MAGIC_1 || h.get(2) != Rendezvous.VERSION) {
+                throw new ChannelException("Direct: " + server + " is not an FMI rendezvous server (version "
+                        + Rendezvous.VERSION + ")");
+            }
+            int length = h.getInt(4);
+            if (length < 0 || length > Rendezvous.MAX_PAYLOAD) {
+                throw new ChannelException("Direct: rendezvous server " + server + " sent a frame of " + length + " bytes");
+            }
+            byte[] payload = new byte[length];
+            in.readFully(payload);
+            ByteBuffer p = ByteBuffer.wrap(payload);
+            switch (h.get(3)) {
+                case Rendezvous.OBSERVED:
+                    LOG.debug("pairing {}: the server sees us as {}", pairing, Rendezvous.parseEndpoint(p));
+                    break;
+                case Rendezvous.PEER:
+                    return Rendezvous.parseEndpoint(p);
+                case Rendezvous.ERROR: {
+                    int code = p.getShort() & 0xFFFF;
+                    String message = StandardCharsets.UTF_8.decode(p).toString();
+                    throw new ChannelException("Direct: rendezvous server " + server + " refused pairing '" + pairing
+                            + "' (code " + code + "): " + message
+                            + (code == Rendezvous.E_AUTH ? "; check backends.Direct.secret" : ""));
+                }
+                default:
+                    throw new ChannelException("Direct: rendezvous server " + server + " sent an unknown frame type " + h.get(3));
+            }
+        }
+    }
+
+    private static SocketChannel punch(int localPort, InetSocketAddress peer, String pairing, Deadline deadline)
+            throws IOException {
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        try {
+            reuse(listener);
+            listener.bind(new InetSocketAddress(localPort));
+            listener.configureBlocking(false);
+            IOException last = null;
+            while (true) {
+                SocketChannel accepted = listener.accept();
+                if (accepted != null) {
+                    accepted.configureBlocking(true);
+                    return accepted;
+                }
+                long left = deadline.remainingMillis();
+                if (left <= 0) {
+                    throw new FmiTimeoutException("Direct: could not open a connection to the peer of pairing '" + pairing
+                            + "' at " + peer + " within " + deadline.budget().toMillis() + " ms"
+                            + (last != null ? " (last attempt: " + last.getMessage() + ")" : "")
+                            + "; a symmetric NAT defeats hole punching: use a storage channel for this job");
+                }
+                SocketChannel out = SocketChannel.open();
+                try {
+                    reuse(out);
+                    out.bind(new InetSocketAddress(localPort));
+                    out.socket().connect(peer, (int) Math.max(1, Math.min(left, ATTEMPT_MS)));
+                    return out;
+                } catch (IOException e) {
+                    close(out);
+                    last = e;
+                    accepted = listener.accept();
+                    if (accepted != null) {
+                        accepted.configureBlocking(true);
+                        return accepted;
+                    }
+                    io.fmi.spi.Poller.sleepNanos(5_000_000);
+                }
+            }
+        } finally {
+            close(listener);
+        }
+    }
+
+    private static void handshake(SocketChannel connection, String pairing, int side, Deadline deadline) throws IOException {
+        int id = pairing.hashCode();
+        ByteBuffer mine = ByteBuffer.allocate(9).putInt(HANDSHAKE_MAGIC).putInt(id).put((byte) side);
+        connection.socket().getOutputStream().write(mine.array());
+        connection.socket().setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, deadline.remainingMillis())));
+        byte[] theirs = new byte[9];
+        try {
+            new DataInputStream(connection.socket().getInputStream()).readFully(theirs);
+        } catch (IOException e) {
+            close(connection);
+            throw new ChannelException("Direct: handshake of pairing '" + pairing + "' failed: " + e.getMessage(), e);
+        }
+        ByteBuffer t = ByteBuffer.wrap(theirs);
+        if (t.getInt() != HANDSHAKE_MAGIC || t.getInt() != id || t.get() != 1 - side) {
+            close(connection);
+            throw new ChannelException("Direct: the connection made for pairing '" + pairing
+                    + "' reached something else than its peer");
+        }
+        connection.socket().setSoTimeout(0);
+    }
+
+    static void close(java.io.Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // nothing left to do
+            }
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package io.fmi.channel.direct;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rendezvous server of the Direct channel: it tells two peers each other's public endpoint so
+ * that they can open a TCP connection to each other through their NATs. Non-blocking (Netty), many
+ * pairings at once; pairing requests are authenticated with the job secret (HMAC-SHA256) when the
+ * server has one; the table of half-complete pairings is bounded and its entries expire; clients
+ * that stay silent are disconnected; oversized or malformed frames, wrong versions, bad MACs and
+ * duplicate names are rejected with an {@code ERROR} frame and a logged reason, without affecting
+ * other pairings.
+ *
+ * <pre>
+ * java -cp fmi-examples/target/fmi-demo.jar io.fmi.channel.direct.RendezvousServer --port 10000 [--bind 0.0.0.0] [--secret-file s.txt]
+ * </pre>
+ * Embedded: {@code RendezvousServer.start(new InetSocketAddress("127.0.0.1", 0), Options.defaults())}.
+ */
+public final class RendezvousServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RendezvousServer.class);
+    /** When a connection's pairing completed; it is closed once idle for {@code linger} after that. */
+    private static final io.netty.util.AttributeKey<Long> PAIRED_AT = io.netty.util.AttributeKey.valueOf("fmi.pairedAt");
+
+    /** Server settings. */
+    public record Options(byte[] secret, int maxPending, Duration pairingTimeout, Duration helloTimeout,
+                          Duration linger) {
+        /** No secret, 100000 pending pairings, 60 s to find a partner, 5 s to say hello, 60 s linger. */
+        public static Options defaults() {
+            return new Options(null, 100_000, Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(60));
+        }
+
+        /** These options with {@code secret} (null: no authentication). */
+        public Options withSecret(byte[] secret) {
+            return new Options(secret == null ? null : secret.clone(), maxPending, pairingTimeout, helloTimeout, linger);
+        }
+
+        /** These options with another bound on half-complete pairings. */
+        public Options withMaxPending(int max) {
+            return new Options(secret, max, pairingTimeout, helloTimeout, linger);
+        }
+
+        /** These options with other timeouts. */
+        public Options withTimeouts(Duration pairing, Duration hello) {
+            return new Options(secret, maxPending, pairing, hello, linger);
+        }
+    }
+
+    private record Waiting(Channel channel, InetSocketAddress endpoint, int side, long sinceNanos) {
+    }
+
+    private final Options options;
+    private final EventLoopGroup group;
+    private final Channel server;
+    private final Map<String, Waiting> pending = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> sweeper;
+    private final AtomicLong paired = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+
+    private RendezvousServer(Options options, EventLoopGroup group, Channel server) {
+        this.options = options;
+        this.group = group;
+        this.server = server;
+        this.sweeper = group.next().scheduleAtFixedRate(this::expire, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts a server on {@code bind} (port 0 picks a free port). */
+    public static RendezvousServer start(InetSocketAddress bind, Options options) {
+        EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("fmi-rendezvous", true));
+        RendezvousServer[] self = new RendezvousServer[1];
+        try {
+            Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(
+                                    new IdleStateHandler(0, 0, options.helloTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                                    new LengthFieldBasedFrameDecoder(Rendezvous.HEADER + Rendezvous.MAX_PAYLOAD, 4, 4, 0, 0),
+                                    self[0].new Handler());
+                        }
+                    })
+                    .bind(bind).sync().channel();
+            self[0] = new RendezvousServer(options, group, channel);
+            LOG.info("rendezvous server listening on {}{}", channel.localAddress(),
+                    options.secret() == null ? " (no authentication)" : " (HMAC authentication)");
+            return self[0];
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new io.fmi.ChannelException("interrupted while starting the rendezvous server", e);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new io.fmi.ChannelException("cannot start the rendezvous server on " + bind + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Pairings waiting for their second side. */
+    public int pendingPairings() {
+        return pending.size();
+    }
+
+    /** Pairings completed so far. */
+    public long completedPairings() {
+        return paired.get();
+    }
+
+    /** Requests rejected so far (malformed, unauthenticated, duplicate, over capacity, expired, silent). */
+    public long rejectedRequests() {
+        return rejected.get();
+    }
+
+    private void expire() {
+        long limit = options.pairingTimeout().toNanos();
+        long now = System.nanoTime();
+        pending.forEach((name, w) -> {
+            if (now - w.sinceNanos() > limit || !w.channel().isActive()) {
+                if (pending.remove(name, w) && w.channel().isActive()) {
+                    reject(w.channel(), Rendezvous.E_EXPIRED, "no partner for pairing '" + name + "' within "
+                            + options.pairingTimeout().toMillis() + " ms");
+                }
+            }
+        });
+    }
+
+    private void reject(Channel channel, int code, String reason) {
+        rejected.incrementAndGet();
+        LOG.warn("rendezvous: rejected {}: {}", channel.remoteAddress(), reason);
+        channel.writeAndFlush(Unpooled.wrappedBuffer(Rendezvous.frame(Rendezvous.ERROR, Rendezvous.error(code, reason))))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static void send(Channel channel, byte type, byte[] payload) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(Rendezvous.frame(type, payload)));
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<ByteBuf> {
+        private boolean asked;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            Channel ch = ctx.channel();
+            if (frame.getByte(0) != Rendezvous.MAGIC_0 || frame.getByte(1) != Rendezvous.MAGIC_1) {
+                reject(ch, Rendezvous.E_MALFORMED, "not an FMI rendezvous frame");
+                return;
+            }
+            if (frame.getByte(2) != Rendezvous.VERSION) {
+                reject(ch, Rendezvous.E_VERSION, "protocol version " + frame.getByte(2) + " is not supported (this server speaks "
+                        + Rendezvous.VERSION + ")");
+                return;
+            }
+            if (frame.getByte(3) != Rendezvous.PAIR || asked) {
+                reject(ch, Rendezvous.E_MALFORMED, asked ? "a second request on one connection" : "expected a PAIR request");
+                return;
+            }
+            asked = true;
+            byte[] payload = new byte[frame.readableBytes() - Rendezvous.HEADER];
+            frame.getBytes(Rendezvous.HEADER, payload);
+            Rendezvous.Pair pair = Rendezvous.parsePair(java.nio.ByteBuffer.wrap(payload));
+            if (pair == null) {
+                reject(ch, Rendezvous.E_MALFORMED, "malformed PAIR request");
+                return;
+            }
+            if (options.secret() != null) {
+                if (!Rendezvous.verify(options.secret(), pair)) {
+                    reject(ch, Rendezvous.E_AUTH, "bad MAC for pairing '" + pair.name() + "' (wrong job secret?)");
+                    return;
+                }
+                if (Math.abs(System.currentTimeMillis() - pair.timeMillis()) > Rendezvous.MAX_SKEW_MS) {
+                    reject(ch, Rendezvous.E_AUTH, "stale PAIR request (clock skew over " + Rendezvous.MAX_SKEW_MS + " ms)");
+                    return;
+                }
+            }
+            InetSocketAddress observed = (InetSocketAddress) ch.remoteAddress();
+            send(ch, Rendezvous.OBSERVED, Rendezvous.endpoint(observed));
+            Waiting me = new Waiting(ch, observed, pair.side(), System.nanoTime());
+            while (true) {
+                Waiting other = pending.get(pair.name());
+                if (other == null) {
+                    if (pending.size() >= options.maxPending()) {
+                        reject(ch, Rendezvous.E_BUSY, "too many pending pairings (" + options.maxPending() + ")");
+                        return;
+                    }
+                    if (pending.putIfAbsent(pair.name(), me) == null) {
+                        return;
+                    }
+                    continue;
+                }
+                if (!other.channel().isActive()) {
+                    pending.remove(pair.name(), other);
+                    continue;
+                }
+                if (other.side() == pair.side()) {
+                    reject(ch, Rendezvous.E_DUPLICATE, "pairing '" + pair.name() + "' side " + pair.side()
+                            + " is already waiting");
+                    return;
+                }
+                if (pending.remove(pair.name(), other)) {
+                    long now = System.nanoTime();
+                    other.channel().attr(PAIRED_AT).set(now);
+                    ch.attr(PAIRED_AT).set(now);
+                    send(other.channel(), Rendezvous.PEER, Rendezvous.endpoint(observed));
+                    send(ch, Rendezvous.PEER, Rendezvous.endpoint(other.endpoint()));
+                    paired.incrementAndGet();
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof IdleStateEvent) {
+                if (!asked) {
+                    reject(ctx.channel(), Rendezvous.E_TIMEOUT, "no request within " + options.helloTimeout().toMillis() + " ms");
+                } else {
+                    Long pairedAt = ctx.channel().attr(PAIRED_AT).get();
+                    if (pairedAt != null && System.nanoTime() - pairedAt > options.linger().toNanos()) {
+                        ctx.close();
+                    }
+                }
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof TooLongFrameException) {
+                reject(ctx.channel(), Rendezvous.E_MALFORMED, "frame too long (at most " + Rendezvous.MAX_PAYLOAD
+                        + " payload bytes)");
+            } else {
+                LOG.debug("rendezvous: connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+                ctx.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.cancel(false);
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** {@code --port 10000 [--bind 0.0.0.0] [--secret-file path]}: runs until killed. */
+    public static void main(String[] args) throws Exception {
+        int port = 10000;
+        String bind = "0.0.0.0";
+        byte[] secret = null;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--port":
+                    port = Integer.parseInt(args[i + 1]);
+                    break;
+                case "--bind":
+                    bind = args[i + 1];
+                    break;
+                case "--secret-file":
+                    secret = Files.readString(Path.of(args[i + 1])).trim().getBytes(StandardCharsets.UTF_8);
+                    break;
+                default:
+                    System.err.println("usage: RendezvousServer --port 10000 [--bind 0.0.0.0] [--secret-file s.txt]");
+                    System.exit(2);
+            }
+        }
+        RendezvousServer server = start(new InetSocketAddress(bind, port), Options.defaults().withSecret(secret));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        Thread.currentThread().join();
+    }
+}
