@@ -1,0 +1,108 @@
+package io.fmi.channel.direct;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fmi.ChannelException;
+import io.fmi.Communicator;
+import io.fmi.Op;
+import io.fmi.config.FmiConfig;
+import io.fmi.local.LocalPeers;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/** The Direct channel beyond the conformance suite: failures, scale, checksums. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class DirectChannelTest {
+    private final RendezvousServer server = RendezvousServer.start(new InetSocketAddress("127.0.0.1", 0),
+            RendezvousServer.Options.defaults());
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    private FmiConfig config(String extra) {
+        return FmiConfig.parse("{\"backends\": {\"Direct\": {\"host\": \"127.0.0.1\", \"port\": " + server.port()
+                + (extra.isEmpty() ? "" : ", " + extra) + "}}}");
+    }
+
+    private <T> List<T> run(int size, FmiConfig config, LocalPeers.Peer<T> body) {
+        String name = "direct-" + UUID.randomUUID();
+        return LocalPeers.call(size, rank -> Communicator.builder().rank(rank).size(size).name(name).config(config)
+                .timeout(Duration.ofSeconds(60)).build(), body, Duration.ofMinutes(2));
+    }
+
+    @Test
+    void aPeerThatExitsFailsTheOthersAtOnceInsteadOfAtTheDeadline() {
+        run(2, config(""), comm -> {
+            comm.barrier();
+            if (comm.rank() == 1) {
+                return null;
+            }
+            long start = System.nanoTime();
+            ChannelException e = assertThrows(ChannelException.class, () -> comm.recv(new int[1], 1, 5));
+            assertTrue(e.getMessage().contains("rank 1") && e.getMessage().contains("closed"), e.getMessage());
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 30, "noticed only at the deadline");
+            return null;
+        });
+    }
+
+    @Test
+    void sixtyFourPeersInOneJvmShareTheEventLoops() {
+        int size = 64;
+        List<long[]> sums = run(size, config(""), comm -> {
+            comm.barrier();
+            long[] sum = new long[2];
+            comm.allreduce(new long[] {comm.rank(), 1}, sum, Op.SUM);
+            long[] root = {comm.rank() == 0 ? 99 : 0};
+            comm.bcast(root, 0);
+            assertEquals(99, root[0]);
+            return sum;
+        });
+        for (long[] s : sums) {
+            assertArrayEquals(new long[] {size * (size - 1) / 2, size}, s);
+        }
+    }
+
+    @Test
+    void checksummedFramesArriveIntact() {
+        byte[] payload = new byte[3 * 1024 * 1024 + 5];
+        new java.util.Random(9).nextBytes(payload);
+        run(3, config("\"checksum\": true"), comm -> {
+            byte[] buf = comm.rank() == 2 ? payload.clone() : new byte[payload.length];
+            comm.bcast(buf, 2);
+            assertArrayEquals(payload, buf);
+            return null;
+        });
+    }
+
+    @Test
+    void sendsBeforeTheConnectionExistsAreDeliveredInOrder() {
+        run(2, config(""), comm -> {
+            if (comm.rank() == 0) {
+                for (int i = 0; i < 50; i++) {
+                    comm.send(new int[] {i}, 1, 3);
+                }
+            } else {
+                Thread.sleep(300);
+                for (int i = 0; i < 50; i++) {
+                    int[] got = new int[1];
+                    comm.recv(got, 0, 3);
+                    assertEquals(i, got[0]);
+                }
+            }
+            return null;
+        });
+    }
+}

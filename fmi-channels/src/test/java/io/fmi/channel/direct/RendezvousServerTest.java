@@ -1,0 +1,213 @@
+package io.fmi.channel.direct;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fmi.ChannelException;
+import io.fmi.FmiTimeoutException;
+import io.fmi.spi.Deadline;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Bad input never crashes or wedges the rendezvous server, and good pairings go on meanwhile. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class RendezvousServerTest {
+    private static final byte[] SECRET = "job-secret".getBytes(StandardCharsets.UTF_8);
+    private RendezvousServer server;
+
+    private RendezvousServer start(RendezvousServer.Options options) {
+        server = RendezvousServer.start(new InetSocketAddress("127.0.0.1", 0), options);
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private InetSocketAddress address() {
+        return new InetSocketAddress("127.0.0.1", server.port());
+    }
+
+    /** Pairs two sides through the server with HolePuncher and checks the connection carries bytes. */
+    private void assertPairingWorks(String name, byte[] secret) throws Exception {
+        CompletableFuture<SocketChannel> low = CompletableFuture.supplyAsync(
+                () -> HolePuncher.connect(address(), name, 0, secret, Deadline.after(Duration.ofSeconds(20))));
+        SocketChannel high = HolePuncher.connect(address(), name, 1, secret, Deadline.after(Duration.ofSeconds(20)));
+        SocketChannel lowChannel = low.get(30, TimeUnit.SECONDS);
+        try {
+            high.write(ByteBuffer.wrap(new byte[] {42}));
+            ByteBuffer in = ByteBuffer.allocate(1);
+            lowChannel.read(in);
+            assertEquals(42, in.get(0));
+        } finally {
+            high.close();
+            lowChannel.close();
+        }
+    }
+
+    /** Sends raw bytes and returns the error code the server answers with (-1 if it just closed). */
+    private int errorFor(byte[] bytes) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(address(), 2000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(bytes);
+            return readError(s);
+        }
+    }
+
+    private static int readError(Socket s) throws IOException {
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        while (true) {
+            byte[] header = new byte[Rendezvous.HEADER];
+            try {
+                in.readFully(header);
+            } catch (java.io.EOFException e) {
+                return -1;
+            }
+            int length = ByteBuffer.wrap(header).getInt(4);
+            byte[] payload = new byte[length];
+            in.readFully(payload);
+            if (header[3] == Rendezvous.ERROR) {
+                int code = ByteBuffer.wrap(payload).getShort() & 0xFFFF;
+                assertEquals(-1, in.read(), "the server must close the connection after an error");
+                return code;
+            }
+        }
+    }
+
+    private static byte[] pair(String name, int side, byte[] secret) {
+        return Rendezvous.frame(Rendezvous.PAIR, Rendezvous.pairPayload(name, side, System.currentTimeMillis(), secret));
+    }
+
+    @Test
+    void garbageOversizedFramesAndWrongVersionsAreRejectedAndPairingGoesOn() throws Exception {
+        start(RendezvousServer.Options.defaults());
+        assertEquals(Rendezvous.E_MALFORMED, errorFor("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        byte[] huge = ByteBuffer.allocate(Rendezvous.HEADER).put((byte) 'F').put((byte) 'M').put((byte) 1)
+                .put(Rendezvous.PAIR).putInt(50_000_000).array();
+        assertEquals(Rendezvous.E_MALFORMED, errorFor(huge));
+        byte[] future = pair("v", 0, null);
+        future[2] = 9;
+        assertEquals(Rendezvous.E_VERSION, errorFor(future));
+        byte[] truncatedName = Rendezvous.frame(Rendezvous.PAIR, new byte[] {0, 100, 1});
+        assertEquals(Rendezvous.E_MALFORMED, errorFor(truncatedName));
+        assertTrue(server.rejectedRequests() >= 4);
+        assertPairingWorks("after-garbage", null);
+    }
+
+    @Test
+    void aWrongSecretIsRefusedAndTheRightOnePairs() throws Exception {
+        start(RendezvousServer.Options.defaults().withSecret(SECRET));
+        assertEquals(Rendezvous.E_AUTH, errorFor(pair("auth", 0, "wrong".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(Rendezvous.E_AUTH, errorFor(pair("auth", 0, null)));
+        ChannelException e = assertThrows(ChannelException.class, () -> HolePuncher.connect(address(), "auth", 0,
+                "wrong".getBytes(StandardCharsets.UTF_8), Deadline.after(Duration.ofSeconds(5))));
+        assertTrue(e.getMessage().contains("secret"), e.getMessage());
+        assertPairingWorks("auth", SECRET);
+    }
+
+    @Test
+    void aDuplicateSideIsRejectedWhileTheFirstStillPairs() throws Exception {
+        start(RendezvousServer.Options.defaults());
+        try (Socket first = new Socket()) {
+            first.connect(address(), 2000);
+            first.getOutputStream().write(pair("dup", 0, null));
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (server.pendingPairings() == 0 && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            assertEquals(Rendezvous.E_DUPLICATE, errorFor(pair("dup", 0, null)));
+            try (Socket second = new Socket()) {
+                second.connect(address(), 2000);
+                second.getOutputStream().write(pair("dup", 1, null));
+                second.setSoTimeout(5000);
+                DataInputStream in = new DataInputStream(second.getInputStream());
+                byte[] header = new byte[Rendezvous.HEADER];
+                in.readFully(header);
+                in.readFully(new byte[ByteBuffer.wrap(header).getInt(4)]);
+                in.readFully(header);
+                assertEquals(Rendezvous.PEER, header[3], "the other side did not get its peer");
+            }
+        }
+        assertEquals(1, server.completedPairings());
+    }
+
+    @Test
+    void silentClientsAreDisconnected() throws Exception {
+        start(RendezvousServer.Options.defaults().withTimeouts(Duration.ofSeconds(60), Duration.ofMillis(300)));
+        try (Socket silent = new Socket()) {
+            silent.connect(address(), 2000);
+            silent.setSoTimeout(10_000);
+            assertEquals(Rendezvous.E_TIMEOUT, readError(silent));
+        }
+    }
+
+    @Test
+    void thousandsOfHalfOpenPairingsAreBoundedAndExpireWhileOthersPair() throws Exception {
+        start(RendezvousServer.Options.defaults().withMaxPending(1000)
+                .withTimeouts(Duration.ofMillis(1500), Duration.ofSeconds(5)));
+        List<Socket> flood = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2000; i++) {
+                Socket s = new Socket();
+                s.connect(address(), 2000);
+                s.getOutputStream().write(pair("half-" + i, 0, null));
+                flood.add(s);
+            }
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (server.pendingPairings() < 1000 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertEquals(1000, server.pendingPairings(), "the pending table must be bounded");
+            until = System.nanoTime() + 20_000_000_000L;
+            while (server.pendingPairings() > 0 && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            assertEquals(0, server.pendingPairings(), "half-open pairings must expire");
+            assertPairingWorks("amid-the-flood", null);
+            assertTrue(server.rejectedRequests() >= 2000, "rejected " + server.rejectedRequests());
+        } finally {
+            for (Socket s : flood) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aPeerThatNeverComesTimesOutAtTheDeadline() {
+        start(RendezvousServer.Options.defaults());
+        long start = System.nanoTime();
+        FmiTimeoutException e = assertThrows(FmiTimeoutException.class, () -> HolePuncher.connect(address(), "alone", 0,
+                null, Deadline.after(Duration.ofMillis(400))));
+        assertTrue(e.getMessage().contains("alone"), e.getMessage());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10);
+    }
+
+    @Test
+    void anUnreachableServerIsAClearChannelError() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ChannelException e = assertThrows(ChannelException.class, () -> HolePuncher.connect(
+                new InetSocketAddress("127.0.0.1", port), "x", 0, null, Deadline.after(Duration.ofSeconds(2))));
+        assertTrue(e.getMessage().contains("127.0.0.1:" + port) || e.getMessage().contains("/127.0.0.1:" + port), e.getMessage());
+    }
+}
