@@ -2,6 +2,7 @@ package io.fmi.examples;
 
 import io.fmi.Communicator;
 import io.fmi.Op;
+import io.fmi.channel.direct.RendezvousServer;
 import io.fmi.config.FmiConfig;
 import io.fmi.local.LocalPeers;
 import java.nio.file.Path;
@@ -14,10 +15,12 @@ import java.util.UUID;
 
 /**
  * The local demo: starts N peers (default 8) as threads of this JVM, runs every collective on them,
- * checks each result, and prints results and per-operation timings. Needs no server.
+ * checks each result, and prints results and per-operation timings. Needs no external server: by
+ * default the peers talk over the Direct channel (real TCP on loopback, paired through an embedded
+ * rendezvous server); {@code --channel Local} or {@code LocalStore} use the in-memory channels.
  *
  * <pre>
- * java -jar fmi-examples/target/fmi-demo.jar [--peers N] [--channel Local|LocalStore] [--config fmi.json] [--reps R]
+ * java -jar fmi-examples/target/fmi-demo.jar [--peers N] [--channel Direct|Local|LocalStore] [--config fmi.json] [--reps R]
  * </pre>
  */
 public final class LocalDemo {
@@ -27,7 +30,7 @@ public final class LocalDemo {
     public static void main(String[] args) {
         int peers = 8;
         int reps = 50;
-        String channel = "Local";
+        String channel = "Direct";
         Path configPath = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -44,13 +47,23 @@ public final class LocalDemo {
                     reps = Integer.parseInt(value(args, ++i));
                     break;
                 default:
-                    System.err.println("usage: fmi-demo [--peers N] [--channel Local|LocalStore] [--config file] [--reps R]");
+                    System.err.println("usage: fmi-demo [--peers N] [--channel Direct|Local|LocalStore] [--config file] [--reps R]");
                     System.exit(2);
             }
         }
-        FmiConfig config = configPath != null ? FmiConfig.load(configPath)
-                : FmiConfig.parse("{\"backends\": {\"" + channel + "\": {}}}");
-        run(peers, reps, config);
+        if (configPath != null) {
+            run(peers, reps, FmiConfig.load(configPath));
+        } else if (channel.equals("Direct")) {
+            String secret = java.util.UUID.randomUUID().toString();
+            try (RendezvousServer server = RendezvousServer.start(new java.net.InetSocketAddress("127.0.0.1", 0),
+                    RendezvousServer.Options.defaults().withSecret(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+                System.out.println("embedded rendezvous server on 127.0.0.1:" + server.port());
+                run(peers, reps, FmiConfig.parse("{\"backends\": {\"Direct\": {\"host\": \"127.0.0.1\", \"port\": "
+                        + server.port() + ", \"secret\": \"" + secret + "\"}}}"));
+            }
+        } else {
+            run(peers, reps, FmiConfig.parse("{\"backends\": {\"" + channel + "\": {}}}"));
+        }
     }
 
     private static String value(String[] args, int i) {

@@ -26,6 +26,13 @@ class LocalDemoTest {
     }
 
     @Test
+    void theDefaultDemoRunsOverDirectTcpWithAnEmbeddedRendezvousServer() {
+        String out = capture(() -> LocalDemo.main(new String[] {"--peers", "4", "--reps", "2"}));
+        assertTrue(out.contains("embedded rendezvous server") && out.contains("[Direct]"), out);
+        assertTrue(out.contains("sum of 1..4 = 10") && out.contains("All results checked"), out);
+    }
+
+    @Test
     void theDemoAlsoRunsOverTheObjectStoreAlgorithms() {
         String out = capture(() -> LocalDemo.run(3, 2, FmiConfig.parse("{\"backends\": {\"LocalStore\": {}}}")));
         assertTrue(out.contains("sum of 1..3 = 6"), out);
