@@ -298,6 +298,9 @@ public final class RendezvousServer implements AutoCloseable {
             }
         }
         RendezvousServer server = start(new InetSocketAddress(bind, port), Options.defaults().withSecret(secret));
+        System.out.println("rendezvous server listening on " + bind + ":" + server.port()
+                + (secret == null ? " (no authentication)" : " (HMAC authentication)"));
+        System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         Thread.currentThread().join();
     }

@@ -1,0 +1,60 @@
+package io.fmi.channel.direct;
+
+import io.fmi.Communicator;
+import io.fmi.Op;
+import io.fmi.config.FmiConfig;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * One of the two "functions" of {@link NatTraversalTest}, run in its own network namespace behind
+ * its own NAT: {@code NatPeer rank serverHost serverPort name otherPublicHost}. Rank 1 first opens a
+ * plain listener, rank 0 first tries a plain connect to it (which the NATs must stop); then both
+ * join a communicator over the Direct channel and allreduce.
+ */
+public final class NatPeer {
+    static final int PLAIN_PORT = 40001;
+
+    private NatPeer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rank = Integer.parseInt(args[0]);
+        String server = args[1];
+        int port = Integer.parseInt(args[2]);
+        String name = args[3];
+        String otherPublic = args[4];
+        ServerSocket plain = null;
+        if (rank == 1) {
+            plain = new ServerSocket(PLAIN_PORT);
+            System.out.println("LISTENING");
+        } else {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(otherPublic, PLAIN_PORT), 2000);
+                System.out.println("PLAIN_CONNECT_SUCCEEDED");
+            } catch (java.io.IOException e) {
+                System.out.println("PLAIN_CONNECT_FAILED " + e);
+            }
+        }
+        System.out.flush();
+        FmiConfig config = FmiConfig.parse("{\"backends\": {\"Direct\": {\"host\": \"" + server + "\", \"port\": " + port
+                + ", \"secret\": \"nat-secret\", \"max_timeout\": 60000}}}");
+        long start = System.nanoTime();
+        try (Communicator comm = Communicator.builder().rank(rank).size(2).name(name).config(config).build()) {
+            int[] sum = new int[1];
+            comm.allreduce(new int[] {rank + 1}, sum, Op.SUM);
+            double[] big = new double[1 << 16];
+            java.util.Arrays.fill(big, rank + 1);
+            double[] bigSum = new double[big.length];
+            comm.allreduce(big, bigSum, Op.SUM);
+            System.out.println("RESULT " + sum[0] + " " + (long) bigSum[big.length - 1] + " in "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms");
+        } finally {
+            if (plain != null) {
+                plain.close();
+            }
+        }
+        System.out.flush();
+    }
+}
