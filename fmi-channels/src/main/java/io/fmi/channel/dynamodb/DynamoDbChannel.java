@@ -11,13 +11,10 @@ import io.fmi.spi.Poller;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +47,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <p>Readers poll {@code GetItem} with strongly consistent reads and a growing interval. A value
  * with one reader is deleted by it; otherwise each reader atomically decrements {@code r}
  * ({@code UpdateItem ADD}) and the reader that brings it to zero deletes the item, so nothing
- * lingers; this bookkeeping runs in the background, off the critical path of the receive. Throttling is retried with backoff until the deadline. {@link #close()} waits up to
+ * lingers; this bookkeeping runs in the background, off the critical path of the receive.
+ * Throttling is retried with backoff until the deadline. {@link #close()} waits up to
  * {@code close_grace} for this peer's items to be consumed, then batch-deletes what is left.
  */
 public final class DynamoDbChannel implements ObjectStoreChannel {
@@ -67,7 +65,7 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
     private final AwsSettings aws;
     private final Poller poller;
     private final Set<String> written = new LinkedHashSet<>();
-    private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+    private final io.fmi.channel.aws.RequestCounter requests = new io.fmi.channel.aws.RequestCounter();
     private ChannelContext context;
     private DynamoDbClient dynamo;
     private io.fmi.channel.aws.Cleaner cleaner;
@@ -138,14 +136,12 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
     }
 
     private void count(String kind) {
-        requests.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+        requests.count(kind);
     }
 
     @Override
     public Map<String, Long> requestCounts() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        requests.forEach((k, v) -> counts.put(k, v.get()));
-        return counts;
+        return requests.snapshot();
     }
 
     @Override

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -48,7 +46,7 @@ public final class S3Channel implements ObjectStoreChannel {
     private final AwsSettings aws;
     private final Poller poller;
     private final Map<String, Long> written = new LinkedHashMap<>();
-    private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+    private final io.fmi.channel.aws.RequestCounter requests = new io.fmi.channel.aws.RequestCounter();
     private ChannelContext context;
     private S3Client s3;
     private io.fmi.channel.aws.Cleaner cleaner;
@@ -96,14 +94,12 @@ public final class S3Channel implements ObjectStoreChannel {
     }
 
     private void count(String kind) {
-        requests.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+        requests.count(kind);
     }
 
     @Override
     public Map<String, Long> requestCounts() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        requests.forEach((k, v) -> counts.put(k, v.get()));
-        return counts;
+        return requests.snapshot();
     }
 
     @Override
