@@ -28,6 +28,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * in the configured bucket. S3 cannot notify, so readers poll {@code GetObject} with a growing
  * interval (from {@code timeout} up to {@code max_poll_interval}), never past the deadline.
  *
+ * <p>Large values: at least two parts ({@code part_size}, default 8 MiB) go up as a multipart upload
+ * and come down by ranged GETs, {@code parallelism} (default 4) at a time; readers poll with a GET of
+ * the first part, so a small object costs one request and a large one learns its size for free.
+ *
  * <p>Cleanup: the number of readers travels in the object's metadata; a value with one reader is
  * deleted by that reader (S3 DELETE requests are free), in the background, off the critical path. Values with several readers (broadcasts)
  * cannot be counted without paid requests, so their writer deletes them at {@link #close()}, once
@@ -41,6 +45,13 @@ public final class S3Channel implements ObjectStoreChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3Channel.class);
     private static final String READERS = "fmi-readers";
+    /** Threads for the parts of multipart uploads and ranged downloads, shared by all S3 channels. */
+    private static final java.util.concurrent.ExecutorService TRANSFERS = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+                Thread t = new Thread(r, "fmi-s3-transfer");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final S3Settings settings;
     private final AwsSettings aws;
@@ -110,34 +121,119 @@ public final class S3Channel implements ObjectStoreChannel {
     @Override
     public void put(String key, ByteBuffer value, int readers, Deadline deadline) {
         String full = context.keyPrefix() + key;
+        Map<String, String> metadata = Map.of(READERS, Integer.toString(readers));
         try {
-            count("put");
-            s3.putObject(b -> b.bucket(settings.bucket).key(full).metadata(Map.of(READERS, Integer.toString(readers))),
-                    RequestBody.fromByteBuffer(value.duplicate()));
+            if (settings.parallelism > 1 && value.remaining() >= 2L * settings.partSize) {
+                multipartPut(full, value, metadata, deadline);
+            } else {
+                count("put");
+                // slice(): the SDK copies a ByteBuffer from index 0, not from its position
+                s3.putObject(b -> b.bucket(settings.bucket).key(full).metadata(metadata),
+                        RequestBody.fromByteBuffer(value.slice()));
+            }
+        } catch (io.fmi.FmiException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw aws.failure("writing s3://" + settings.bucket + "/" + full, e);
         }
         written.put(full, System.nanoTime());
     }
 
+    /** A large value as a multipart upload, {@code parallelism} parts at a time; aborted on failure. */
+    private void multipartPut(String full, ByteBuffer value, Map<String, String> metadata, Deadline deadline) {
+        count("multipart_create");
+        String upload = s3.createMultipartUpload(b -> b.bucket(settings.bucket).key(full).metadata(metadata)).uploadId();
+        try {
+            int parts = (int) ((value.remaining() + settings.partSize - 1) / settings.partSize);
+            List<java.util.concurrent.Future<software.amazon.awssdk.services.s3.model.CompletedPart>> futures = new ArrayList<>();
+            java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(settings.parallelism);
+            for (int i = 0; i < parts; i++) {
+                int number = i + 1;
+                ByteBuffer slice = value.duplicate();
+                slice.position(value.position() + (int) Math.min((long) i * settings.partSize, value.remaining()));
+                slice.limit((int) Math.min((long) slice.position() + settings.partSize, value.limit()));
+                acquire(window, deadline, full);
+                futures.add(TRANSFERS.submit(() -> {
+                    try {
+                        count("multipart_part");
+                        String etag = s3.uploadPart(b -> b.bucket(settings.bucket).key(full).uploadId(upload)
+                                .partNumber(number), RequestBody.fromByteBuffer(slice.slice())).eTag();
+                        return software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(number)
+                                .eTag(etag).build();
+                    } finally {
+                        window.release();
+                    }
+                }));
+            }
+            List<software.amazon.awssdk.services.s3.model.CompletedPart> done = new ArrayList<>();
+            for (var f : futures) {
+                done.add(await(f, deadline, full));
+            }
+            count("multipart_complete");
+            s3.completeMultipartUpload(b -> b.bucket(settings.bucket).key(full).uploadId(upload)
+                    .multipartUpload(m -> m.parts(done)));
+        } catch (RuntimeException e) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(settings.bucket).key(full).uploadId(upload));
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static void acquire(java.util.concurrent.Semaphore window, Deadline deadline, String what) {
+        try {
+            if (!window.tryAcquire(Math.max(0, deadline.remainingNanos()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                throw new io.fmi.FmiTimeoutException("S3: transferring " + what + " did not finish within "
+                        + deadline.budget().toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FmiException("interrupted while transferring " + what, e);
+        }
+    }
+
+    private static <T> T await(java.util.concurrent.Future<T> future, Deadline deadline, String what) {
+        try {
+            return future.get(Math.max(0, deadline.remainingNanos()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            future.cancel(true);
+            throw new io.fmi.FmiTimeoutException("S3: transferring " + what + " did not finish within "
+                    + deadline.budget().toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FmiException("interrupted while transferring " + what, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException ? (RuntimeException) cause : new FmiException(cause.toString(), cause);
+        }
+    }
+
     @Override
     public byte[] get(String key, Deadline deadline) {
         String full = context.keyPrefix() + key;
-        ResponseBytes<GetObjectResponse> object = poller.await(() -> fetch(full), deadline,
+        ResponseBytes<GetObjectResponse> first = poller.await(() -> fetch(full), deadline,
                 () -> "S3 at " + aws.where() + ": object s3://" + settings.bucket + "/" + full);
-        String readers = object.response().metadata().get(READERS);
+        String readers = first.response().metadata().get(READERS);
+        byte[] value = rest(full, first, deadline);
         if ("1".equals(readers)) {
             S3Client client = s3;
             count("delete");
             cleaner.submit("deleting consumed object " + full,
                     () -> client.deleteObject(b -> b.bucket(settings.bucket).key(full)));
         }
-        return object.asByteArray();
+        return value;
     }
 
+    /** Polls with a GET of the first part only, so a large object's remaining parts can be fetched in parallel. */
     private ResponseBytes<GetObjectResponse> fetch(String full) {
         try {
             count("get");
+            if (settings.parallelism > 1) {
+                return s3.getObjectAsBytes(b -> b.bucket(settings.bucket).key(full)
+                        .range("bytes=0-" + (settings.partSize - 1)));
+            }
             return s3.getObjectAsBytes(b -> b.bucket(settings.bucket).key(full));
         } catch (NoSuchKeyException e) {
             count("get_miss");
@@ -145,6 +241,44 @@ public final class S3Channel implements ObjectStoreChannel {
         } catch (RuntimeException e) {
             throw aws.failure("reading s3://" + settings.bucket + "/" + full, e);
         }
+    }
+
+    /** The whole object: the first part, plus the others fetched by parallel ranged GETs. */
+    private byte[] rest(String full, ResponseBytes<GetObjectResponse> first, Deadline deadline) {
+        String range = first.response().contentRange();
+        long total = range == null || range.indexOf('/') < 0 ? first.asByteArrayUnsafe().length
+                : Long.parseLong(range.substring(range.indexOf('/') + 1).trim());
+        byte[] head = first.asByteArrayUnsafe();
+        if (head.length >= total) {
+            return head;
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new io.fmi.ChannelException("S3: object " + full + " has " + total + " bytes, more than one message holds");
+        }
+        byte[] value = new byte[(int) total];
+        System.arraycopy(head, 0, value, 0, head.length);
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(settings.parallelism);
+        for (long from = head.length; from < total; from += settings.partSize) {
+            long start = from;
+            long end = Math.min(total, from + settings.partSize) - 1;
+            acquire(window, deadline, full);
+            futures.add(TRANSFERS.submit(() -> {
+                try {
+                    count("get_range");
+                    byte[] part = s3.getObjectAsBytes(b -> b.bucket(settings.bucket).key(full)
+                            .range("bytes=" + start + "-" + end)).asByteArrayUnsafe();
+                    System.arraycopy(part, 0, value, (int) start, part.length);
+                    return null;
+                } finally {
+                    window.release();
+                }
+            }));
+        }
+        for (var f : futures) {
+            await(f, deadline, full);
+        }
+        return value;
     }
 
     @Override

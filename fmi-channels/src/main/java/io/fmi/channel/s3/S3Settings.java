@@ -13,15 +13,19 @@ final class S3Settings {
     final String bucket;
     final boolean pathStyle;
     final long maxValueBytes;
+    final long partSize;
+    final int parallelism;
     final AwsSettings aws;
 
     S3Settings(BackendConfig config) {
         Set<String> fields = new HashSet<>(AwsSettings.FIELDS);
-        fields.addAll(Set.of("bucket_name", "s3_region", "path_style", "max_value_bytes"));
+        fields.addAll(Set.of("bucket_name", "s3_region", "path_style", "max_value_bytes", "part_size", "parallelism"));
         config.rejectUnknown(fields);
         this.bucket = config.requiredString("bucket_name");
         this.aws = new AwsSettings(config, "s3_region");
         this.pathStyle = config.bool("path_style", config.has("endpoint"));
         this.maxValueBytes = config.integer("max_value_bytes", Integer.MAX_VALUE - 64, 64, Integer.MAX_VALUE - 64);
+        this.partSize = config.integer("part_size", 8L << 20, 5L << 20, 1L << 30);
+        this.parallelism = (int) config.integer("parallelism", 4, 1, 64);
     }
 }

@@ -59,6 +59,48 @@ class S3ChannelTest {
     }
 
     @Test
+    void largeMessagesGoUpInPartsAndComeDownByParallelRangedGets() {
+        FmiConfig config = FmiConfig.parse(s3.backend("\"part_size\": 5242880, \"parallelism\": 3"));
+        String name = "parts-" + UUID.randomUUID();
+        byte[] payload = new byte[20 * 1024 * 1024 + 3];
+        new java.util.Random(11).nextBytes(payload);
+        List<Map<String, Map<String, Long>>> counts = LocalPeers.call(2, rank -> Communicator.builder().rank(rank)
+                .size(2).name(name).config(config).build(), comm -> {
+            if (comm.rank() == 0) {
+                comm.send(payload, 1, 1);
+            } else {
+                byte[] in = new byte[payload.length];
+                comm.recv(in, 0, 1);
+                assertArrayEquals(payload, in);
+            }
+            return comm.requestCounts();
+        }, Duration.ofMinutes(1));
+        assertEquals(5L, counts.get(0).get("S3").get("multipart_part"), counts.toString());
+        assertEquals(1L, counts.get(0).get("S3").get("multipart_complete"), counts.toString());
+        assertEquals(4L, counts.get(1).get("S3").get("get_range"), counts.toString());
+        assertEquals(List.of(), s3.keys("fmi/" + name + "/"));
+    }
+
+    @Test
+    void valuesAboveMaxValueBytesAreSplitIntoObjectsAndReassembled() {
+        FmiConfig config = FmiConfig.parse(s3.backend("\"close_grace\": 100, \"max_value_bytes\": 100000"));
+        String name = "split-" + UUID.randomUUID();
+        byte[] payload = new byte[300_001];
+        new java.util.Random(12).nextBytes(payload);
+        LocalPeers.call(2, rank -> Communicator.builder().rank(rank).size(2).name(name).config(config).build(), comm -> {
+            if (comm.rank() == 0) {
+                comm.send(payload, 1, 1);
+            } else {
+                byte[] in = new byte[payload.length];
+                comm.recv(in, 0, 1);
+                assertArrayEquals(payload, in);
+            }
+            return null;
+        }, Duration.ofMinutes(1));
+        assertEquals(List.of(), s3.keys("fmi/" + name + "/"));
+    }
+
+    @Test
     void requestsAreCountedAndConsumedObjectsAreDeletedByTheirReader() {
         FmiConfig config = FmiConfig.parse(s3.backend("\"close_grace\": 100"));
         String name = "count-" + UUID.randomUUID();
