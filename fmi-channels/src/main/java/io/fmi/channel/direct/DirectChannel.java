@@ -331,11 +331,4 @@ public final class DirectChannel implements PeerToPeerChannel {
     public String toString() {
         return "DirectChannel[rendezvous " + settings.server + "]";
     }
-
-    /** For tests: whether a connection to {@code rank} is open. */
-    boolean connectedTo(int rank) {
-        synchronized (peers[rank]) {
-            return peers[rank].connection != null && peers[rank].connection.isActive();
-        }
-    }
 }
