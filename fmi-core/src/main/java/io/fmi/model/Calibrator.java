@@ -21,7 +21,9 @@ import java.util.UUID;
 
 /**
  * Measures every enabled channel of a configuration and fits the model to it: overhead and
- * bandwidth from a least-squares line through send-to-receive times over a sweep of sizes, then a
+ * bandwidth from a least-squares line through send-to-receive times over a sweep of sizes, the
+ * aggregate bandwidth of concurrent downloads (Redis' {@code bandwidth_multiple}) from broadcasts
+ * over the sweep of peer counts, then a
  * model-accuracy check of predicted against measured time for send, bcast and allreduce over sizes
  * and peer counts, and how often the FAST choice is the measured-fastest channel.
  *
@@ -32,8 +34,13 @@ import java.util.UUID;
 public final class Calibrator {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** A fitted channel: overhead per request in ms and bandwidth in MB/s. */
-    public record Fit(String channel, boolean peerToPeer, double overheadMs, double bandwidthMBps) {
+    /**
+     * A fitted channel: overhead per request in ms, bandwidth of one transfer in MB/s, and for
+     * stores that serve concurrent readers from one server (Redis) the aggregate bandwidth of
+     * concurrent downloads, fitted from broadcasts over the peer counts (NaN when not fitted).
+     */
+    public record Fit(String channel, boolean peerToPeer, double overheadMs, double bandwidthMBps,
+                      double aggregateBandwidthMBps) {
     }
 
     /** One row of the accuracy table. */
@@ -50,8 +57,9 @@ public final class Calibrator {
         public String table() {
             StringBuilder s = new StringBuilder();
             for (Fit f : fits) {
-                s.append(String.format(Locale.ROOT, "fit %-10s overhead %9.4f ms  bandwidth %10.1f MB/s%n",
-                        f.channel(), f.overheadMs(), f.bandwidthMBps()));
+                s.append(String.format(Locale.ROOT, "fit %-10s overhead %9.4f ms  bandwidth %10.1f MB/s%s%n",
+                        f.channel(), f.overheadMs(), f.bandwidthMBps(), Double.isNaN(f.aggregateBandwidthMBps()) ? ""
+                                : String.format(Locale.ROOT, "  concurrent downloads %10.1f MB/s", f.aggregateBandwidthMBps())));
             }
             s.append(String.format(Locale.ROOT, "%-10s %-10s %10s %5s %14s %14s %7s%n", "channel", "op", "bytes", "peers",
                     "predicted ms", "measured ms", "ratio"));
@@ -96,10 +104,18 @@ public final class Calibrator {
             double bandwidth = Math.min(1e5, line[1] > 0 ? transfers / line[1] / 1e6 : 1e5);
             String bandwidthName = p2p || !backend.name().equals("Redis") ? "bandwidth" : "bandwidth_single";
             double overheadMs = overheadMatching(backend, p2p, bandwidthName, bandwidth, Math.max(line[0], 1e-7));
-            Fit fit = new Fit(backend.name(), p2p, overheadMs, bandwidth);
-            fits.add(fit);
-            models.put(backend.name(), ChannelModel.of(config, backend, p2p,
-                    Map.of("overhead", overheadMs, bandwidthName, bandwidth)));
+            Map<String, Double> fitted = new LinkedHashMap<>(Map.of("overhead", overheadMs, bandwidthName, bandwidth));
+            ChannelModel singleModel = ChannelModel.of(config, backend, p2p, fitted);
+            double aggregate = Double.NaN;
+            if (!p2p && singleModel.parameters().get("polling", 0) == 0) {
+                aggregate = aggregateBandwidth(config.only(backend.name()), fitSizes[fitSizes.length - 1], peerCounts,
+                        overheadMs / 1000, bandwidth * 1e6);
+                if (!Double.isNaN(aggregate)) {
+                    fitted.put("bandwidth_multiple", aggregate);
+                }
+            }
+            fits.add(new Fit(backend.name(), p2p, overheadMs, bandwidth, aggregate));
+            models.put(backend.name(), ChannelModel.of(config, backend, p2p, fitted));
         }
         List<Accuracy> rows = new ArrayList<>();
         int matches = 0;
@@ -132,6 +148,31 @@ public final class Calibrator {
             }
         }
         return new Report(fits, rows, matches, cases);
+    }
+
+    /**
+     * The aggregate bandwidth (MB/s) of concurrent downloads that explains the measured broadcasts
+     * of {@code bytes} over each peer count: a broadcast is one upload and {@code n - 1} concurrent
+     * downloads, {@code overhead + max(bytes / bandwidth, (n - 1) bytes / aggregate)}. The median
+     * over the peer counts where the downloads were bandwidth-bound; NaN if none was.
+     */
+    private double aggregateBandwidth(FmiConfig single, long bytes, int[] peerCounts, double overhead, double bandwidth) {
+        List<Double> estimates = new ArrayList<>();
+        for (int n : peerCounts) {
+            if (n < 3 || bytes == 0) {
+                continue;
+            }
+            double measured = measure(single, Operation.BCAST, bytes, n);
+            double downloads = measured - (overhead + bytes / bandwidth) - overhead;
+            if (downloads > bytes / bandwidth) {
+                estimates.add((n - 1) * (double) bytes / downloads / 1e6);
+            }
+        }
+        if (estimates.isEmpty()) {
+            return Double.NaN;
+        }
+        java.util.Collections.sort(estimates);
+        return estimates.get(estimates.size() / 2);
     }
 
     /**
@@ -170,6 +211,9 @@ public final class Calibrator {
                     ? (ObjectNode) model.get(fit.channel()) : model.putObject(fit.channel());
             params.put("overhead", round(fit.overheadMs()));
             params.put(fit.channel().equals("Redis") ? "bandwidth_single" : "bandwidth", round(fit.bandwidthMBps()));
+            if (!Double.isNaN(fit.aggregateBandwidthMBps())) {
+                params.put("bandwidth_multiple", round(fit.aggregateBandwidthMBps()));
+            }
         }
         return root;
     }

@@ -32,6 +32,9 @@ class CalibratorTest {
         assertEquals(report.fits().get(0).overheadMs(), again.model("Local").get("overhead"), 1e-3);
         assertEquals(0.5, again.model("LocalStore").get("upload_price"), "other parameters are kept");
         assertTrue(again.model("LocalStore").containsKey("bandwidth"));
+        Calibrator.Fit store = report.fits().get(1);
+        assertTrue(Double.isNaN(report.fits().get(0).aggregateBandwidthMBps()), "peer-to-peer channels have no aggregate");
+        assertEquals(!Double.isNaN(store.aggregateBandwidthMBps()), again.model("LocalStore").containsKey("bandwidth_multiple"));
     }
 
     @Test
