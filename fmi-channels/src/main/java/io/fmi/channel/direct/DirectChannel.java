@@ -99,7 +99,7 @@ public final class DirectChannel implements PeerToPeerChannel {
                 NioSocketChannel channel = new NioSocketChannel(socket);
                 channel.config().setOption(ChannelOption.TCP_NODELAY, true);
                 channel.config().setAutoRead(true);
-                channel.pipeline().addLast(new FrameDecoder(), new Receiver(this));
+                channel.pipeline().addLast(new FrameDecoder(inbox), new Receiver(this));
                 GROUP.register(channel).syncUninterruptibly();
                 synchronized (this) {
                     if (closed) {
@@ -295,7 +295,7 @@ public final class DirectChannel implements PeerToPeerChannel {
     public void recv(int src, int tag, ByteBuffer into, Deadline deadline) {
         Peer peer = peer(src);
         peer.start(deadline);
-        byte[] message = peer.inbox.take(tag, deadline, () -> {
+        byte[] message = peer.inbox.take(tag, into, deadline, () -> {
             synchronized (peer) {
                 return peer.connection != null
                         ? "Direct: no message from rank " + src + " with tag " + tag + " arrived within "
@@ -304,6 +304,9 @@ public final class DirectChannel implements PeerToPeerChannel {
                                 + " ms via the rendezvous server " + settings.server + " (is rank " + src + " running?)";
             }
         });
+        if (message == Inbox.IN_PLACE) {
+            return;
+        }
         if (message.length != into.remaining()) {
             throw new MessageSizeException("rank " + src + " sent " + message.length + " bytes (tag " + tag
                     + ") but the receiving buffer holds " + into.remaining() + " bytes; sender and receiver must use"

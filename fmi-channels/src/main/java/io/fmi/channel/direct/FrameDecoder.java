@@ -4,13 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
  * Decodes data frames: {@code version u8 | flags u8 | reserved u16 | tag i32 | length i32 | payload
- * [| crc32c i32 when flags & 1]}, big-endian. The payload is copied once, as it arrives, into an
- * array of exactly its length (never accumulated in Netty's cumulation buffer). A frame with another
+ * [| crc32c i32 when flags & 1]}, big-endian. The payload is copied once, as it arrives, either
+ * straight into a receive that is already waiting for it (see {@link Inbox#claim}) or into an array
+ * of exactly its length (never accumulated in Netty's cumulation buffer). A frame with another
  * version, a negative length or a wrong checksum is a {@link CorruptedFrameException}.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
@@ -22,15 +24,24 @@ final class FrameDecoder extends ByteToMessageDecoder {
     record Frame(int tag, byte[] payload) {
     }
 
+    private final Inbox inbox;
     private int tag;
     private boolean crc;
     private byte[] payload;
+    private Inbox.Posted direct;
+    private int length;
     private int filled;
+    private boolean inFrame;
+
+    /** @param inbox where the peer's receives wait; frames matching a posted receive go straight into it */
+    FrameDecoder(Inbox inbox) {
+        this.inbox = inbox;
+    }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         while (true) {
-            if (payload == null) {
+            if (!inFrame) {
                 if (in.readableBytes() < HEADER) {
                     return;
                 }
@@ -38,7 +49,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
                 int flags = in.readByte();
                 in.skipBytes(2);
                 tag = in.readInt();
-                int length = in.readInt();
+                length = in.readInt();
                 if (version != VERSION) {
                     throw new CorruptedFrameException("frame version " + version + ", expected " + VERSION);
                 }
@@ -46,13 +57,21 @@ final class FrameDecoder extends ByteToMessageDecoder {
                     throw new CorruptedFrameException("negative frame length " + length);
                 }
                 crc = (flags & FLAG_CRC) != 0;
-                payload = new byte[length];
+                direct = inbox == null ? null : inbox.claim(tag, length);
+                payload = direct == null ? new byte[length] : null;
                 filled = 0;
+                inFrame = true;
             }
-            int n = Math.min(in.readableBytes(), payload.length - filled);
-            in.readBytes(payload, filled, n);
+            int n = Math.min(in.readableBytes(), length - filled);
+            if (direct != null) {
+                ByteBuffer target = direct.into.duplicate();
+                target.position(target.position() + filled).limit(target.position() + n);
+                in.readBytes(target);
+            } else {
+                in.readBytes(payload, filled, n);
+            }
             filled += n;
-            if (filled < payload.length) {
+            if (filled < length) {
                 return;
             }
             if (crc) {
@@ -60,12 +79,26 @@ final class FrameDecoder extends ByteToMessageDecoder {
                     return;
                 }
                 CRC32C c = new CRC32C();
-                c.update(payload);
+                if (direct != null) {
+                    c.update(direct.into.duplicate());
+                } else {
+                    c.update(payload);
+                }
                 if ((int) c.getValue() != in.readInt()) {
-                    throw new CorruptedFrameException("CRC32C mismatch in a frame of " + payload.length + " bytes (tag " + tag + ")");
+                    throw new CorruptedFrameException("CRC32C mismatch in a frame of " + length + " bytes (tag " + tag + ")");
                 }
             }
-            out.add(new Frame(tag, payload));
+            if (direct != null) {
+                inbox.complete(direct);
+            } else if (inbox != null) {
+                // delivered at once, not through {@code out}: a later frame of this same call may claim a
+                // posted receive, and must not overtake this one
+                inbox.deliver(tag, payload);
+            } else {
+                out.add(new Frame(tag, payload));
+            }
+            inFrame = false;
+            direct = null;
             payload = null;
         }
     }

@@ -233,9 +233,9 @@ public final class RendezvousServer implements AutoCloseable {
                     long now = System.nanoTime();
                     other.channel().attr(PAIRED_AT).set(now);
                     ch.attr(PAIRED_AT).set(now);
+                    paired.incrementAndGet();
                     send(other.channel(), Rendezvous.PEER, Rendezvous.endpoint(observed));
                     send(ch, Rendezvous.PEER, Rendezvous.endpoint(other.endpoint()));
-                    paired.incrementAndGet();
                     return;
                 }
             }
