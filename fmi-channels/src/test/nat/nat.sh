@@ -4,11 +4,15 @@
 #                    the rendezvous server runs), ${ID}r1/${ID}r2 (routers doing MASQUERADE, WAN
 #                    203.0.113.11/.12, dropping unsolicited inbound SYNs like cloud NATs) and
 #                    ${ID}h1/${ID}h2 (the functions, both 192.168.1.2 behind their router).
+#   nat.sh up ID symmetric   the same with symmetric NATs (MASQUERADE --random-fully), which
+#                    defeat hole punching.
 #   nat.sh down ID   removes them all again.
 # Addresses are the documentation range and private ranges inside these namespaces only.
 set -euo pipefail
 cmd=$1
 id=$2
+random=""
+if [ "${3:-}" = symmetric ]; then random="--random-fully"; fi
 pub=${id}pub
 ns_all=("$pub" "${id}r1" "${id}r2" "${id}h1" "${id}h2")
 
@@ -36,7 +40,7 @@ for i in 1 2; do
   ip -n "$h" link set eth0 up
   ip -n "$h" route add default via 192.168.1.1
   ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1
-  ip netns exec "$r" iptables -t nat -A POSTROUTING -o wan -j MASQUERADE
+  ip netns exec "$r" iptables -t nat -A POSTROUTING -o wan -j MASQUERADE $random
   ip netns exec "$r" iptables -A FORWARD -i wan -m conntrack --ctstate NEW -j DROP
   ip netns exec "$r" iptables -A INPUT -i wan -p tcp --syn -j DROP
 done

@@ -301,7 +301,9 @@ public final class DirectChannel implements PeerToPeerChannel {
                         ? "Direct: no message from rank " + src + " with tag " + tag + " arrived within "
                                 + deadline.budget().toMillis() + " ms (connected to it)"
                         : "Direct: no connection to rank " + src + " within " + deadline.budget().toMillis()
-                                + " ms via the rendezvous server " + settings.server + " (is rank " + src + " running?)";
+                                + " ms via the rendezvous server " + settings.server + ": either rank " + src
+                                + " is not running, or a NAT between you is symmetric, which defeats hole punching"
+                                + " (then use a storage channel for this job)";
             }
         });
         if (message == Inbox.IN_PLACE) {

@@ -9,7 +9,7 @@ import java.net.Socket;
 
 /**
  * One of the two "functions" of {@link NatTraversalTest}, run in its own network namespace behind
- * its own NAT: {@code NatPeer rank serverHost serverPort name otherPublicHost}. Rank 1 first opens a
+ * its own NAT: {@code NatPeer rank serverHost serverPort name otherPublicHost [maxTimeoutMs]}. Rank 1 first opens a
  * plain listener, rank 0 first tries a plain connect to it (which the NATs must stop); then both
  * join a communicator over the Direct channel and allreduce.
  */
@@ -38,23 +38,30 @@ public final class NatPeer {
             }
         }
         System.out.flush();
+        String maxTimeout = args.length > 5 ? args[5] : "60000";
         FmiConfig config = FmiConfig.parse("{\"backends\": {\"Direct\": {\"host\": \"" + server + "\", \"port\": " + port
-                + ", \"secret\": \"nat-secret\", \"max_timeout\": 60000}}}");
+                + ", \"secret\": \"nat-secret\", \"max_timeout\": " + maxTimeout + ", \"close_grace\": 0}}}");
         long start = System.nanoTime();
         try (Communicator comm = Communicator.builder().rank(rank).size(2).name(name).config(config).build()) {
-            int[] sum = new int[1];
-            comm.allreduce(new int[] {rank + 1}, sum, Op.SUM);
-            double[] big = new double[1 << 16];
-            java.util.Arrays.fill(big, rank + 1);
-            double[] bigSum = new double[big.length];
-            comm.allreduce(big, bigSum, Op.SUM);
-            System.out.println("RESULT " + sum[0] + " " + (long) bigSum[big.length - 1] + " in "
-                    + (System.nanoTime() - start) / 1_000_000 + " ms");
+            runCollectives(comm, rank, start);
+        } catch (io.fmi.FmiException e) {
+            System.out.println("PAIRING_FAILED " + e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             if (plain != null) {
                 plain.close();
             }
         }
         System.out.flush();
+    }
+
+    private static void runCollectives(Communicator comm, int rank, long start) {
+        int[] sum = new int[1];
+        comm.allreduce(new int[] {rank + 1}, sum, Op.SUM);
+        double[] big = new double[1 << 16];
+        java.util.Arrays.fill(big, rank + 1);
+        double[] bigSum = new double[big.length];
+        comm.allreduce(big, bigSum, Op.SUM);
+        System.out.println("RESULT " + sum[0] + " " + (long) bigSum[big.length - 1] + " in "
+                + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 }

@@ -105,8 +105,8 @@ class NatTraversalTest {
         }
     }
 
-    @Test
-    void holePunchingConnectsTwoFunctionsBehindSeparateNatsWherePlainConnectsFail() throws Exception {
+    /** Both peers' output, after running them behind two NATs (symmetric or not). */
+    private static String[] scenario(boolean symmetric, String maxTimeoutMs) throws Exception {
         assumeTrue(root(), "the NAT test needs root to create network namespaces; skipped");
         assertTrue(onPath("ip"), "iproute2 (ip) is missing: install it (apt-get install iproute2)");
         assertTrue(onPath("iptables"), "iptables is missing: install it (apt-get install iptables; .ci/run does)");
@@ -116,25 +116,29 @@ class NatTraversalTest {
         Files.writeString(secret, "nat-secret");
         List<Child> children = new ArrayList<>();
         try {
-            assertTrue(run(List.of("bash", script, "up", id)) == 0, "creating the namespaces failed (see stderr)");
+            List<String> up = new ArrayList<>(List.of("bash", script, "up", id));
+            if (symmetric) {
+                up.add("symmetric");
+            }
+            assertTrue(run(up) == 0, "creating the namespaces failed (see stderr)");
             Child server = new Child(id + "pub", RendezvousServer.class.getName(), "--port", "10000", "--bind",
                     "203.0.113.1", "--secret-file", secret.toString());
             children.add(server);
             assertTrue(server.await("listening", 60), "rendezvous server did not start:\n" + server.output());
             String name = "nat-" + id;
-            Child one = new Child(id + "h2", NatPeer.class.getName(), "1", "203.0.113.1", "10000", name, "203.0.113.11");
+            Child one = new Child(id + "h2", NatPeer.class.getName(), "1", "203.0.113.1", "10000", name, "203.0.113.11",
+                    maxTimeoutMs);
             children.add(one);
             assertTrue(one.await("LISTENING", 60), "peer 1 did not start:\n" + one.output());
-            Child zero = new Child(id + "h1", NatPeer.class.getName(), "0", "203.0.113.1", "10000", name, "203.0.113.12");
+            Child zero = new Child(id + "h1", NatPeer.class.getName(), "0", "203.0.113.1", "10000", name, "203.0.113.12",
+                    maxTimeoutMs);
             children.add(zero);
             CompletableFuture.allOf(zero.process.onExit(), one.process.onExit()).get(150, TimeUnit.SECONDS);
             String out0 = zero.output();
             String out1 = one.output();
-            System.out.println("--- peer 0 (behind NAT 1)\n" + out0 + "\n--- peer 1 (behind NAT 2)\n" + out1);
-            assertTrue(out0.contains("PLAIN_CONNECT_FAILED"), "a plain connect through the NAT should fail:\n" + out0);
-            assertTrue(out0.contains("RESULT 3 3") && out1.contains("RESULT 3 3"),
-                    "the punched connection did not carry the allreduce:\n--- peer 0\n" + out0 + "\n--- peer 1\n" + out1
-                            + "\n--- server\n" + server.output());
+            System.out.println((symmetric ? "symmetric NATs" : "MASQUERADE NATs") + "\n--- peer 0 (behind NAT 1)\n" + out0
+                    + "\n--- peer 1 (behind NAT 2)\n" + out1);
+            return new String[] {out0, out1, server.output()};
         } finally {
             for (Child c : children) {
                 c.process.destroyForcibly();
@@ -142,5 +146,26 @@ class NatTraversalTest {
             run(List.of("bash", script, "down", id));
             Files.deleteIfExists(secret);
         }
+    }
+
+    @Test
+    void holePunchingConnectsTwoFunctionsBehindSeparateNatsWherePlainConnectsFail() throws Exception {
+        String[] out = scenario(false, "60000");
+        assertTrue(out[0].contains("PLAIN_CONNECT_FAILED"), "a plain connect through the NAT should fail:\n" + out[0]);
+        assertTrue(out[0].contains("RESULT 3 3") && out[1].contains("RESULT 3 3"),
+                "the punched connection did not carry the allreduce:\n--- peer 0\n" + out[0] + "\n--- peer 1\n" + out[1]
+                        + "\n--- server\n" + out[2]);
+    }
+
+    @Test
+    void symmetricNatsDefeatHolePunchingWithAClearErrorAtTheDeadline() throws Exception {
+        long start = System.nanoTime();
+        String[] out = scenario(true, "6000");
+        for (String peer : new String[] {out[0], out[1]}) {
+            assertTrue(peer.contains("PAIRING_FAILED") && peer.contains("symmetric") && peer.contains("storage channel"),
+                    "expected a clear hole-punching failure:\n" + peer);
+            assertTrue(!peer.contains("RESULT"), peer);
+        }
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 120, "the failure took too long");
     }
 }
