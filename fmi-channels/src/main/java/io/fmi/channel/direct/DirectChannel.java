@@ -11,7 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -213,17 +213,12 @@ public final class DirectChannel implements PeerToPeerChannel {
         }
     }
 
-    /** Delivers frames to the peer's inbox; a closed or broken connection fails the peer. */
-    private final class Receiver extends SimpleChannelInboundHandler<FrameDecoder.Frame> {
+    /** Watches the connection: a closed or broken one fails the peer (frames go to its inbox in the decoder). */
+    private final class Receiver extends ChannelInboundHandlerAdapter {
         private final Peer peer;
 
         Receiver(Peer peer) {
             this.peer = peer;
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FrameDecoder.Frame frame) {
-            peer.inbox.deliver(frame.tag(), frame.payload());
         }
 
         @Override

@@ -20,10 +20,6 @@ final class FrameDecoder extends ByteToMessageDecoder {
     static final int HEADER = 12;
     static final int FLAG_CRC = 1;
 
-    /** One received message. */
-    record Frame(int tag, byte[] payload) {
-    }
-
     private final Inbox inbox;
     private int tag;
     private boolean crc;
@@ -33,7 +29,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
     private int filled;
     private boolean inFrame;
 
-    /** @param inbox where the peer's receives wait; frames matching a posted receive go straight into it */
+    /** @param inbox where every frame goes: straight into a posted receive, or queued */
     FrameDecoder(Inbox inbox) {
         this.inbox = inbox;
     }
@@ -57,7 +53,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
                     throw new CorruptedFrameException("negative frame length " + length);
                 }
                 crc = (flags & FLAG_CRC) != 0;
-                direct = inbox == null ? null : inbox.claim(tag, length);
+                direct = inbox.claim(tag, length);
                 payload = direct == null ? new byte[length] : null;
                 filled = 0;
                 inFrame = true;
@@ -90,12 +86,10 @@ final class FrameDecoder extends ByteToMessageDecoder {
             }
             if (direct != null) {
                 inbox.complete(direct);
-            } else if (inbox != null) {
+            } else {
                 // delivered at once, not through {@code out}: a later frame of this same call may claim a
                 // posted receive, and must not overtake this one
                 inbox.deliver(tag, payload);
-            } else {
-                out.add(new Frame(tag, payload));
             }
             inFrame = false;
             direct = null;
