@@ -13,7 +13,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -33,9 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Data path: non-blocking JDK sockets on one selector per channel (epoll on Linux), driven by the
  * calling thread while it is inside {@code send}/{@code recv} and by a background driver when the
- * channel is idle ({@link Progress}). A send writes header and payload with one gathering write
- * straight from the caller's buffer and returns when its bytes are in the socket (the buffer may
- * then be reused); a receive that is waiting gets its message written straight into its buffer.
+ * channel is idle ({@link Progress}). A send returns when its bytes are in the socket or in the
+ * connection's 128 KiB outbox ({@link FrameWriter}; the buffer may then be reused); a receive that
+ * is waiting gets its message written straight into its buffer.
  * This deliberately deviates from a Netty data path: with Netty, every message was handed from an
  * event-loop thread to the waiting thread, which measured 3–9× the latency of a blocking socket on
  * two cores; the rendezvous server remains Netty. A lost connection fails the operations on that
@@ -71,7 +70,7 @@ public final class DirectChannel implements PeerToPeerChannel {
         final Inbox inbox = new Inbox();
         final FrameReader reader = new FrameReader(inbox);
         /** Frames to write in order; before the connection exists they are copies. */
-        final ArrayDeque<ByteBuffer[]> pending = new ArrayDeque<>();
+        final FrameWriter writer = new FrameWriter();
         SocketChannel socket;
         SelectionKey key;
         boolean pairing;
@@ -126,7 +125,7 @@ public final class DirectChannel implements PeerToPeerChannel {
             if (failure == null) {
                 failure = e;
             }
-            pending.clear();
+            writer.clear();
         }
 
         /** The connection broke ({@code cause} null: the peer closed it). */
@@ -152,10 +151,8 @@ public final class DirectChannel implements PeerToPeerChannel {
 
         /** Writes what the socket takes of the pending frames; wants writability while some are left. */
         void flush() throws IOException {
-            while (!pending.isEmpty() && Frames.writeSome(socket, pending.peekFirst())) {
-                pending.removeFirst();
-            }
-            key.interestOps(pending.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            boolean all = writer.flush(socket);
+            key.interestOps(all ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
         }
 
         /** Reads and decodes what has arrived, returning early once the waiting receive is done. */
@@ -235,11 +232,11 @@ public final class DirectChannel implements PeerToPeerChannel {
                 throw peer.failure();
             }
             if (peer.socket == null) {
-                peer.pending.addLast(Frames.copy(frame));
+                peer.writer.add(Frames.copy(frame));
                 peer.start(deadline);
                 return;
             }
-            peer.pending.addLast(frame);
+            peer.writer.add(frame);
             try {
                 peer.flush();
             } catch (IOException e) {
@@ -381,7 +378,7 @@ public final class DirectChannel implements PeerToPeerChannel {
 
     private boolean undelivered() {
         for (Peer p : peers) {
-            if (p.failure == null && !p.pending.isEmpty()) {
+            if (p.failure == null && !p.writer.idle()) {
                 return true;
             }
         }

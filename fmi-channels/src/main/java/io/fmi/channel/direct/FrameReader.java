@@ -8,14 +8,14 @@ import java.util.zip.CRC32C;
 
 /**
  * Decodes the frames ({@link Frames}) of one connection as their bytes arrive on a non-blocking
- * socket. Headers and small payloads come through a 64 KiB staging buffer (one system call for
+ * socket. Headers and small payloads come through a 32 KiB staging buffer (one system call for
  * many small frames); the rest of a large payload is read straight into its destination. Each
  * payload is copied once: into the receive posted for it ({@link Inbox#claim}), or into an array of
  * exactly its length that is queued. A frame with another version, a negative length or a wrong
  * checksum is a {@link CorruptFrameException}.
  */
 final class FrameReader {
-    private static final int STAGING = 64 * 1024;
+    private static final int STAGING = 32 * 1024;
 
     /** The peer sent something that is not a valid frame. */
     static final class CorruptFrameException extends IOException {

@@ -1,0 +1,104 @@
+package io.fmi.channel.direct;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+
+/**
+ * The frames waiting to be written to one connection, in order, and the writing itself on a
+ * non-blocking socket.
+ *
+ * <p>Heap bytes are copied once into a direct buffer of the connection's own and written from
+ * there; what the socket does not take stays there for the next attempt. (Handing a heap buffer to
+ * the socket directly makes the JDK copy all of it into a temporary direct buffer on every attempt,
+ * however little the socket then takes — with a full socket buffer that copied most bytes many
+ * times over.) Several small frames share one write; a large direct buffer is written without a
+ * copy.
+ */
+final class FrameWriter {
+    private static final int OUTBOX = 128 * 1024;
+
+    private final ArrayDeque<ByteBuffer[]> pending = new ArrayDeque<>();
+    /** Read mode: copied bytes not yet taken by the socket. Allocated on first use. */
+    private ByteBuffer out;
+
+    /** Queues {@code frame}; its buffers are read as it is written (see {@link Frames#written}). */
+    void add(ByteBuffer[] frame) {
+        pending.addLast(frame);
+    }
+
+    /** Drops everything not yet written (the connection is gone). */
+    void clear() {
+        pending.clear();
+        out = null;
+    }
+
+    /** Whether every byte added has been written to the socket. */
+    boolean idle() {
+        return pending.isEmpty() && (out == null || !out.hasRemaining());
+    }
+
+    /**
+     * Writes what the socket takes without blocking.
+     *
+     * @return whether everything is written
+     */
+    boolean flush(SocketChannel socket) throws IOException {
+        while (true) {
+            if (out != null && out.hasRemaining()) {
+                if (socket.write(out) == 0) {
+                    return false;
+                }
+                continue;
+            }
+            ByteBuffer[] frame = pending.peekFirst();
+            if (frame == null) {
+                return true;
+            }
+            ByteBuffer next = firstUnwritten(frame);
+            if (next == null) {
+                pending.removeFirst();
+            } else if (next.isDirect() && next.remaining() >= OUTBOX) {
+                if (socket.write(next) == 0) {
+                    return false;
+                }
+            } else {
+                stage();
+            }
+        }
+    }
+
+    /** Copies the next bytes of the pending frames into the (empty) outbox. */
+    private void stage() {
+        if (out == null) {
+            out = ByteBuffer.allocateDirect(OUTBOX);
+        }
+        out.clear();
+        while (out.hasRemaining() && !pending.isEmpty()) {
+            ByteBuffer next = firstUnwritten(pending.peekFirst());
+            if (next == null) {
+                pending.removeFirst();
+                continue;
+            }
+            if (next.isDirect() && next.remaining() >= OUTBOX && out.position() > 0) {
+                break;
+            }
+            int n = Math.min(next.remaining(), out.remaining());
+            ByteBuffer part = next.duplicate();
+            part.limit(part.position() + n);
+            out.put(part);
+            next.position(next.position() + n);
+        }
+        out.flip();
+    }
+
+    private static ByteBuffer firstUnwritten(ByteBuffer[] frame) {
+        for (ByteBuffer b : frame) {
+            if (b.hasRemaining()) {
+                return b;
+            }
+        }
+        return null;
+    }
+}
