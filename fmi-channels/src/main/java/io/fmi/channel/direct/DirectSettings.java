@@ -15,7 +15,8 @@ import java.util.Set;
  * authentication; omit both for a server without one), {@code checksum} (CRC32C on every frame),
  * {@code eager} (connect to every peer at once instead of on first use), {@code pairing_timeout}
  * (ms, default {@code max_timeout}) and {@code close_grace} (ms that {@code close()} waits to deliver
- * sends whose connection is still being made, default 10000).
+ * sends whose connection is still being made, default 10000) and {@code spin_us} (µs a receive polls
+ * for its message before it blocks, adaptive, default 20; 0 never polls).
  */
 final class DirectSettings {
     final InetSocketAddress server;
@@ -24,10 +25,11 @@ final class DirectSettings {
     final boolean eager;
     final Duration pairingTimeout;
     final Duration closeGrace;
+    final Duration spin;
 
     DirectSettings(BackendConfig config) {
         config.rejectUnknown(Set.of("host", "port", "secret", "secret_file", "checksum", "eager", "pairing_timeout",
-                "close_grace"));
+                "close_grace", "spin_us"));
         String host = config.string("host", "127.0.0.1");
         int port = (int) config.integer("port", 10000, 1, 65535);
         this.server = new InetSocketAddress(host, port);
@@ -51,5 +53,6 @@ final class DirectSettings {
         this.eager = config.bool("eager", false);
         this.pairingTimeout = Duration.ofMillis(config.integer("pairing_timeout", config.maxTimeout().toMillis(), 1, 86_400_000));
         this.closeGrace = Duration.ofMillis(config.integer("close_grace", 10_000, 0, 600_000));
+        this.spin = Duration.ofNanos(1000 * config.integer("spin_us", 20, 0, 1_000_000));
     }
 }
