@@ -54,7 +54,7 @@ public final class DirectChannel implements PeerToPeerChannel {
     private Progress progress;
     /** The receive the calling thread waits for, if any: the readers return to it once it is done. */
     private Inbox.Posted waiting;
-    private final BooleanSupplier waitingDone = () -> waiting != null && waiting.done;
+    private Peer waitingFor;
     private boolean closed;
     private final Spin spin;
 
@@ -100,6 +100,8 @@ public final class DirectChannel implements PeerToPeerChannel {
         final int rank;
         final Inbox inbox = new Inbox();
         final FrameReader reader = new FrameReader(inbox);
+        /** When to stop reading the socket: the waiting receive is done, or too much is queued. */
+        final BooleanSupplier enough = () -> (waiting != null && waiting.done) || paused();
         /** Frames to write in order; before the connection exists they are copies. */
         final FrameWriter writer = new FrameWriter();
         SocketChannel socket;
@@ -180,18 +182,36 @@ public final class DirectChannel implements PeerToPeerChannel {
             return failure instanceof FmiException ? new ChannelException(failure.getMessage(), failure) : failure;
         }
 
-        /** Writes what the socket takes of the pending frames; wants writability while some are left. */
+        /**
+         * Backpressure: while more than {@code max_queued_mb} from this peer waits for receives that
+         * are not posted, its socket is not read (unless a receive waits for this peer), so a sender
+         * that runs ahead blocks instead of filling this peer's memory.
+         */
+        boolean paused() {
+            return waitingFor != this && inbox.queuedBytes() + reader.unclaimedBytes() >= settings.maxQueued;
+        }
+
+        /** Reading unless paused; writing while frames are left. */
+        void updateInterest() {
+            if (key != null && key.isValid()) {
+                key.interestOps((paused() ? 0 : SelectionKey.OP_READ) | (writer.idle() ? 0 : SelectionKey.OP_WRITE));
+            }
+        }
+
+        /** Writes what the socket takes of the pending frames. */
         void flush() throws IOException {
-            boolean all = writer.flush(socket);
-            key.interestOps(all ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            writer.flush(socket);
+            updateInterest();
         }
 
         /** Reads and decodes what has arrived, returning early once the waiting receive is done. */
         void read() {
             try {
-                if (!reader.read(socket, waitingDone)) {
+                if (!reader.read(socket, enough)) {
                     lost(null);
+                    return;
                 }
+                updateInterest();
             } catch (IOException e) {
                 lost(e);
             }
@@ -301,7 +321,9 @@ public final class DirectChannel implements PeerToPeerChannel {
             Peer peer = peer(src);
             peer.start(deadline);
             byte[] message = peer.inbox.poll(tag);
-            if (message == null) {
+            if (message != null) {
+                peer.updateInterest();
+            } else {
                 message = await(peer, tag, into, deadline);
                 if (message == null) {
                     return;
@@ -326,6 +348,8 @@ public final class DirectChannel implements PeerToPeerChannel {
     private byte[] await(Peer peer, int tag, ByteBuffer into, Deadline deadline) {
         Inbox.Posted mine = peer.inbox.post(tag, into);
         waiting = mine;
+        waitingFor = peer;
+        peer.updateInterest();
         long spinUntil = 0;
         boolean blocked = false;
         try {
@@ -369,6 +393,8 @@ public final class DirectChannel implements PeerToPeerChannel {
         } finally {
             peer.inbox.unpost();
             waiting = null;
+            waitingFor = null;
+            peer.updateInterest();
         }
     }
 

@@ -16,7 +16,9 @@ import java.util.Set;
  * {@code eager} (connect to every peer at once instead of on first use), {@code pairing_timeout}
  * (ms, default {@code max_timeout}) and {@code close_grace} (ms that {@code close()} waits to deliver
  * sends whose connection is still being made, default 10000) and {@code spin_us} (µs a receive polls
- * for its message before it blocks, adaptive, default 20; 0 never polls).
+ * for its message before it blocks, adaptive, default 20; 0 never polls) and {@code max_queued_mb}
+ * (MiB received from one peer ahead of its receives before this peer stops reading from it, so that
+ * the sender blocks: backpressure; default 256).
  */
 final class DirectSettings {
     final InetSocketAddress server;
@@ -26,10 +28,11 @@ final class DirectSettings {
     final Duration pairingTimeout;
     final Duration closeGrace;
     final Duration spin;
+    final long maxQueued;
 
     DirectSettings(BackendConfig config) {
         config.rejectUnknown(Set.of("host", "port", "secret", "secret_file", "checksum", "eager", "pairing_timeout",
-                "close_grace", "spin_us"));
+                "close_grace", "spin_us", "max_queued_mb"));
         String host = config.string("host", "127.0.0.1");
         int port = (int) config.integer("port", 10000, 1, 65535);
         this.server = new InetSocketAddress(host, port);
@@ -54,5 +57,6 @@ final class DirectSettings {
         this.pairingTimeout = Duration.ofMillis(config.integer("pairing_timeout", config.maxTimeout().toMillis(), 1, 86_400_000));
         this.closeGrace = Duration.ofMillis(config.integer("close_grace", 10_000, 0, 600_000));
         this.spin = Duration.ofNanos(1000 * config.integer("spin_us", 20, 0, 1_000_000));
+        this.maxQueued = config.integer("max_queued_mb", 256, 1, 1 << 20) << 20;
     }
 }

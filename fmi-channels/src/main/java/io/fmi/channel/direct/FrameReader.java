@@ -78,9 +78,9 @@ final class FrameReader {
         }
     }
 
-    /** Whether a frame is partly received. */
-    boolean midFrame() {
-        return target != null || staging.hasRemaining();
+    /** Bytes of a frame being received that no receive waits for (they will be queued). */
+    long unclaimedBytes() {
+        return array != null ? target.position() : 0;
     }
 
     private int fill(SocketChannel socket) throws IOException {

@@ -152,4 +152,39 @@ class DirectChannelTest {
                 .stream().filter(p -> p.getName().equals("direct")).mapToLong(
                         java.lang.management.BufferPoolMXBean::getMemoryUsed).sum();
     }
+
+    /**
+     * Backpressure: with {@code max_queued_mb} 1, a receiver that is busy elsewhere stops reading a
+     * sender that runs ahead, so the sender blocks after the limit plus what the sockets buffer
+     * (a few MiB on loopback) instead of delivering all 64 MiB into the receiver's memory.
+     */
+    @Test
+    void aSenderThatRunsAheadIsHeldBackByTheBusyReceiver() {
+        int messages = 64;
+        java.util.concurrent.atomic.AtomicBoolean receiving = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger sentBefore = new java.util.concurrent.atomic.AtomicInteger();
+        run(2, config("\"max_queued_mb\": 1"), comm -> {
+            byte[] buf = new byte[1 << 20];
+            comm.barrier();
+            if (comm.rank() == 0) {
+                for (int i = 0; i < messages; i++) {
+                    buf[0] = (byte) i;
+                    comm.send(buf, 1, 4);
+                    if (!receiving.get()) {
+                        sentBefore.incrementAndGet();
+                    }
+                }
+            } else {
+                Thread.sleep(2000);
+                receiving.set(true);
+                for (int i = 0; i < messages; i++) {
+                    comm.recv(buf, 0, 4);
+                    assertEquals((byte) i, buf[0]);
+                }
+            }
+            return null;
+        });
+        assertTrue(sentBefore.get() < messages / 2, sentBefore.get() + " of " + messages
+                + " MiB were sent before the receiver read anything");
+    }
 }
