@@ -56,40 +56,9 @@ public final class DirectChannel implements PeerToPeerChannel {
     private Inbox.Posted waiting;
     private Peer waitingFor;
     private boolean closed;
-    private final Spin spin;
 
     DirectChannel(DirectSettings settings) {
         this.settings = settings;
-        this.spin = new Spin(settings.spin.toNanos());
-    }
-
-    /**
-     * How long a receive polls before it blocks in the selector: waking a blocked thread costs
-     * microseconds that polling saves when the message is close. Adaptive: after a poll that was in
-     * vain the next one is half as long, down to none (retried every 64th wait); a poll that caught
-     * its message restores the full budget. So a peer whose messages come from far away, or that
-     * shares its cores with many others, soon stops polling.
-     */
-    private static final class Spin {
-        private final long max;
-        private long current;
-        private int skipped;
-
-        Spin(long max) {
-            this.max = max;
-            this.current = max;
-        }
-
-        long budget() {
-            if (current == 0 && max > 0 && ++skipped % 64 == 0) {
-                return max;
-            }
-            return current;
-        }
-
-        void outcome(boolean caught) {
-            current = caught ? max : current / 2 < 1000 ? 0 : current / 2;
-        }
     }
 
     /**
@@ -342,7 +311,7 @@ public final class DirectChannel implements PeerToPeerChannel {
 
     /**
      * Posts a receive and makes progress until it is complete (null) or a message with its tag but
-     * another length is queued (returned). Once a frame is being written into the buffer, it waits
+     * another length is queued (returned); polls for up to {@code spin_us} before it blocks. Once a frame is being written into the buffer, it waits
      * past the deadline for the rest (up to one more budget), since the data is arriving.
      */
     private byte[] await(Peer peer, int tag, ByteBuffer into, Deadline deadline) {
@@ -351,7 +320,7 @@ public final class DirectChannel implements PeerToPeerChannel {
         waitingFor = peer;
         peer.updateInterest();
         long spinUntil = 0;
-        boolean blocked = false;
+        long spinBudget = -1;
         try {
             if (peer.socket != null) {
                 peer.read();
@@ -375,19 +344,16 @@ public final class DirectChannel implements PeerToPeerChannel {
                             + 2 * deadline.budget().toMillis() + " ms"));
                     throw peer.failure();
                 }
-                if (spinUntil == 0) {
-                    spinUntil = System.nanoTime() + spin.budget();
+                if (spinBudget < 0) {
+                    spinBudget = peer.socket != null ? settings.spin.toNanos() : 0;
+                    spinUntil = System.nanoTime() + spinBudget;
                 }
-                if (System.nanoTime() - spinUntil < 0) {
+                if (spinBudget > 0 && System.nanoTime() - spinUntil < 0) {
                     progress.poll(0);
                     Thread.onSpinWait();
                     continue;
                 }
-                blocked = true;
                 progress.poll(left > 0 ? Math.min(left, MAX_WAIT_MS) : 100);
-            }
-            if (spinUntil != 0) {
-                spin.outcome(!blocked);
             }
             return null;
         } finally {

@@ -48,6 +48,10 @@ class DirectBenchmark {
                 rows.add(compare("latency (half round trip) " + label(bytes), "%10.1fµs", () -> rawPingPong(bytes, iters),
                         () -> pingPong(config, bytes, iters)));
             }
+            FmiConfig spin = FmiConfig.parse("{\"backends\": {\"Direct\": {\"host\": \"127.0.0.1\", \"port\": "
+                    + server.port() + ", \"spin_us\": 20}}}");
+            rows.add(compare("latency 8 B with spin_us 20", "%10.1fµs", () -> rawPingPong(8, 4000),
+                    () -> pingPong(spin, 8, 4000)));
             for (int bytes : new int[] {1 << 20, 64 << 20}) {
                 long total = 512L << 20;
                 int count = (int) Math.max(4, total / bytes);

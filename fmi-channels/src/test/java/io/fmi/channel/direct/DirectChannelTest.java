@@ -88,6 +88,25 @@ class DirectChannelTest {
     }
 
     @Test
+    void receivesThatPollBeforeBlockingDeliverTheSame() {
+        List<long[]> sums = run(3, config("\"spin_us\": 50"), comm -> {
+            long[] sum = new long[1];
+            for (int i = 0; i < 20; i++) {
+                comm.allreduce(new long[] {comm.rank() + i}, sum, Op.SUM);
+                assertEquals(3 + 3L * i, sum[0]);
+            }
+            byte[] big = new byte[2 << 20];
+            if (comm.rank() == 0) {
+                big[big.length - 1] = 7;
+            }
+            comm.bcast(big, 0);
+            assertEquals(7, big[big.length - 1]);
+            return sum;
+        });
+        assertEquals(3, sums.size());
+    }
+
+    @Test
     void sendsBeforeTheConnectionExistsAreDeliveredInOrder() {
         run(2, config(""), comm -> {
             if (comm.rank() == 0) {
