@@ -43,7 +43,8 @@ final class FrameReader {
 
     /**
      * Decodes what has arrived, reading the socket until it has nothing more or {@code enough} holds
-     * (a waiting receive is complete: return to it at once; frames already staged are still decoded).
+     * (a waiting receive is complete: return to it at once, at the next frame boundary). Bytes left
+     * in staging are decoded by the next call, which a receive on this peer always makes first.
      *
      * @return false when the peer closed the connection
      */
@@ -51,11 +52,16 @@ final class FrameReader {
         while (true) {
             int n;
             if (target == null) {
+                if (enough.getAsBoolean()) {
+                    // the next frame waits in staging: decoded now, before its receive is posted, it
+                    // would be queued and copied twice
+                    return true;
+                }
                 if (staging.remaining() >= Frames.HEADER) {
                     startFrame();
                     continue;
                 }
-                n = enough.getAsBoolean() ? 0 : fill(socket);
+                n = fill(socket);
             } else if (target.hasRemaining()) {
                 int staged = Math.min(staging.remaining(), target.remaining());
                 if (staged > 0) {
