@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class Progress implements AutoCloseable {
     /** How long the channel must be left alone before the background driver reads for it. */
     static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long BUSY_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
 
@@ -126,7 +127,9 @@ final class Progress implements AutoCloseable {
         while (!stopped) {
             long quiet = System.nanoTime() - lastExit;
             if (callers.get() > 0 || (quiet < IDLE_NANOS && tasks.isEmpty())) {
-                LockSupport.parkNanos(this, callers.get() > 0 ? IDLE_NANOS : IDLE_NANOS - quiet);
+                // during a long call, look less often: taking over a little later only delays reading
+                // what the kernel buffers anyway (tasks unpark the driver at once)
+                LockSupport.parkNanos(this, callers.get() > 0 ? BUSY_CHECK_NANOS : IDLE_NANOS - quiet);
                 continue;
             }
             if (!lock.tryLock()) {
