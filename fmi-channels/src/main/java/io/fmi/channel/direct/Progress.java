@@ -109,8 +109,21 @@ final class Progress implements AutoCloseable {
         runTasks();
     }
 
-    /** Runs {@code task} in the lock holder soon (now, if a call is waiting; else in the driver). */
+    /**
+     * Runs {@code task} in the lock holder soon (now, if a call is waiting; else in the driver; after
+     * {@link #close} in the calling thread).
+     */
     void submit(Runnable task) {
+        if (stopped) {
+            // nobody drives any more (a pairing that finished after close): run it here
+            lock.lock();
+            try {
+                task.run();
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
         tasks.add(task);
         selector.wakeup();
         LockSupport.unpark(driver);
@@ -163,6 +176,12 @@ final class Progress implements AutoCloseable {
             driver.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try {
+            runTasks();
+        } finally {
+            lock.unlock();
         }
         try {
             selector.close();
