@@ -74,6 +74,41 @@ final class Buf {
         return new byte[Math.toIntExact(byteLength())];
     }
 
+    /** The content as a byte buffer to send (a view of a {@code byte[]} or {@code ByteBuffer}, else an encoded copy). */
+    ByteBuffer readBuffer() {
+        if (target instanceof ByteBuffer) {
+            return ((ByteBuffer) target).duplicate();
+        }
+        return ByteBuffer.wrap(read());
+    }
+
+    /** A byte buffer to receive into: a view of a {@code byte[]} or {@code ByteBuffer}, else a new array. */
+    ByteBuffer receiveBuffer() {
+        if (target instanceof ByteBuffer) {
+            return ((ByteBuffer) target).duplicate();
+        }
+        return ByteBuffer.wrap(writable());
+    }
+
+    /** Stores the first {@code length} bytes received into {@link #receiveBuffer()} in the user's buffer. */
+    void storeReceived(ByteBuffer into, int length) {
+        if (target instanceof ByteBuffer || target instanceof byte[]) {
+            return;
+        }
+        type.decodeInto(into.array(), 0, target, length / type.size());
+    }
+
+    /** Stores {@code bytes} into the start of the user's buffer (which may be longer). */
+    void storePrefix(byte[] bytes) {
+        if (target instanceof ByteBuffer) {
+            ((ByteBuffer) target).duplicate().put(bytes);
+        } else if (target instanceof byte[]) {
+            System.arraycopy(bytes, 0, (byte[]) target, 0, bytes.length);
+        } else {
+            type.decodeInto(bytes, 0, target, bytes.length / type.size());
+        }
+    }
+
     /** Copies received bytes (from {@link #writable()}) back into the user's buffer. */
     void store(byte[] bytes) {
         if (bytes == target) {

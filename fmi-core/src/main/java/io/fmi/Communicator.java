@@ -8,6 +8,7 @@ import io.fmi.model.Explanation;
 import io.fmi.spi.Channel;
 import io.fmi.spi.ChannelContext;
 import io.fmi.spi.ChannelProvider;
+import io.fmi.spi.Mailbox;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +61,7 @@ public final class Communicator implements AutoCloseable {
     private final int size;
     private final String name;
     private final int memoryMiB;
+    private final ObjectOps objects;
 
     private Communicator(Builder b, Engine engine) {
         this.engine = engine;
@@ -67,6 +69,16 @@ public final class Communicator implements AutoCloseable {
         this.size = b.size;
         this.name = b.name;
         this.memoryMiB = b.memoryMiB;
+        this.objects = new ObjectOps(this, b.codec);
+    }
+
+    private Communicator(Engine derived, int memoryMiB, ObjectCodec codec) {
+        this.engine = derived;
+        this.rank = derived.rank();
+        this.size = derived.size();
+        this.name = derived.name();
+        this.memoryMiB = memoryMiB;
+        this.objects = new ObjectOps(this, codec);
     }
 
     /** A new builder; {@link Builder#rank}, {@link Builder#size}, {@link Builder#name} and a config or channel are required. */
@@ -95,8 +107,19 @@ public final class Communicator implements AutoCloseable {
         private final List<Channel> channels = new ArrayList<>();
         private final Map<Operation, String> pins = new EnumMap<>(Operation.class);
         private ChannelPolicy policy = ChannelPolicy.byModel();
+        private ObjectCodec codec = ObjectCodec.serializable();
 
         private Builder() {
+        }
+
+        /**
+         * How {@code sendObject}, {@code bcastObject} and the other object operations encode values
+         * (default {@link ObjectCodec#serializable()}; {@link ObjectCodec#jackson()} for records and
+         * beans). Every peer must use the same codec.
+         */
+        public Builder codec(ObjectCodec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
         }
 
         /**
@@ -405,69 +428,74 @@ public final class Communicator implements AutoCloseable {
     }
 
     /**
-     * Receives the next tag-0 message from rank {@code src} into {@code buf}, which must have exactly the
-     * message's length ({@link MessageSizeException} otherwise).
+     * Receives the next tag-0 message from rank {@code src} (or {@link #ANY_SOURCE}) into {@code buf};
+     * see {@link #recv(byte[], int, int)}.
      */
-    public void recv(byte[] buf, int src) {
-        engine.recv(Buf.of(buf), src, 0);
+    public Status recv(byte[] buf, int src) {
+        return engine.recv(Buf.of(buf), src, 0, false);
     }
 
     /** {@link #recv(byte[], int)} for {@code int[]}. */
-    public void recv(int[] buf, int src) {
-        engine.recv(Buf.of(buf), src, 0);
+    public Status recv(int[] buf, int src) {
+        return engine.recv(Buf.of(buf), src, 0, false);
     }
 
     /** {@link #recv(byte[], int)} for {@code long[]}. */
-    public void recv(long[] buf, int src) {
-        engine.recv(Buf.of(buf), src, 0);
+    public Status recv(long[] buf, int src) {
+        return engine.recv(Buf.of(buf), src, 0, false);
     }
 
     /** {@link #recv(byte[], int)} for {@code float[]}. */
-    public void recv(float[] buf, int src) {
-        engine.recv(Buf.of(buf), src, 0);
+    public Status recv(float[] buf, int src) {
+        return engine.recv(Buf.of(buf), src, 0, false);
     }
 
     /** {@link #recv(byte[], int)} for {@code double[]}. */
-    public void recv(double[] buf, int src) {
-        engine.recv(Buf.of(buf), src, 0);
+    public Status recv(double[] buf, int src) {
+        return engine.recv(Buf.of(buf), src, 0, false);
     }
 
     /** {@link #recv(byte[], int)} for {@code ByteBuffer} (bytes between position and limit; positions are not moved). */
-    public void recv(ByteBuffer buf, int src) {
-        engine.recv(Buf.of(buf), src, 0);
+    public Status recv(ByteBuffer buf, int src) {
+        return engine.recv(Buf.of(buf), src, 0, false);
     }
 
     /**
-     * Receives the next message from rank {@code src} with {@code tag} into {@code buf}, which must have
-     * exactly the message's length.
+     * Receives the next message from rank {@code src} with {@code tag} into {@code buf} and says what
+     * arrived. {@code src} may be {@link #ANY_SOURCE} and {@code tag} {@link #ANY_TAG} (any tag
+     * {@code >= 0}); the {@link Status} names the source, the tag and the size. The message may be
+     * shorter than {@code buf} (the rest of {@code buf} is untouched); a longer one is a
+     * {@link MessageSizeException} naming both sizes, and nothing is written. Messages from one
+     * source that match the receive arrive in the order they were sent, also with wildcards.
+     * {@link #recvExact(byte[], int, int)} insists on the exact length.
      */
-    public void recv(byte[] buf, int src, int tag) {
-        engine.recv(Buf.of(buf), src, tag);
+    public Status recv(byte[] buf, int src, int tag) {
+        return engine.recv(Buf.of(buf), src, tag, false);
     }
 
     /** {@link #recv(byte[], int, int)} for {@code int[]}. */
-    public void recv(int[] buf, int src, int tag) {
-        engine.recv(Buf.of(buf), src, tag);
+    public Status recv(int[] buf, int src, int tag) {
+        return engine.recv(Buf.of(buf), src, tag, false);
     }
 
     /** {@link #recv(byte[], int, int)} for {@code long[]}. */
-    public void recv(long[] buf, int src, int tag) {
-        engine.recv(Buf.of(buf), src, tag);
+    public Status recv(long[] buf, int src, int tag) {
+        return engine.recv(Buf.of(buf), src, tag, false);
     }
 
     /** {@link #recv(byte[], int, int)} for {@code float[]}. */
-    public void recv(float[] buf, int src, int tag) {
-        engine.recv(Buf.of(buf), src, tag);
+    public Status recv(float[] buf, int src, int tag) {
+        return engine.recv(Buf.of(buf), src, tag, false);
     }
 
     /** {@link #recv(byte[], int, int)} for {@code double[]}. */
-    public void recv(double[] buf, int src, int tag) {
-        engine.recv(Buf.of(buf), src, tag);
+    public Status recv(double[] buf, int src, int tag) {
+        return engine.recv(Buf.of(buf), src, tag, false);
     }
 
     /** {@link #recv(byte[], int, int)} for {@code ByteBuffer} (bytes between position and limit; positions are not moved). */
-    public void recv(ByteBuffer buf, int src, int tag) {
-        engine.recv(Buf.of(buf), src, tag);
+    public Status recv(ByteBuffer buf, int src, int tag) {
+        return engine.recv(Buf.of(buf), src, tag, false);
     }
 
     /**
@@ -801,6 +829,457 @@ public final class Communicator implements AutoCloseable {
     /** {@link #reduceScatter(byte[], byte[], Op)} for {@code ByteBuffer} (bytes between position and limit; positions are not moved). */
     public void reduceScatter(ByteBuffer send, ByteBuffer recv, Op op) {
         engine.reduceScatter(Buf.of(send), Buf.of(recv), op);
+    }
+
+
+    // ---- point-to-point beyond send/recv ----
+
+    /** Receives from any rank ({@code recv}'s {@code src}). */
+    public static final int ANY_SOURCE = Mailbox.ANY_SOURCE;
+    /** Receives with any tag {@code >= 0} ({@code recv}'s {@code tag}). */
+    public static final int ANY_TAG = Mailbox.ANY_TAG;
+    /** The colour of a rank that joins no communicator in {@link #split(int, int)}. */
+    public static final int UNDEFINED = -32766;
+
+    /**
+     * Like {@link #recv(byte[], int, int)}, but the message must have exactly {@code buf}'s length:
+     * anything else is a {@link MessageSizeException} and nothing is written.
+     */
+    public Status recvExact(byte[] buf, int src, int tag) {
+        return engine.recv(Buf.of(buf), src, tag, true);
+    }
+
+    /** {@link #recvExact(byte[], int, int)} for {@code int[]}. */
+    public Status recvExact(int[] buf, int src, int tag) {
+        return engine.recv(Buf.of(buf), src, tag, true);
+    }
+
+    /** {@link #recvExact(byte[], int, int)} for {@code long[]}. */
+    public Status recvExact(long[] buf, int src, int tag) {
+        return engine.recv(Buf.of(buf), src, tag, true);
+    }
+
+    /** {@link #recvExact(byte[], int, int)} for {@code float[]}. */
+    public Status recvExact(float[] buf, int src, int tag) {
+        return engine.recv(Buf.of(buf), src, tag, true);
+    }
+
+    /** {@link #recvExact(byte[], int, int)} for {@code double[]}. */
+    public Status recvExact(double[] buf, int src, int tag) {
+        return engine.recv(Buf.of(buf), src, tag, true);
+    }
+
+    /** {@link #recvExact(byte[], int, int)} for {@code ByteBuffer}. */
+    public Status recvExact(ByteBuffer buf, int src, int tag) {
+        return engine.recv(Buf.of(buf), src, tag, true);
+    }
+
+    /**
+     * Waits for the next message that a {@code recv(buf, src, tag)} would receive and returns its
+     * status without receiving it ({@link Status#bytes()} says how large a buffer it needs). The
+     * status's element size is 1; use {@link Status#count(int)} for other element types.
+     */
+    public Status probe(int src, int tag) {
+        return engine.probe(src, tag);
+    }
+
+    /** {@link #probe(int, int)} without waiting: the status of a matching message that has arrived, or empty. */
+    public java.util.Optional<Status> iprobe(int src, int tag) {
+        return java.util.Optional.ofNullable(engine.iprobe(src, tag));
+    }
+
+    /**
+     * Sends {@code send} to {@code dest} and receives into {@code recv} from {@code src} (which may be
+     * {@link #ANY_SOURCE}, with {@code recvTag} {@link #ANY_TAG}) as one operation, so that
+     * exchanges in a ring or between pairs never deadlock. Returns the receive's status.
+     */
+    public Status sendrecv(byte[] send, int dest, int sendTag, byte[] recv, int src, int recvTag) {
+        return engine.sendrecv(Buf.of(send), dest, sendTag, Buf.of(recv), src, recvTag);
+    }
+
+    /**
+     * Sends {@code buf} to {@code dest} and replaces its content with the message received from
+     * {@code src}; see {@link #sendrecv(byte[], int, int, byte[], int, int)}.
+     */
+    public Status sendrecvReplace(byte[] buf, int dest, int sendTag, int src, int recvTag) {
+        return engine.sendrecv(Buf.of(buf), dest, sendTag, Buf.of(buf), src, recvTag);
+    }
+
+    /** {@link #sendrecv(byte[], int, int, byte[], int, int)} for {@code int[]}. */
+    public Status sendrecv(int[] send, int dest, int sendTag, int[] recv, int src, int recvTag) {
+        return engine.sendrecv(Buf.of(send), dest, sendTag, Buf.of(recv), src, recvTag);
+    }
+
+    /** {@link #sendrecvReplace(byte[], int, int, int, int)} for {@code int[]}. */
+    public Status sendrecvReplace(int[] buf, int dest, int sendTag, int src, int recvTag) {
+        return engine.sendrecv(Buf.of(buf), dest, sendTag, Buf.of(buf), src, recvTag);
+    }
+
+    /** {@link #sendrecv(byte[], int, int, byte[], int, int)} for {@code long[]}. */
+    public Status sendrecv(long[] send, int dest, int sendTag, long[] recv, int src, int recvTag) {
+        return engine.sendrecv(Buf.of(send), dest, sendTag, Buf.of(recv), src, recvTag);
+    }
+
+    /** {@link #sendrecvReplace(byte[], int, int, int, int)} for {@code long[]}. */
+    public Status sendrecvReplace(long[] buf, int dest, int sendTag, int src, int recvTag) {
+        return engine.sendrecv(Buf.of(buf), dest, sendTag, Buf.of(buf), src, recvTag);
+    }
+
+    /** {@link #sendrecv(byte[], int, int, byte[], int, int)} for {@code float[]}. */
+    public Status sendrecv(float[] send, int dest, int sendTag, float[] recv, int src, int recvTag) {
+        return engine.sendrecv(Buf.of(send), dest, sendTag, Buf.of(recv), src, recvTag);
+    }
+
+    /** {@link #sendrecvReplace(byte[], int, int, int, int)} for {@code float[]}. */
+    public Status sendrecvReplace(float[] buf, int dest, int sendTag, int src, int recvTag) {
+        return engine.sendrecv(Buf.of(buf), dest, sendTag, Buf.of(buf), src, recvTag);
+    }
+
+    /** {@link #sendrecv(byte[], int, int, byte[], int, int)} for {@code double[]}. */
+    public Status sendrecv(double[] send, int dest, int sendTag, double[] recv, int src, int recvTag) {
+        return engine.sendrecv(Buf.of(send), dest, sendTag, Buf.of(recv), src, recvTag);
+    }
+
+    /** {@link #sendrecvReplace(byte[], int, int, int, int)} for {@code double[]}. */
+    public Status sendrecvReplace(double[] buf, int dest, int sendTag, int src, int recvTag) {
+        return engine.sendrecv(Buf.of(buf), dest, sendTag, Buf.of(buf), src, recvTag);
+    }
+
+    /** {@link #sendrecv(byte[], int, int, byte[], int, int)} for {@code ByteBuffer}. */
+    public Status sendrecv(ByteBuffer send, int dest, int sendTag, ByteBuffer recv, int src, int recvTag) {
+        return engine.sendrecv(Buf.of(send), dest, sendTag, Buf.of(recv), src, recvTag);
+    }
+
+    /** {@link #sendrecvReplace(byte[], int, int, int, int)} for {@code ByteBuffer}. */
+    public Status sendrecvReplace(ByteBuffer buf, int dest, int sendTag, int src, int recvTag) {
+        return engine.sendrecv(Buf.of(buf), dest, sendTag, Buf.of(buf), src, recvTag);
+    }
+
+    // ---- v-collectives ----
+
+    /**
+     * Gathers blocks of different lengths: rank r sends its whole {@code send} buffer, which must
+     * hold {@code counts[r]} elements, and the root stores it at element offset {@code displs[r]} of
+     * {@code recv} (null on other ranks). Elements of {@code recv} outside the blocks are untouched.
+     * In place: the root passes its receive buffer as {@code send} and its own block is already at
+     * {@code displs[root]}.
+     */
+    public void gatherv(byte[] send, byte[] recv, int[] counts, int[] displs, int root) {
+        engine.gatherv(Buf.of(send), Buf.of(recv), counts, displs, root);
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} with the blocks packed one after another. */
+    public void gatherv(byte[] send, byte[] recv, int[] counts, int root) {
+        engine.gatherv(Buf.of(send), Buf.of(recv), counts, null, root);
+    }
+
+    /**
+     * Scatters blocks of different lengths: rank r receives {@code counts[r]} elements from element
+     * offset {@code displs[r]} of the root's {@code send} (null elsewhere) into {@code recv}, which
+     * must hold exactly that many. In place: the root passes its send buffer as {@code recv} and keeps
+     * its own block where it is.
+     */
+    public void scatterv(byte[] send, int[] counts, int[] displs, byte[] recv, int root) {
+        engine.scatterv(Buf.of(send), counts, displs, Buf.of(recv), root);
+    }
+
+    /** {@link #scatterv(byte[], int[], int[], byte[], int)} with the blocks packed one after another. */
+    public void scatterv(byte[] send, int[] counts, byte[] recv, int root) {
+        engine.scatterv(Buf.of(send), counts, null, Buf.of(recv), root);
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} to every rank. In place: pass {@code recv} as {@code send}. */
+    public void allgatherv(byte[] send, byte[] recv, int[] counts, int[] displs) {
+        engine.allgatherv(Buf.of(send), Buf.of(recv), counts, displs);
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[], int[])} with the blocks packed one after another. */
+    public void allgatherv(byte[] send, byte[] recv, int[] counts) {
+        engine.allgatherv(Buf.of(send), Buf.of(recv), counts, null);
+    }
+
+    /**
+     * Every rank sends {@code sendCounts[j]} elements from offset {@code sendDispls[j]} to rank j and
+     * receives {@code recvCounts[i]} elements from rank i at offset {@code recvDispls[i]}; what rank i
+     * sends to j must be what j expects from i.
+     */
+    public void alltoallv(byte[] send, int[] sendCounts, int[] sendDispls, byte[] recv, int[] recvCounts,
+                          int[] recvDispls) {
+        engine.alltoallv(Buf.of(send), sendCounts, sendDispls, Buf.of(recv), recvCounts, recvDispls);
+    }
+
+    /**
+     * Reduces {@code send} (the sum of {@code counts} elements, the same on every rank) element-wise
+     * across ranks and gives rank r the {@code counts[r]} elements starting after the blocks of ranks
+     * below it. In place: pass {@code send} as {@code recv}; the result is put at its start.
+     */
+    public void reduceScatter(byte[] send, byte[] recv, int[] counts, Op op) {
+        engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op);
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} for {@code int[]}. */
+    public void gatherv(int[] send, int[] recv, int[] counts, int[] displs, int root) {
+        engine.gatherv(Buf.of(send), Buf.of(recv), counts, displs, root);
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int)} for {@code int[]}. */
+    public void gatherv(int[] send, int[] recv, int[] counts, int root) {
+        engine.gatherv(Buf.of(send), Buf.of(recv), counts, null, root);
+    }
+
+    /** {@link #scatterv(byte[], int[], int[], byte[], int)} for {@code int[]}. */
+    public void scatterv(int[] send, int[] counts, int[] displs, int[] recv, int root) {
+        engine.scatterv(Buf.of(send), counts, displs, Buf.of(recv), root);
+    }
+
+    /** {@link #scatterv(byte[], int[], byte[], int)} for {@code int[]}. */
+    public void scatterv(int[] send, int[] counts, int[] recv, int root) {
+        engine.scatterv(Buf.of(send), counts, null, Buf.of(recv), root);
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[], int[])} for {@code int[]}. */
+    public void allgatherv(int[] send, int[] recv, int[] counts, int[] displs) {
+        engine.allgatherv(Buf.of(send), Buf.of(recv), counts, displs);
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[])} for {@code int[]}. */
+    public void allgatherv(int[] send, int[] recv, int[] counts) {
+        engine.allgatherv(Buf.of(send), Buf.of(recv), counts, null);
+    }
+
+    /** {@link #alltoallv(byte[], int[], int[], byte[], int[], int[])} for {@code int[]}. */
+    public void alltoallv(int[] send, int[] sendCounts, int[] sendDispls, int[] recv, int[] recvCounts, int[] recvDispls) {
+        engine.alltoallv(Buf.of(send), sendCounts, sendDispls, Buf.of(recv), recvCounts, recvDispls);
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], int[], Op)} for {@code int[]}. */
+    public void reduceScatter(int[] send, int[] recv, int[] counts, Op op) {
+        engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op);
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} for {@code long[]}. */
+    public void gatherv(long[] send, long[] recv, int[] counts, int[] displs, int root) {
+        engine.gatherv(Buf.of(send), Buf.of(recv), counts, displs, root);
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int)} for {@code long[]}. */
+    public void gatherv(long[] send, long[] recv, int[] counts, int root) {
+        engine.gatherv(Buf.of(send), Buf.of(recv), counts, null, root);
+    }
+
+    /** {@link #scatterv(byte[], int[], int[], byte[], int)} for {@code long[]}. */
+    public void scatterv(long[] send, int[] counts, int[] displs, long[] recv, int root) {
+        engine.scatterv(Buf.of(send), counts, displs, Buf.of(recv), root);
+    }
+
+    /** {@link #scatterv(byte[], int[], byte[], int)} for {@code long[]}. */
+    public void scatterv(long[] send, int[] counts, long[] recv, int root) {
+        engine.scatterv(Buf.of(send), counts, null, Buf.of(recv), root);
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[], int[])} for {@code long[]}. */
+    public void allgatherv(long[] send, long[] recv, int[] counts, int[] displs) {
+        engine.allgatherv(Buf.of(send), Buf.of(recv), counts, displs);
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[])} for {@code long[]}. */
+    public void allgatherv(long[] send, long[] recv, int[] counts) {
+        engine.allgatherv(Buf.of(send), Buf.of(recv), counts, null);
+    }
+
+    /** {@link #alltoallv(byte[], int[], int[], byte[], int[], int[])} for {@code long[]}. */
+    public void alltoallv(long[] send, int[] sendCounts, int[] sendDispls, long[] recv, int[] recvCounts, int[] recvDispls) {
+        engine.alltoallv(Buf.of(send), sendCounts, sendDispls, Buf.of(recv), recvCounts, recvDispls);
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], int[], Op)} for {@code long[]}. */
+    public void reduceScatter(long[] send, long[] recv, int[] counts, Op op) {
+        engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op);
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} for {@code float[]}. */
+    public void gatherv(float[] send, float[] recv, int[] counts, int[] displs, int root) {
+        engine.gatherv(Buf.of(send), Buf.of(recv), counts, displs, root);
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int)} for {@code float[]}. */
+    public void gatherv(float[] send, float[] recv, int[] counts, int root) {
+        engine.gatherv(Buf.of(send), Buf.of(recv), counts, null, root);
+    }
+
+    /** {@link #scatterv(byte[], int[], int[], byte[], int)} for {@code float[]}. */
+    public void scatterv(float[] send, int[] counts, int[] displs, float[] recv, int root) {
+        engine.scatterv(Buf.of(send), counts, displs, Buf.of(recv), root);
+    }
+
+    /** {@link #scatterv(byte[], int[], byte[], int)} for {@code float[]}. */
+    public void scatterv(float[] send, int[] counts, float[] recv, int root) {
+        engine.scatterv(Buf.of(send), counts, null, Buf.of(recv), root);
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[], int[])} for {@code float[]}. */
+    public void allgatherv(float[] send, float[] recv, int[] counts, int[] displs) {
+        engine.allgatherv(Buf.of(send), Buf.of(recv), counts, displs);
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[])} for {@code float[]}. */
+    public void allgatherv(float[] send, float[] recv, int[] counts) {
+        engine.allgatherv(Buf.of(send), Buf.of(recv), counts, null);
+    }
+
+    /** {@link #alltoallv(byte[], int[], int[], byte[], int[], int[])} for {@code float[]}. */
+    public void alltoallv(float[] send, int[] sendCounts, int[] sendDispls, float[] recv, int[] recvCounts, int[] recvDispls) {
+        engine.alltoallv(Buf.of(send), sendCounts, sendDispls, Buf.of(recv), recvCounts, recvDispls);
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], int[], Op)} for {@code float[]}. */
+    public void reduceScatter(float[] send, float[] recv, int[] counts, Op op) {
+        engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op);
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} for {@code double[]}. */
+    public void gatherv(double[] send, double[] recv, int[] counts, int[] displs, int root) {
+        engine.gatherv(Buf.of(send), Buf.of(recv), counts, displs, root);
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int)} for {@code double[]}. */
+    public void gatherv(double[] send, double[] recv, int[] counts, int root) {
+        engine.gatherv(Buf.of(send), Buf.of(recv), counts, null, root);
+    }
+
+    /** {@link #scatterv(byte[], int[], int[], byte[], int)} for {@code double[]}. */
+    public void scatterv(double[] send, int[] counts, int[] displs, double[] recv, int root) {
+        engine.scatterv(Buf.of(send), counts, displs, Buf.of(recv), root);
+    }
+
+    /** {@link #scatterv(byte[], int[], byte[], int)} for {@code double[]}. */
+    public void scatterv(double[] send, int[] counts, double[] recv, int root) {
+        engine.scatterv(Buf.of(send), counts, null, Buf.of(recv), root);
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[], int[])} for {@code double[]}. */
+    public void allgatherv(double[] send, double[] recv, int[] counts, int[] displs) {
+        engine.allgatherv(Buf.of(send), Buf.of(recv), counts, displs);
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[])} for {@code double[]}. */
+    public void allgatherv(double[] send, double[] recv, int[] counts) {
+        engine.allgatherv(Buf.of(send), Buf.of(recv), counts, null);
+    }
+
+    /** {@link #alltoallv(byte[], int[], int[], byte[], int[], int[])} for {@code double[]}. */
+    public void alltoallv(double[] send, int[] sendCounts, int[] sendDispls, double[] recv, int[] recvCounts, int[] recvDispls) {
+        engine.alltoallv(Buf.of(send), sendCounts, sendDispls, Buf.of(recv), recvCounts, recvDispls);
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], int[], Op)} for {@code double[]}. */
+    public void reduceScatter(double[] send, double[] recv, int[] counts, Op op) {
+        engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op);
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} for {@code ByteBuffer}. */
+    public void gatherv(ByteBuffer send, ByteBuffer recv, int[] counts, int[] displs, int root) {
+        engine.gatherv(Buf.of(send), Buf.of(recv), counts, displs, root);
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int)} for {@code ByteBuffer}. */
+    public void gatherv(ByteBuffer send, ByteBuffer recv, int[] counts, int root) {
+        engine.gatherv(Buf.of(send), Buf.of(recv), counts, null, root);
+    }
+
+    /** {@link #scatterv(byte[], int[], int[], byte[], int)} for {@code ByteBuffer}. */
+    public void scatterv(ByteBuffer send, int[] counts, int[] displs, ByteBuffer recv, int root) {
+        engine.scatterv(Buf.of(send), counts, displs, Buf.of(recv), root);
+    }
+
+    /** {@link #scatterv(byte[], int[], byte[], int)} for {@code ByteBuffer}. */
+    public void scatterv(ByteBuffer send, int[] counts, ByteBuffer recv, int root) {
+        engine.scatterv(Buf.of(send), counts, null, Buf.of(recv), root);
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[], int[])} for {@code ByteBuffer}. */
+    public void allgatherv(ByteBuffer send, ByteBuffer recv, int[] counts, int[] displs) {
+        engine.allgatherv(Buf.of(send), Buf.of(recv), counts, displs);
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[])} for {@code ByteBuffer}. */
+    public void allgatherv(ByteBuffer send, ByteBuffer recv, int[] counts) {
+        engine.allgatherv(Buf.of(send), Buf.of(recv), counts, null);
+    }
+
+    /** {@link #alltoallv(byte[], int[], int[], byte[], int[], int[])} for {@code ByteBuffer}. */
+    public void alltoallv(ByteBuffer send, int[] sendCounts, int[] sendDispls, ByteBuffer recv, int[] recvCounts, int[] recvDispls) {
+        engine.alltoallv(Buf.of(send), sendCounts, sendDispls, Buf.of(recv), recvCounts, recvDispls);
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], int[], Op)} for {@code ByteBuffer}. */
+    public void reduceScatter(ByteBuffer send, ByteBuffer recv, int[] counts, Op op) {
+        engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op);
+    }
+
+    // ---- communicators ----
+
+    /**
+     * MPI's {@code split}: called by every rank; the ranks that pass the same {@code color} (>= 0)
+     * form a new communicator, ranked by {@code key} and then by their rank here. {@link #UNDEFINED}
+     * joins none and gets null. The new communicator reuses this one's channels and connections
+     * (no new pairing, no new connection to a store); its traffic never mixes with this one's or
+     * any other's. Close it (or {@link #free()} it) when done; closing this communicator's root (the
+     * one the builder made) ends it too.
+     */
+    public Communicator split(int color, int key) {
+        Engine sub = engine.split(color, key);
+        return sub == null ? null : new Communicator(sub, memoryMiB, objects.codec());
+    }
+
+    /** A copy of this communicator with the same ranks and its own traffic (MPI's {@code dup}). */
+    public Communicator dup() {
+        return new Communicator(engine.dup(), memoryMiB, objects.codec());
+    }
+
+    /** The communicator's id, the same on every member, distinct among communicators that share a member. */
+    public int id() {
+        return engine.id();
+    }
+
+    /** Releases this communicator (MPI's {@code free}); the same as {@link #close()}. */
+    public void free() {
+        close();
+    }
+
+    // ---- objects ----
+
+    /** Sends {@code value}, encoded with the builder's {@link ObjectCodec}, to {@code dest} with {@code tag}. */
+    public void sendObject(Object value, int dest, int tag) {
+        objects.send(value, dest, tag);
+    }
+
+    /** Receives an object sent with {@link #sendObject}; {@code src} may be {@link #ANY_SOURCE}. */
+    public <T> T recvObject(int src, int tag, Class<T> type) {
+        return objects.recv(src, tag, type);
+    }
+
+    /** Broadcasts {@code value} from {@code root} (other ranks pass anything, e.g. null) and returns it on every rank. */
+    public <T> T bcastObject(T value, int root, Class<T> type) {
+        return objects.bcast(value, root, type);
+    }
+
+    /** Gathers every rank's {@code value} on {@code root}, in rank order; null on other ranks. */
+    public <T> List<T> gatherObject(T value, int root, Class<T> type) {
+        return objects.gather(value, root, type);
+    }
+
+    /** Gathers every rank's {@code value} on every rank, in rank order. */
+    public <T> List<T> allgatherObject(T value, Class<T> type) {
+        return objects.allgather(value, type);
+    }
+
+    /**
+     * Combines every rank's {@code value} with {@code op} in rank order ({@code ((v0 op v1) op v2)...})
+     * and returns the result on every rank, identical everywhere.
+     */
+    public <T> T allreduceObject(T value, java.util.function.BinaryOperator<T> op, Class<T> type) {
+        return objects.allreduce(value, op, type);
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.fmi;
 
 import io.fmi.collective.Call;
+import io.fmi.collective.ChannelMessages;
+import io.fmi.collective.Group;
+import io.fmi.collective.Messages;
 import io.fmi.collective.Collectives;
 import io.fmi.collective.Combiner;
 import io.fmi.collective.ObjectStoreCollectives;
@@ -15,13 +18,13 @@ import io.fmi.model.PeerToPeerModel;
 import io.fmi.spi.Channel;
 import io.fmi.spi.ChannelContext;
 import io.fmi.spi.Deadline;
+import io.fmi.spi.Mailbox;
 import io.fmi.spi.ObjectStoreChannel;
 import io.fmi.spi.PeerToPeerChannel;
+import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +33,55 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a {@link Communicator} does behind its overloads: argument checks, channel choice,
- * sequence numbers, deadlines, self-messages and error context. One instance per peer; not
- * thread-safe (operations of one communicator are called from one thread at a time, as in MPI).
+ * sequence numbers, deadlines, self-messages and error context. One instance per communicator;
+ * communicators derived with {@code split}/{@code dup} share the channels ({@link Shared}) of the
+ * communicator the builder made, and are told apart by their {@link Group} id. Not thread-safe
+ * (operations of one communicator are called from one thread at a time, as in MPI).
  */
 final class Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Communicator.class);
+    /**
+     * Point-to-point messages of a communicator all go through one channel (MPI's non-overtaking
+     * rule needs one ordered path per pair, and a receive does not know the size it will get): the
+     * one pinned for {@link Operation#SEND}, else the policy's choice for a send of this size.
+     */
+    static final long P2P_NOMINAL_BYTES = 64 * 1024;
 
-    /** A channel the engine can route operations to. */
+    /** A configured channel, shared by every communicator derived from the one that opened it. */
+    static final class Opened {
+        final String name;
+        final Channel channel;
+        final Duration timeout;
+        final ChannelModel model;
+
+        Opened(String name, Channel channel, Duration timeout, ChannelModel model) {
+            this.name = name;
+            this.channel = channel;
+            this.timeout = timeout;
+            this.model = model;
+        }
+    }
+
+    /** What the communicators of one builder share: the opened channels and the id allocator. */
+    static final class Shared {
+        final ChannelContext context;
+        final Map<String, Opened> channels = new LinkedHashMap<>();
+        final int memoryMiB;
+        final double gibSecondPrice;
+        final ChannelPolicy policy;
+        /** The lowest communicator id this peer has not used; agreed on by every split and dup. */
+        int nextId = 1;
+        boolean closed;
+
+        Shared(ChannelContext context, int memoryMiB, double gibSecondPrice, ChannelPolicy policy) {
+            this.context = context;
+            this.memoryMiB = memoryMiB;
+            this.gibSecondPrice = gibSecondPrice;
+            this.policy = policy;
+        }
+    }
+
+    /** A channel the engine can route operations to, with this communicator's algorithms on it. */
     static final class Route {
         final String name;
         final Channel channel;
@@ -44,38 +89,50 @@ final class Engine {
         final Duration timeout;
         final ChannelModel model;
 
-        Route(String name, Channel channel, Collectives collectives, Duration timeout, ChannelModel model) {
-            this.name = name;
-            this.channel = channel;
+        Route(Opened opened, Collectives collectives) {
+            this.name = opened.name;
+            this.channel = opened.channel;
             this.collectives = collectives;
-            this.timeout = timeout;
-            this.model = model;
+            this.timeout = opened.timeout;
+            this.model = opened.model;
         }
     }
 
+    private final Shared shared;
+    private final Group group;
     private final int rank;
     private final int size;
     private final String name;
-    private final ChannelContext context;
+    private final boolean root;
     private final Map<String, Route> routes = new LinkedHashMap<>();
-    private final Map<Operation, String> pins = new EnumMap<>(Operation.class);
-    private final Map<Integer, ArrayDeque<byte[]>> selfMessages = new HashMap<>();
-    private final int memoryMiB;
-    private final double gibSecondPrice;
-    private final ChannelPolicy policy;
+    private final Map<Operation, String> pins;
     private volatile Hint hint;
     private long seq;
     private boolean closed;
 
     Engine(ChannelContext context, int memoryMiB, double gibSecondPrice, ChannelPolicy policy, Hint hint) {
-        this.context = context;
-        this.memoryMiB = memoryMiB;
-        this.gibSecondPrice = gibSecondPrice;
-        this.policy = policy;
+        this(new Shared(context, memoryMiB, gibSecondPrice, policy), Group.world(context.rank(), context.size()),
+                context.communicatorName(), hint, new EnumMap<>(Operation.class), true);
+    }
+
+    private Engine(Shared shared, Group group, String name, Hint hint, Map<Operation, String> pins, boolean root) {
+        this.shared = shared;
+        this.group = group;
+        this.rank = group.rank();
+        this.size = group.size();
+        this.name = name;
         this.hint = hint;
-        this.rank = context.rank();
-        this.size = context.size();
-        this.name = context.communicatorName();
+        this.pins = pins;
+        this.root = root;
+        shared.channels.values().forEach(this::route);
+    }
+
+    private void route(Opened opened) {
+        Channel channel = opened.channel;
+        Collectives collectives = channel instanceof PeerToPeerChannel
+                ? new PeerToPeerCollectives(new ChannelMessages((PeerToPeerChannel) channel, group), rank, size)
+                : new ObjectStoreCollectives((ObjectStoreChannel) channel, group);
+        routes.put(opened.name, new Route(opened, collectives));
     }
 
     /**
@@ -83,6 +140,10 @@ final class Engine {
      * {@code model} predicts its costs; null means the defaults for its name and kind.
      */
     void add(String channelName, Channel channel, Duration timeout, ChannelModel model) {
+        if (!root) {
+            throw new FmiConfigException("channels are added to the communicator the builder made, not to '" + name
+                    + "', which was derived from it");
+        }
         if (routes.containsKey(channelName)) {
             throw new FmiConfigException("channel '" + channelName + "' is registered twice on communicator '"
                     + name + "'");
@@ -92,18 +153,17 @@ final class Engine {
                     + ") implements neither PeerToPeerChannel nor ObjectStoreChannel");
         }
         try {
-            channel.open(context);
+            channel.open(shared.context);
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
         }
-        Collectives collectives = channel instanceof PeerToPeerChannel
-                ? new PeerToPeerCollectives((PeerToPeerChannel) channel, rank, size)
-                : new ObjectStoreCollectives((ObjectStoreChannel) channel, rank, size);
         ChannelModel m = model != null ? model : channel instanceof PeerToPeerChannel
                 ? new PeerToPeerModel(ModelParameters.of(channelName, true, Map.of()))
                 : new ObjectStoreModel(ModelParameters.of(channelName, false, Map.of()), 0.01, 0.2);
-        routes.put(channelName, new Route(channelName, channel, collectives, timeout, m));
+        Opened opened = new Opened(channelName, channel, timeout, m);
+        shared.channels.put(channelName, opened);
+        route(opened);
     }
 
     Hint hint() {
@@ -139,10 +199,10 @@ final class Engine {
     /** Every channel's estimate for {@code op}, in configuration order. */
     private List<Estimate> estimates(Operation op, long bytes) {
         List<Estimate> estimates = new ArrayList<>(routes.size());
-        double gib = memoryMiB / 1024.0;
+        double gib = shared.memoryMiB / 1024.0;
         for (Route route : routes.values()) {
             ChannelModel.Cost cost = route.model.cost(op, bytes, size);
-            double faas = cost.seconds() * gib * gibSecondPrice * size;
+            double faas = cost.seconds() * gib * shared.gibSecondPrice * size;
             estimates.add(new Estimate(route.name, cost.seconds(), cost.dollars(), faas, cost.requests()));
         }
         return estimates;
@@ -161,7 +221,7 @@ final class Engine {
         if (pinned != null) {
             return new Explanation(op, bytes, size, h, estimates, pinned, "pinned");
         }
-        String chosen = routes.size() == 1 ? routes.keySet().iterator().next() : policy.choose(key, bytes, h, estimates);
+        String chosen = routes.size() == 1 ? routes.keySet().iterator().next() : shared.policy.choose(key, bytes, h, estimates);
         if (!routes.containsKey(chosen)) {
             throw new FmiConfigException("the channel policy chose '" + chosen + "' for " + op.label()
                     + ", which is not one of " + routes.keySet());
@@ -196,6 +256,10 @@ final class Engine {
     // ---- argument checks ----
 
     private void checkOpen(Operation op) {
+        if (shared.closed && !closed) {
+            throw new FmiException(op.label() + ": communicator '" + name + "' (rank " + rank
+                    + ") was derived from a communicator that is closed; its channels are gone");
+        }
         if (closed) {
             throw new FmiException(op.label() + ": communicator '" + name + "' (rank " + rank
                     + ") is closed; create a new communicator");
@@ -232,6 +296,18 @@ final class Engine {
     private static void lengths(Operation op, String what, long expected, long actual) {
         if (expected != actual) {
             throw new FmiException(op.label() + ": " + what + " must be " + expected + " elements, is " + actual);
+        }
+    }
+
+    private void checkSource(Operation op, int r) {
+        if (r != Communicator.ANY_SOURCE) {
+            checkRank(op, "source", r);
+        }
+    }
+
+    private static void receiveTag(Operation op, int tag) {
+        if (tag != Communicator.ANY_TAG) {
+            tag(op, tag);
         }
     }
 
@@ -286,44 +362,96 @@ final class Engine {
 
     // ---- operations ----
 
+    /** The route of every point-to-point message of this communicator (see {@link #P2P_NOMINAL_BYTES}). */
+    private Route p2p() {
+        return choose(Operation.SEND, P2P_NOMINAL_BYTES);
+    }
+
+    /** Runs a point-to-point operation on the route of point-to-point messages. */
+    private <T> T point(Operation op, java.util.function.BiFunction<Messages, Deadline, T> body) {
+        checkOpen(op);
+        Route route = p2p();
+        try {
+            return body.apply(route.collectives.messages(), Deadline.after(route.timeout));
+        } catch (FmiException e) {
+            throw withContext(e, op, 0, route);
+        }
+    }
+
     void send(Buf buf, int dest, int tag) {
         Operation op = Operation.SEND;
         checkOpen(op);
         required(op, "send", buf);
         checkRank(op, "destination", dest);
         tag(op, tag);
-        if (dest == rank) {
-            selfMessages.computeIfAbsent(tag, t -> new ArrayDeque<>()).addLast(buf.read().clone());
-            return;
-        }
-        run(op, false, buf.byteLength(), (c, call) -> c.send(call, buf.read(), dest, tag));
+        ByteBuffer data = buf.readBuffer();
+        point(op, (m, d) -> {
+            m.send(dest, tag, data, d);
+            return null;
+        });
     }
 
-    void recv(Buf buf, int src, int tag) {
+    Status recv(Buf buf, int src, int tag, boolean exact) {
         Operation op = Operation.RECV;
         checkOpen(op);
         required(op, "receive", buf);
         writable(op, "receive", buf);
-        checkRank(op, "source", src);
-        tag(op, tag);
-        if (src == rank) {
-            ArrayDeque<byte[]> queue = selfMessages.get(tag);
-            if (queue == null || queue.isEmpty()) {
-                throw new FmiException("recv: rank " + rank + " receives from itself with tag " + tag
-                        + " but sent no such message first; a send to self must precede its recv");
-            }
-            byte[] message = queue.peekFirst();
-            if (message.length != buf.byteLength()) {
-                throw new MessageSizeException("recv: rank " + rank + " sent itself " + message.length
-                        + " bytes with tag " + tag + " but the receiving buffer holds " + buf.byteLength()
-                        + " bytes", buf.byteLength(), message.length);
-            }
-            buf.store(queue.removeFirst());
-            return;
+        checkSource(op, src);
+        receiveTag(op, tag);
+        ByteBuffer into = buf.receiveBuffer();
+        Mailbox.Envelope e = point(op, (m, d) -> m.recv(src, tag, into, exact, d));
+        return received(op, buf, into, e);
+    }
+
+    private Status received(Operation op, Buf buf, ByteBuffer into, Mailbox.Envelope e) {
+        int esize = buf.type.size();
+        if (e.length() % esize != 0) {
+            throw new MessageSizeException(op.label() + ": rank " + e.source() + " sent " + e.length() + " bytes (tag "
+                    + e.tag() + "), which is not a whole number of " + buf.type.javaName() + " elements of " + esize
+                    + " bytes; send and receive buffers must hold the same element type", buf.byteLength(), e.length());
         }
-        byte[] into = buf.writable();
-        run(op, false, into.length, (c, call) -> c.recv(call, into, src, tag));
-        buf.store(into);
+        buf.storeReceived(into, e.length());
+        return new Status(e.source(), e.tag(), e.length(), esize);
+    }
+
+    Status probe(int src, int tag) {
+        Operation op = Operation.RECV;
+        checkSource(op, src);
+        receiveTag(op, tag);
+        Mailbox.Envelope e = point(op, (m, d) -> m.probe(src, tag, d));
+        return new Status(e.source(), e.tag(), e.length(), 1);
+    }
+
+    Status iprobe(int src, int tag) {
+        Operation op = Operation.RECV;
+        checkSource(op, src);
+        receiveTag(op, tag);
+        Mailbox.Envelope e = point(op, (m, d) -> m.iprobe(src, tag));
+        return e == null ? null : new Status(e.source(), e.tag(), e.length(), 1);
+    }
+
+    Status sendrecv(Buf send, int dest, int sendTag, Buf recv, int src, int recvTag) {
+        Operation op = Operation.RECV;
+        checkOpen(op);
+        required(op, "send", send);
+        required(op, "receive", recv);
+        writable(op, "receive", recv);
+        checkRank(op, "destination", dest);
+        tag(op, sendTag);
+        checkSource(op, src);
+        receiveTag(op, recvTag);
+        ByteBuffer data = send.readBuffer();
+        if (send.target == recv.target) {
+            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+            data = copy;
+        }
+        ByteBuffer out = data;
+        ByteBuffer into = recv.receiveBuffer();
+        Mailbox.Envelope e = point(op, (m, d) -> {
+            m.send(dest, sendTag, out, d);
+            return m.recv(src, recvTag, into, false, d);
+        });
+        return received(op, recv, into, e);
     }
 
     void bcast(Buf buf, int root) {
@@ -343,6 +471,15 @@ final class Engine {
         return buf.writable();
     }
 
+    /** The block size in bytes of a buffer of {@code size} equal blocks (in-place forms). */
+    private int evenBlock(Operation op, Buf buf) {
+        if (buf.elements % size != 0) {
+            throw new FmiException(op.label() + ": in place, the buffer's " + buf.elements
+                    + " elements must split into " + size + " equal blocks; use a multiple of " + size);
+        }
+        return (int) (buf.byteLength() / size);
+    }
+
     void barrier() {
         run(Operation.BARRIER, true, 0, Collectives::barrier);
     }
@@ -353,15 +490,24 @@ final class Engine {
         required(op, "send", send);
         checkRank(op, "root", root);
         byte[] out = null;
-        if (rank == root) {
-            required(op, "receive (on the root)", recv);
-            sameType(op, send, recv);
-            lengths(op, "the root's receive buffer (size x send length)", (long) size * send.elements, recv.elements);
+        byte[] in;
+        if (rank == root && send.target == recv.target) {
+            // in place: the root's own block is already at its place in the receive buffer
+            int block = evenBlock(op, recv);
             out = writableOf(op, recv);
+            in = java.util.Arrays.copyOfRange(out, rank * block, (rank + 1) * block);
+        } else {
+            if (rank == root) {
+                required(op, "receive (on the root)", recv);
+                sameType(op, send, recv);
+                lengths(op, "the root's receive buffer (size x send length)", (long) size * send.elements, recv.elements);
+                out = writableOf(op, recv);
+            }
+            in = send.read();
         }
-        byte[] in = send.read();
         byte[] result = out;
-        run(op, true, in.length, (c, call) -> c.gather(call, in, result, root));
+        byte[] source = in;
+        run(op, true, in.length, (c, call) -> c.gather(call, source, result, root));
         if (rank == root) {
             recv.store(out);
         }
@@ -456,10 +602,19 @@ final class Engine {
         required(op, "send", send);
         required(op, "receive", recv);
         sameType(op, send, recv);
-        lengths(op, "the receive buffer (size x send length)", (long) size * send.elements, recv.elements);
-        byte[] in = send.read();
-        byte[] out = writableOf(op, recv);
-        run(op, true, in.length, (c, call) -> c.allgather(call, in, out));
+        byte[] in;
+        byte[] out;
+        if (send.target == recv.target) {
+            int block = evenBlock(op, recv);
+            out = writableOf(op, recv);
+            in = java.util.Arrays.copyOfRange(out, rank * block, (rank + 1) * block);
+        } else {
+            lengths(op, "the receive buffer (size x send length)", (long) size * send.elements, recv.elements);
+            in = send.read();
+            out = writableOf(op, recv);
+        }
+        byte[] source = in;
+        run(op, true, in.length, (c, call) -> c.allgather(call, source, out));
         recv.store(out);
     }
 
@@ -487,12 +642,260 @@ final class Engine {
         required(op, "send", send);
         required(op, "receive", recv);
         sameType(op, send, recv);
-        lengths(op, "the send buffer (size x receive length)", (long) size * recv.elements, send.elements);
         Combiner combiner = combiner(op, reduction, send);
+        if (send.target == recv.target) {
+            // in place: the buffer holds size blocks; this rank's result goes into its first block
+            byte[] in = send.read().clone();
+            byte[] out = new byte[in.length / size];
+            evenBlock(op, send);
+            run(op, true, out.length, (c, call) -> c.reduceScatter(call, in, out, combiner));
+            recv.storePrefix(out);
+            return;
+        }
+        lengths(op, "the send buffer (size x receive length)", (long) size * recv.elements, send.elements);
         byte[] in = send.read();
         byte[] out = writableOf(op, recv);
         run(op, true, out.length, (c, call) -> c.reduceScatter(call, in, out, combiner));
         recv.store(out);
+    }
+
+    // ---- v-collectives ----
+
+    /** Byte counts and displacements from element counts; checks they fit a buffer of {@code elements}. */
+    private int[] bytes(Operation op, String what, int[] counts, Buf buf) {
+        if (counts == null || counts.length != size) {
+            throw new FmiException(op.label() + ": " + what + " must have one entry per rank (" + size + "), has "
+                    + (counts == null ? "none (null)" : counts.length));
+        }
+        int[] out = new int[size];
+        for (int r = 0; r < size; r++) {
+            if (counts[r] < 0) {
+                throw new FmiException(op.label() + ": " + what + "[" + r + "] is negative (" + counts[r] + ")");
+            }
+            out[r] = Math.multiplyExact(counts[r], buf.type.size());
+        }
+        return out;
+    }
+
+    /** Packed displacements (each block right after the previous one) when {@code displs} is null. */
+    private int[] displacements(Operation op, String what, int[] counts, int[] displs, Buf buf) {
+        int[] out = new int[size];
+        long next = 0;
+        for (int r = 0; r < size; r++) {
+            long d = displs == null ? next : displs[r];
+            if (displs != null && displs.length != size) {
+                throw new FmiException(op.label() + ": " + what + " must have one entry per rank (" + size + "), has "
+                        + displs.length);
+            }
+            if (d < 0 || d + counts[r] > buf.elements) {
+                throw new FmiException(op.label() + ": the block of rank " + r + " (" + counts[r] + " elements at "
+                        + d + ") does not fit the buffer of " + buf.elements + " elements");
+            }
+            out[r] = Math.toIntExact(d * buf.type.size());
+            next = d + counts[r];
+        }
+        return out;
+    }
+
+    void gatherv(Buf send, Buf recv, int[] counts, int[] displs, int root) {
+        Operation op = Operation.GATHER;
+        checkOpen(op);
+        required(op, "send", send);
+        checkRank(op, "root", root);
+        int[] byteCounts = bytes(op, "counts", counts, send);
+        if (rank != root || send.target != recv.target) {
+            lengths(op, "the send buffer (counts[" + rank + "])", counts[rank], send.elements);
+        }
+        byte[] in;
+        byte[] out = null;
+        int[] byteDispls = null;
+        if (rank == root) {
+            required(op, "receive (on the root)", recv);
+            sameType(op, send, recv);
+            byteDispls = displacements(op, "displs", counts, displs, recv);
+            out = writableOf(op, recv);
+            if (send.target == recv.target) {
+                in = java.util.Arrays.copyOfRange(out, byteDispls[root], byteDispls[root] + byteCounts[root]);
+            } else {
+                in = send.read();
+            }
+        } else {
+            in = send.read();
+        }
+        byte[] source = in;
+        byte[] result = out;
+        int[] d = byteDispls;
+        run(op, true, in.length, (c, call) -> c.gatherv(call, source, result, byteCounts, d, root));
+        if (rank == root) {
+            recv.store(out);
+        }
+    }
+
+    void scatterv(Buf send, int[] counts, int[] displs, Buf recv, int root) {
+        Operation op = Operation.SCATTER;
+        checkOpen(op);
+        required(op, "receive", recv);
+        checkRank(op, "root", root);
+        int[] byteCounts = bytes(op, "counts", counts, recv);
+        byte[] in = null;
+        int[] byteDispls = null;
+        boolean inPlace = rank == root && send != null && send.target == recv.target;
+        if (rank == root) {
+            required(op, "send (on the root)", send);
+            sameType(op, send, recv);
+            byteDispls = displacements(op, "displs", counts, displs, send);
+            in = send.read();
+        }
+        if (!inPlace) {
+            lengths(op, "the receive buffer (counts[" + rank + "])", counts[rank], recv.elements);
+        }
+        byte[] out = inPlace ? new byte[byteCounts[rank]] : writableOf(op, recv);
+        byte[] source = in;
+        int[] d = byteDispls;
+        run(op, true, out.length, (c, call) -> c.scatterv(call, source, byteCounts, d, out, root));
+        if (!inPlace) {
+            recv.store(out);
+        }
+    }
+
+    void allgatherv(Buf send, Buf recv, int[] counts, int[] displs) {
+        Operation op = Operation.ALLGATHER;
+        checkOpen(op);
+        required(op, "receive", recv);
+        required(op, "send", send);
+        sameType(op, send, recv);
+        int[] byteCounts = bytes(op, "counts", counts, recv);
+        int[] byteDispls = displacements(op, "displs", counts, displs, recv);
+        byte[] out = writableOf(op, recv);
+        byte[] in;
+        if (send.target == recv.target) {
+            in = java.util.Arrays.copyOfRange(out, byteDispls[rank], byteDispls[rank] + byteCounts[rank]);
+        } else {
+            lengths(op, "the send buffer (counts[" + rank + "])", counts[rank], send.elements);
+            in = send.read();
+        }
+        byte[] source = in;
+        run(op, true, in.length, (c, call) -> c.allgatherv(call, source, out, byteCounts, byteDispls));
+        recv.store(out);
+    }
+
+    void alltoallv(Buf send, int[] sendCounts, int[] sendDispls, Buf recv, int[] recvCounts, int[] recvDispls) {
+        Operation op = Operation.ALLTOALL;
+        checkOpen(op);
+        required(op, "send", send);
+        required(op, "receive", recv);
+        sameType(op, send, recv);
+        if (send.target == recv.target) {
+            throw new FmiException(op.label() + ": the send and receive buffers are the same; alltoallv needs two");
+        }
+        int[] sc = bytes(op, "sendCounts", sendCounts, send);
+        int[] sd = displacements(op, "sendDispls", sendCounts, sendDispls, send);
+        int[] rc = bytes(op, "recvCounts", recvCounts, recv);
+        int[] rd = displacements(op, "recvDispls", recvCounts, recvDispls, recv);
+        if (sc[rank] != rc[rank]) {
+            throw new MessageSizeException(op.label() + ": rank " + rank + " sends itself " + sendCounts[rank]
+                    + " elements but expects " + recvCounts[rank], rc[rank], sc[rank]);
+        }
+        byte[] in = send.read();
+        byte[] out = writableOf(op, recv);
+        long total = 0;
+        for (int c : sc) {
+            total += c;
+        }
+        run(op, true, total / Math.max(1, size), (c, call) -> c.alltoallv(call, in, sc, sd, out, rc, rd));
+        recv.store(out);
+    }
+
+    void reduceScatterv(Buf send, Buf recv, int[] counts, Op reduction) {
+        Operation op = Operation.REDUCE_SCATTER;
+        checkOpen(op);
+        required(op, "send", send);
+        required(op, "receive", recv);
+        sameType(op, send, recv);
+        int[] byteCounts = bytes(op, "counts", counts, recv);
+        long total = 0;
+        for (int c : counts) {
+            total += c;
+        }
+        lengths(op, "the send buffer (sum of counts)", total, send.elements);
+        boolean inPlace = send.target == recv.target;
+        if (!inPlace) {
+            lengths(op, "the receive buffer (counts[" + rank + "])", counts[rank], recv.elements);
+        }
+        Combiner combiner = combiner(op, reduction, send);
+        byte[] in = send.read();
+        if (inPlace && send.target instanceof byte[]) {
+            in = in.clone();
+        }
+        byte[] out = new byte[byteCounts[rank]];
+        byte[] source = in;
+        run(op, true, out.length, (c, call) -> c.reduceScatterv(call, source, out, byteCounts, combiner));
+        recv.storePrefix(out);
+    }
+
+    // ---- communicators ----
+
+    /**
+     * MPI's split: every rank of this communicator calls it; ranks with the same colour form a new
+     * communicator, ordered by key and then by rank here. One allgather here agrees on the ids.
+     */
+    Engine split(int color, int key) {
+        Operation op = Operation.ALLGATHER;
+        checkOpen(op);
+        if (color < 0 && color != Communicator.UNDEFINED) {
+            throw new FmiException("split: colour " + color + " is negative; use a colour >= 0 or Communicator.UNDEFINED");
+        }
+        int[] mine = {color, key, shared.nextId};
+        int[] all = new int[3 * size];
+        allgather(Buf.of(mine), Buf.of(all));
+        int base = 0;
+        java.util.TreeSet<Integer> colours = new java.util.TreeSet<>();
+        for (int r = 0; r < size; r++) {
+            base = Math.max(base, all[3 * r + 2]);
+            if (all[3 * r] != Communicator.UNDEFINED) {
+                colours.add(all[3 * r]);
+            }
+        }
+        // every colour gets its own id, above every id any member has used: ids never collide
+        // between communicators that share a member, nor between the colours of this split
+        shared.nextId = base + colours.size();
+        if (color == Communicator.UNDEFINED) {
+            return null;
+        }
+        int id = base + colours.headSet(color).size();
+        List<int[]> members = new ArrayList<>();
+        for (int r = 0; r < size; r++) {
+            if (all[3 * r] == color) {
+                members.add(new int[] {all[3 * r + 1], r});
+            }
+        }
+        members.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]));
+        int[] channelRanks = new int[members.size()];
+        for (int i = 0; i < channelRanks.length; i++) {
+            channelRanks[i] = group.channelRank(members.get(i)[1]);
+        }
+        Group sub = new Group(id, channelRanks, group.channelRank(rank), shared.context.size());
+        return new Engine(shared, sub, name + "." + id, hint, new EnumMap<>(pins), false);
+    }
+
+    Engine dup() {
+        return split(0, rank);
+    }
+
+    int id() {
+        return group.id();
+    }
+
+    int rank() {
+        return rank;
+    }
+
+    int size() {
+        return size;
+    }
+
+    String name() {
+        return name;
     }
 
     // ---- lifecycle ----
@@ -506,12 +909,15 @@ final class Engine {
             return;
         }
         closed = true;
+        if (!root) {
+            return;
+        }
+        shared.closed = true;
         List<Route> reversed = new ArrayList<>(routes.values());
         java.util.Collections.reverse(reversed);
         for (Route route : reversed) {
             closeQuietly(route.channel);
         }
-        selfMessages.clear();
     }
 
     static void closeQuietly(Channel channel) {

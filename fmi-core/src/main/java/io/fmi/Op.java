@@ -21,7 +21,8 @@ import java.util.function.LongBinaryOperator;
  * grouped by the algorithm's tree, but the grouping depends only on the communicator size and the
  * root, so the same topology gives bit-identical results on every run and on every rank.
  *
- * <p>{@link #custom(DoubleArrayFunction, boolean, boolean) custom} operators receive whole buffers:
+ * <p>{@link #custom(DoubleArrayFunction, boolean, boolean) custom} operators receive whole buffers
+ * (unless they declare {@link #items(int) items}, then any whole number of items):
  * the function writes {@code left ⊕ right} into {@code left}, where {@code left} always holds the
  * contribution of the lower ranks. Non-commutative operators are combined strictly in rank order;
  * non-associative ones are evaluated as a left fold {@code ((r0 ⊕ r1) ⊕ r2) ⊕ ...}, which costs
@@ -51,6 +52,15 @@ public final class Op {
     public static final Op BOR = builtin("BOR", (a, b) -> a | b, (a, b) -> a | b, null);
     /** Bitwise exclusive or. Integral types only. */
     public static final Op BXOR = builtin("BXOR", (a, b) -> a ^ b, (a, b) -> a ^ b, null);
+
+    /**
+     * Minimum with its location, over (value, index) pairs stored as two consecutive elements of an
+     * {@code int[]}, {@code long[]}, {@code float[]} or {@code double[]} buffer: the result pair holds
+     * the smallest value and, among equal values, the smallest index (MPI's {@code MINLOC}).
+     */
+    public static final Op MINLOC = new Op("MINLOC", true, true, type -> io.fmi.collective.LocCombiner.of(type, true));
+    /** Maximum with its location; see {@link #MINLOC}. */
+    public static final Op MAXLOC = new Op("MAXLOC", true, true, type -> io.fmi.collective.LocCombiner.of(type, false));
 
     /** A user operator over {@code byte[]} (also used for {@code ByteBuffer} buffers). */
     @FunctionalInterface
@@ -95,8 +105,17 @@ public final class Op {
     private final boolean commutative;
     private final boolean associative;
     private final CombinerFactory factory;
+    private final BiConsumer<Object, Object> function;
+    private final ElementType functionType;
 
     private Op(String name, boolean commutative, boolean associative, CombinerFactory factory) {
+        this(name, commutative, associative, factory, null, null);
+    }
+
+    private Op(String name, boolean commutative, boolean associative, CombinerFactory factory,
+               ElementType functionType, BiConsumer<Object, Object> function) {
+        this.functionType = functionType;
+        this.function = function;
         this.name = name;
         this.commutative = commutative;
         this.associative = associative;
@@ -112,7 +131,28 @@ public final class Op {
                              boolean associative) {
         String name = "custom " + type.javaName() + " op";
         return new Op(name, commutative, associative,
-                t -> t == type ? new ArrayFunctionCombiner(type, fn, commutative, associative) : null);
+                t -> t == type ? new ArrayFunctionCombiner(type, fn, commutative, associative, 0) : null, type, fn);
+    }
+
+    /**
+     * This custom operator, declared to work item by item, where one item is
+     * {@code elementsPerItem} consecutive elements (2 for complex numbers stored as (re, im)
+     * doubles): the function may then be given any whole number of items, and the bandwidth-optimal
+     * algorithms for large buffers (which split buffers into slices) become available to it. Without
+     * this declaration a custom operator is always given whole buffers.
+     */
+    public Op items(int elementsPerItem) {
+        if (function == null) {
+            throw new FmiException("items: " + name + " is a built-in operator; only custom operators declare items");
+        }
+        if (elementsPerItem < 1) {
+            throw new FmiException("items: elementsPerItem must be at least 1, is " + elementsPerItem);
+        }
+        ElementType type = functionType;
+        BiConsumer<Object, Object> fn = function;
+        return new Op(name + " over items of " + elementsPerItem, commutative, associative,
+                t -> t == type ? new ArrayFunctionCombiner(type, fn, commutative, associative, elementsPerItem) : null,
+                type, fn);
     }
 
     /**

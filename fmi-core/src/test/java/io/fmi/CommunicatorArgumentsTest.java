@@ -63,13 +63,18 @@ class CommunicatorArgumentsTest {
             }
 
             @Override
-            public void send(int dest, int tag, ByteBuffer data, io.fmi.spi.Deadline deadline) {
-                local.send(dest, tag, data, deadline);
+            public io.fmi.spi.Mailbox mailbox() {
+                return local.mailbox();
             }
 
             @Override
-            public void recv(int src, int tag, ByteBuffer into, io.fmi.spi.Deadline deadline) {
-                local.recv(src, tag, into, deadline);
+            public void send(int dest, int comm, int tag, ByteBuffer data, io.fmi.spi.Deadline deadline) {
+                local.send(dest, comm, tag, data, deadline);
+            }
+
+            @Override
+            public io.fmi.spi.Mailbox.Envelope await(io.fmi.spi.Mailbox.Receive r, io.fmi.spi.Deadline deadline) {
+                return local.await(r, deadline);
             }
 
             @Override
@@ -96,6 +101,11 @@ class CommunicatorArgumentsTest {
 
             @Override
             public byte[] get(String key, io.fmi.spi.Deadline deadline) {
+                throw new AssertionError("never opened");
+            }
+
+            @Override
+            public byte[] tryGet(String key) {
                 throw new AssertionError("never opened");
             }
 
@@ -146,7 +156,7 @@ class CommunicatorArgumentsTest {
             assertError("read-only", () -> comm.allreduce(ByteBuffer.allocate(4), ByteBuffer.allocate(4).asReadOnlyBuffer(),
                     Op.BXOR));
             comm.bcast(ByteBuffer.allocate(4).asReadOnlyBuffer(), 0);
-            assertError("sent no such message", () -> comm.recv(new int[1], 0, 4));
+            assertError("sent itself no such message", () -> comm.recv(new int[1], 0, 4));
         }
     }
 
@@ -158,11 +168,19 @@ class CommunicatorArgumentsTest {
             long[] two = new long[2];
             comm.recv(two, 0, 2);
             assertArrayEquals(new long[] {4, 5}, two);
-            MessageSizeException e = assertThrows(MessageSizeException.class, () -> comm.recv(new long[3], 0, 2));
+            comm.send(new long[] {7, 8}, 0, 2);
+            MessageSizeException e = assertThrows(MessageSizeException.class, () -> comm.recvExact(new long[3], 0, 2));
             assertEquals(8, e.actualBytes());
-            long[] one = new long[1];
-            comm.recv(one, 0, 2);
-            assertArrayEquals(new long[] {6}, one);
+            assertEquals(24, e.expectedBytes());
+            long[] three = {-1, -1, -1};
+            io.fmi.Status status = comm.recv(three, 0, 2);
+            assertArrayEquals(new long[] {7, 8, -1}, three, "a shorter message fills the start of the buffer only");
+            assertEquals(2, status.count());
+            assertEquals(16, status.bytes());
+            comm.send(new long[] {9, 10, 11}, 0, 2);
+            MessageSizeException longer = assertThrows(MessageSizeException.class, () -> comm.recv(new long[2], 0, 2));
+            assertEquals(24, longer.actualBytes());
+            assertEquals(16, longer.expectedBytes());
         }
     }
 

@@ -94,6 +94,85 @@ public abstract class AbstractCollectives implements Collectives {
         scatter(call.phase(call.phase() + 2), reduced, recv, 0);
     }
 
+    /** Sends {@code length} bytes to {@code peer} as part of {@code call} (one message per peer and call phase). */
+    protected abstract void put(Call call, int peer, byte[] buf, int offset, int length);
+
+    /** Receives exactly {@code length} bytes from {@code peer} as part of {@code call}. */
+    protected abstract void take(Call call, int peer, byte[] buf, int offset, int length);
+
+    /** Linear: every rank sends its block to the root, which receives them in rank order. */
+    @Override
+    public void gatherv(Call call, byte[] send, byte[] recv, int[] counts, int[] displs, int root) {
+        if (rank != root) {
+            put(call, root, send, 0, send.length);
+            return;
+        }
+        System.arraycopy(send, 0, recv, displs[root], counts[root]);
+        for (int r = 0; r < size; r++) {
+            if (r != root) {
+                take(call, r, recv, displs[r], counts[r]);
+            }
+        }
+    }
+
+    @Override
+    public void scatterv(Call call, byte[] send, int[] counts, int[] displs, byte[] recv, int root) {
+        if (rank != root) {
+            take(call, root, recv, 0, recv.length);
+            return;
+        }
+        for (int r = 0; r < size; r++) {
+            if (r != root) {
+                put(call, r, send, displs[r], counts[r]);
+            }
+        }
+        System.arraycopy(send, displs[root], recv, 0, counts[root]);
+    }
+
+    /** gatherv of the packed blocks to rank 0, bcast of the packed blocks, unpacked at every rank's displacements. */
+    @Override
+    public void allgatherv(Call call, byte[] send, byte[] recv, int[] counts, int[] displs) {
+        int[] packed = new int[size];
+        int total = 0;
+        for (int r = 0; r < size; r++) {
+            packed[r] = total;
+            total += counts[r];
+        }
+        byte[] all = new byte[total];
+        gatherv(call, send, rank == 0 ? all : null, counts, packed, 0);
+        bcast(call.phase(call.phase() + 1), all, 0);
+        for (int r = 0; r < size; r++) {
+            System.arraycopy(all, packed[r], recv, displs[r], counts[r]);
+        }
+    }
+
+    /** Every rank sends each block, then receives each block (sends never wait for receives). */
+    @Override
+    public void alltoallv(Call call, byte[] send, int[] sendCounts, int[] sendDispls, byte[] recv, int[] recvCounts,
+                          int[] recvDispls) {
+        for (int step = 1; step < size; step++) {
+            int dest = (rank + step) % size;
+            put(call, dest, send, sendDispls[dest], sendCounts[dest]);
+        }
+        System.arraycopy(send, sendDispls[rank], recv, recvDispls[rank], recvCounts[rank]);
+        for (int step = 1; step < size; step++) {
+            int src = (rank - step + size) % size;
+            take(call, src, recv, recvDispls[src], recvCounts[src]);
+        }
+    }
+
+    /** The whole buffer reduced to rank 0, then scattered by counts. */
+    @Override
+    public void reduceScatterv(Call call, byte[] send, byte[] recv, int[] counts, Combiner op) {
+        byte[] reduced = rank == 0 ? new byte[send.length] : null;
+        reduce(call, send, reduced, op, 0);
+        int[] displs = new int[size];
+        for (int r = 1; r < size; r++) {
+            displs[r] = displs[r - 1] + counts[r - 1];
+        }
+        scatterv(call.phase(call.phase() + 2), reduced, counts, displs, recv, 0);
+    }
+
     /** The number of elements of {@code len} bytes. */
     protected static int count(int len, Combiner op) {
         return len / op.type().size();

@@ -11,9 +11,12 @@ public final class ArrayFunctionCombiner implements Combiner {
     private final BiConsumer<Object, Object> function;
     private final boolean commutative;
     private final boolean associative;
+    private final int itemElements;
 
+    /** {@code itemElements}: see {@link Combiner#itemElements()}; 0 for whole buffers. */
     public ArrayFunctionCombiner(ElementType type, BiConsumer<Object, Object> function, boolean commutative,
-                                 boolean associative) {
+                                 boolean associative, int itemElements) {
+        this.itemElements = itemElements;
         this.type = type;
         this.function = function;
         this.commutative = commutative;
@@ -33,6 +36,11 @@ public final class ArrayFunctionCombiner implements Combiner {
     @Override
     public boolean associative() {
         return associative;
+    }
+
+    @Override
+    public int itemElements() {
+        return itemElements;
     }
 
     @Override

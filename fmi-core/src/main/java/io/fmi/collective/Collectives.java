@@ -7,9 +7,8 @@ package io.fmi.collective;
  */
 public interface Collectives {
 
-    void send(Call call, byte[] data, int dest, int tag);
-
-    void recv(Call call, byte[] into, int src, int tag);
+    /** Point-to-point messages of this communicator. */
+    Messages messages();
 
     void bcast(Call call, byte[] buf, int root);
 
@@ -39,4 +38,23 @@ public interface Collectives {
 
     /** {@code send} is {@code size} blocks; rank r receives block r of the reduction. */
     void reduceScatter(Call call, byte[] send, byte[] recv, Combiner op);
+
+    /**
+     * {@code recv} (root only) receives {@code counts[r]} bytes from rank r at offset
+     * {@code displs[r]}; every rank sends all of {@code send}, which must be {@code counts[rank]} bytes.
+     */
+    void gatherv(Call call, byte[] send, byte[] recv, int[] counts, int[] displs, int root);
+
+    /** The inverse of {@link #gatherv}: rank r receives {@code counts[r]} bytes from offset {@code displs[r]} of the root's {@code send}. */
+    void scatterv(Call call, byte[] send, int[] counts, int[] displs, byte[] recv, int root);
+
+    /** {@link #gatherv} to every rank. */
+    void allgatherv(Call call, byte[] send, byte[] recv, int[] counts, int[] displs);
+
+    /** Rank r sends {@code sendCounts[j]} bytes from {@code sendDispls[j]} to rank j and receives {@code recvCounts[i]} bytes at {@code recvDispls[i]} from rank i. */
+    void alltoallv(Call call, byte[] send, int[] sendCounts, int[] sendDispls, byte[] recv, int[] recvCounts,
+                   int[] recvDispls);
+
+    /** {@code send} holds {@code sum(counts)} bytes; rank r receives the reduction of the {@code counts[r]} bytes at offset {@code counts[0] + ... + counts[r-1]}. */
+    void reduceScatterv(Call call, byte[] send, byte[] recv, int[] counts, Combiner op);
 }

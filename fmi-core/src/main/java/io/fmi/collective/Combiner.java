@@ -17,6 +17,15 @@ public interface Combiner {
     boolean associative();
 
     /**
+     * How many elements form one item the operator works on (2 for a complex number stored as two
+     * doubles, or a (value, index) pair): algorithms that split buffers cut only at multiples of it.
+     * 0 means the operator must be given whole buffers; 1 (the default) means element-wise.
+     */
+    default int itemElements() {
+        return 1;
+    }
+
+    /**
      * Combines {@code count} elements and stores the result in {@code acc}: {@code acc = other ⊕ acc}
      * when {@code otherIsLower}, else {@code acc = acc ⊕ other}.
      */

@@ -1,11 +1,15 @@
 package io.fmi.collective;
 
+import io.fmi.FmiException;
+import io.fmi.FmiTimeoutException;
 import io.fmi.MessageSizeException;
+import io.fmi.spi.Deadline;
+import io.fmi.spi.Mailbox;
 import io.fmi.spi.ObjectStoreChannel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Collectives over an {@link ObjectStoreChannel}: every value is uploaded once and downloaded by
@@ -16,38 +20,92 @@ import java.util.Map;
  * size mismatch on the first read instead of waiting for data that will never come. Values larger
  * than {@link ObjectStoreChannel#maxValueBytes()} are split into parts {@code key}, {@code key~1},
  * {@code key~2}, ... (DynamoDB's 400 KB item limit, Redis' 512 MB value limit).
+ *
+ * <p>Point-to-point messages travel in one stream per ordered pair of ranks: the n-th message from
+ * s to d is the value {@code p2p/s-d/n}, whose header also carries the tag. A receiver reads each
+ * stream in order and hands the messages to a {@link Mailbox}, which matches them to receives
+ * (tags, wildcards, sizes) and queues the others, so messages of one pair are never reordered. A
+ * receive from any source waits on the next key of every other rank's stream at once
+ * ({@link ObjectStoreChannel#getAny}): one blocking command on Redis, a read per rank per polling
+ * round on S3 and DynamoDB; nothing is listed. All keys start with {@code c<communicator id>/}.
  */
 public final class ObjectStoreCollectives extends AbstractCollectives {
     private static final int HEADER = 8;
+    private static final int TAG = 4;
 
     private final ObjectStoreChannel channel;
-    private final Map<Long, Long> sent = new HashMap<>();
-    private final Map<Long, Long> received = new HashMap<>();
+    private final String prefix;
+    private final Mailbox mailbox;
+    private final long[] sent;
+    private final long[] received;
+    private final StoreMessages messages = new StoreMessages();
 
-    public ObjectStoreCollectives(ObjectStoreChannel channel, int rank, int size) {
-        super(rank, size);
+    /** Collectives and messages of communicator {@code group} over {@code channel}. */
+    public ObjectStoreCollectives(ObjectStoreChannel channel, Group group) {
+        super(group.rank(), group.size());
         this.channel = channel;
+        this.prefix = "c" + group.id() + "/";
+        this.mailbox = new Mailbox(group.size());
+        this.sent = new long[group.size()];
+        this.received = new long[group.size()];
     }
 
-    private static String key(Call call, int src, String dst) {
-        return call.keyStem() + "/" + src + "-" + dst;
+    @Override
+    public Messages messages() {
+        return messages;
+    }
+
+    private String key(Call call, int src, String dst) {
+        return prefix + call.keyStem() + "/" + src + "-" + dst;
+    }
+
+    @Override
+    protected void put(Call call, int peer, byte[] buf, int offset, int length) {
+        upload(call, key(call, rank, Integer.toString(peer)), buf, offset, length, 1);
+    }
+
+    @Override
+    protected void take(Call call, int peer, byte[] buf, int offset, int length) {
+        download(call, key(call, peer, Integer.toString(rank)), peer, buf, offset, length);
     }
 
     private void upload(Call call, String key, byte[] data, int offset, int length, int readers) {
-        if (readers == 0) {
-            return;
+        if (readers > 0) {
+            upload(key, data, offset, length, readers, 0, false, call.deadline());
         }
-        long max = Math.max(HEADER + 1L, Math.min(channel.maxValueBytes(), Integer.MAX_VALUE - 8L));
-        int firstChunk = (int) Math.min(length, max - HEADER);
-        byte[] first = new byte[HEADER + firstChunk];
-        ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN).putLong(0, length);
-        System.arraycopy(data, offset, first, HEADER, firstChunk);
-        channel.put(key, ByteBuffer.wrap(first), readers, call.deadline());
+    }
+
+    /** Header (length, and the tag for point-to-point messages), then the data, split above the store's limit. */
+    private void upload(String key, byte[] data, int offset, int length, int readers, int tag, boolean tagged,
+                        Deadline deadline) {
+        int header = tagged ? HEADER + TAG : HEADER;
+        long max = Math.max(header + 1L, Math.min(channel.maxValueBytes(), Integer.MAX_VALUE - 8L));
+        int firstChunk = (int) Math.min(length, max - header);
+        byte[] first = new byte[header + firstChunk];
+        ByteBuffer head = ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN).putLong(0, length);
+        if (tagged) {
+            head.putInt(HEADER, tag);
+        }
+        System.arraycopy(data, offset, first, header, firstChunk);
+        channel.put(key, ByteBuffer.wrap(first), readers, deadline);
         int done = firstChunk;
         for (int part = 1; done < length; part++) {
             int chunk = (int) Math.min(length - done, max);
-            channel.put(key + "~" + part, ByteBuffer.wrap(data, offset + done, chunk), readers, call.deadline());
+            channel.put(key + "~" + part, ByteBuffer.wrap(data, offset + done, chunk), readers, deadline);
             done += chunk;
+        }
+    }
+
+    /** The rest of a split value after its first part, into {@code into} from {@code done}. */
+    private void downloadParts(String key, int from, byte[] into, int offset, int done, int length, Deadline deadline) {
+        for (int part = 1; done < length; part++) {
+            byte[] chunk = channel.get(key + "~" + part, deadline);
+            if (chunk.length == 0 || done + chunk.length > length) {
+                throw new io.fmi.ChannelException("object " + key + "~" + part + " from rank " + from
+                        + " does not fit the announced " + length + " bytes");
+            }
+            System.arraycopy(chunk, 0, into, offset + done, chunk.length);
+            done += chunk.length;
         }
     }
 
@@ -65,32 +123,127 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
         }
         int firstChunk = first.length - HEADER;
         System.arraycopy(first, HEADER, into, offset, firstChunk);
-        int done = firstChunk;
-        for (int part = 1; done < length; part++) {
-            byte[] chunk = channel.get(key + "~" + part, call.deadline());
-            if (chunk.length == 0 || done + chunk.length > length) {
-                throw new io.fmi.ChannelException("object " + key + "~" + part + " from rank " + from
-                        + " does not fit the announced " + length + " bytes");
-            }
-            System.arraycopy(chunk, 0, into, offset + done, chunk.length);
-            done += chunk.length;
+        downloadParts(key, from, into, offset, firstChunk, length, call.deadline());
+    }
+
+    // ---- point-to-point: one stream of values per ordered pair ----
+
+    private String streamKey(int src, int dst, long n) {
+        return prefix + "p2p/" + src + "-" + dst + "/" + n;
+    }
+
+    /** Reads the next message of {@code src}'s stream (its first part is {@code first}) into the mailbox. */
+    private void accept(int src, byte[] first, Deadline deadline) {
+        String key = streamKey(src, rank, received[src]);
+        received[src]++;
+        if (first.length < HEADER + TAG) {
+            throw new io.fmi.ChannelException("object " + key + " from rank " + src + " is corrupt: "
+                    + first.length + " bytes, shorter than its " + (HEADER + TAG) + "-byte header");
         }
+        ByteBuffer head = ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN);
+        long total = head.getLong(0);
+        int tag = head.getInt(HEADER);
+        if (total < 0 || total > Integer.MAX_VALUE - 8) {
+            throw new io.fmi.ChannelException("object " + key + " from rank " + src + " announces " + total
+                    + " bytes, more than a message may hold");
+        }
+        int length = (int) total;
+        Mailbox.Landing landing = mailbox.arrive(src, 0, tag, length);
+        ByteBuffer target = landing.target();
+        int firstChunk = Math.min(length, first.length - HEADER - TAG);
+        target.duplicate().put(first, HEADER + TAG, firstChunk);
+        if (firstChunk < length) {
+            byte[] rest = new byte[length];
+            downloadParts(key, src, rest, 0, firstChunk, length, deadline);
+            ByteBuffer to = target.duplicate();
+            to.position(to.position() + firstChunk);
+            to.put(rest, firstChunk, length - firstChunk);
+        }
+        landing.complete();
     }
 
-    private static long pairKey(int peer, int tag) {
-        return ((long) peer << 32) | (tag & 0xFFFF_FFFFL);
+    /** Downloads messages until {@code r} is done: from one stream, or from whichever stream has one first. */
+    private Mailbox.Envelope pull(Mailbox.Receive r, int source, int tag, Deadline deadline) {
+        try {
+            while (!r.done()) {
+                if (source == rank || size == 1) {
+                    if (mailbox.withdraw(r)) {
+                        throw new FmiException("rank " + rank + " waits for a message from "
+                                + (source == rank ? "itself" : "any rank") + " with " + (tag == Mailbox.ANY_TAG
+                                ? "any tag" : "tag " + tag) + " but sent itself no such message first and no other"
+                                + " rank can send one; a send to self must precede its receive");
+                    }
+                } else if (source != Mailbox.ANY_SOURCE) {
+                    accept(source, channel.get(streamKey(source, rank, received[source]), deadline), deadline);
+                } else {
+                    List<String> keys = new ArrayList<>(size - 1);
+                    int[] from = new int[size - 1];
+                    for (int s = 0, i = 0; s < size; s++) {
+                        if (s != rank) {
+                            from[i++] = s;
+                            keys.add(streamKey(s, rank, received[s]));
+                        }
+                    }
+                    ObjectStoreChannel.Taken taken = channel.getAny(keys, deadline);
+                    accept(from[taken.index()], taken.value(), deadline);
+                }
+            }
+        } catch (FmiTimeoutException e) {
+            mailbox.withdraw(r);
+            throw new FmiTimeoutException(Mailbox.describe(r) + " did not arrive: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            mailbox.withdraw(r);
+            throw e;
+        }
+        return r.envelope();
     }
 
-    @Override
-    public void send(Call call, byte[] data, int dest, int tag) {
-        long n = sent.merge(pairKey(dest, tag), 1L, Long::sum);
-        upload(call, "send.t" + tag + "-" + n + "/" + rank + "-" + dest, data, 0, data.length, 1);
-    }
+    private final class StoreMessages implements Messages {
+        @Override
+        public void send(int dest, int tag, ByteBuffer data, Deadline deadline) {
+            if (dest == rank) {
+                mailbox.deliver(rank, 0, tag, data);
+                return;
+            }
+            byte[] bytes;
+            int offset;
+            if (data.hasArray()) {
+                bytes = data.array();
+                offset = data.arrayOffset() + data.position();
+            } else {
+                bytes = new byte[data.remaining()];
+                data.duplicate().get(bytes);
+                offset = 0;
+            }
+            upload(streamKey(rank, dest, sent[dest]), bytes, offset, data.remaining(), 1, tag, true, deadline);
+            sent[dest]++;
+        }
 
-    @Override
-    public void recv(Call call, byte[] into, int src, int tag) {
-        long n = received.merge(pairKey(src, tag), 1L, Long::sum);
-        download(call, "send.t" + tag + "-" + n + "/" + src + "-" + rank, src, into, 0, into.length);
+        @Override
+        public Mailbox.Envelope recv(int source, int tag, ByteBuffer into, boolean exact, Deadline deadline) {
+            return pull(mailbox.post(0, source, tag, into, exact, new int[0]), source, tag, deadline);
+        }
+
+        @Override
+        public Mailbox.Envelope probe(int source, int tag, Deadline deadline) {
+            return pull(mailbox.probe(0, source, tag, new int[0]), source, tag, deadline);
+        }
+
+        @Override
+        public Mailbox.Envelope iprobe(int source, int tag) {
+            Mailbox.Envelope queued = mailbox.peek(0, source, tag);
+            Deadline deadline = Deadline.after(java.time.Duration.ofSeconds(30));
+            for (int s = 0; queued == null && s < size; s++) {
+                if (s != rank && (source == Mailbox.ANY_SOURCE || source == s)) {
+                    byte[] first = channel.tryGet(streamKey(s, rank, received[s]));
+                    if (first != null) {
+                        accept(s, first, deadline);
+                        queued = mailbox.peek(0, source, tag);
+                    }
+                }
+            }
+            return queued;
+        }
     }
 
     @Override

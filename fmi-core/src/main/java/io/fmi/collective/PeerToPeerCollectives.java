@@ -1,6 +1,5 @@
 package io.fmi.collective;
 
-import io.fmi.spi.PeerToPeerChannel;
 import java.nio.ByteBuffer;
 
 /**
@@ -19,29 +18,35 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     /** Buffers at least this large use the bandwidth-optimal algorithms. */
     static final int LARGE_BYTES = 64 * 1024;
 
-    private final PeerToPeerChannel channel;
+    private final Messages messages;
 
-    public PeerToPeerCollectives(PeerToPeerChannel channel, int rank, int size) {
+    /** Collectives of the communicator {@code messages} belongs to: this peer is {@code rank} of {@code size}. */
+    public PeerToPeerCollectives(Messages messages, int rank, int size) {
         super(rank, size);
-        this.channel = channel;
+        this.messages = messages;
+    }
+
+    @Override
+    public Messages messages() {
+        return messages;
     }
 
     private void sendTo(Call call, int peer, byte[] buf, int offset, int length) {
-        channel.send(peer, call.tag(), ByteBuffer.wrap(buf, offset, length), call.deadline());
+        messages.send(peer, call.tag(), ByteBuffer.wrap(buf, offset, length), call.deadline());
     }
 
     private void recvFrom(Call call, int peer, byte[] buf, int offset, int length) {
-        channel.recv(peer, call.tag(), ByteBuffer.wrap(buf, offset, length), call.deadline());
+        messages.recv(peer, call.tag(), ByteBuffer.wrap(buf, offset, length), true, call.deadline());
     }
 
     @Override
-    public void send(Call call, byte[] data, int dest, int tag) {
-        channel.send(dest, tag, ByteBuffer.wrap(data), call.deadline());
+    protected void put(Call call, int peer, byte[] buf, int offset, int length) {
+        sendTo(call, peer, buf, offset, length);
     }
 
     @Override
-    public void recv(Call call, byte[] into, int src, int tag) {
-        channel.recv(src, tag, ByteBuffer.wrap(into), call.deadline());
+    protected void take(Call call, int peer, byte[] buf, int offset, int length) {
+        recvFrom(call, peer, buf, offset, length);
     }
 
     private int real(int virtualRank, int root) {
@@ -205,7 +210,8 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         int count = count(send.length, op);
         int newRank = foldIn(call, recv, op, pof2);
         if (newRank >= 0) {
-            if (send.length >= LARGE_BYTES && count >= pof2) {
+            int item = op.itemElements();
+            if (send.length >= LARGE_BYTES && item > 0 && count % item == 0 && count / item >= pof2) {
                 rabenseifner(call.phase(call.phase() + 1), recv, op, newRank, pof2, count);
             } else {
                 recursiveDoubling(call.phase(call.phase() + 1), recv, op, newRank, pof2, count);
@@ -263,8 +269,11 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     }
 
     /** Reduce-scatter by recursive halving, then allgather by recursive doubling, over {@code pof2} blocks. */
-    private void rabenseifner(Call call, byte[] buf, Combiner op, int newRank, int pof2, int count) {
-        int es = op.type().size();
+    private void rabenseifner(Call call, byte[] buf, Combiner op, int newRank, int pof2, int elements) {
+        // blocks are cut at item boundaries, so an operator over items of several elements (a complex
+        // number as two doubles) is never handed half an item; es is the size of one item
+        int es = op.type().size() * op.itemElements();
+        int count = elements / op.itemElements();
         byte[] tmp = new byte[buf.length];
         int lo = 0;
         int hi = pof2;
@@ -283,7 +292,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             int keepLen = blockStart(keepHi, count, pof2) * es - keepOff;
             sendTo(call, peer, buf, giveOff, giveLen);
             recvFrom(call, peer, tmp, 0, keepLen);
-            op.combine(buf, keepOff, tmp, 0, keepLen / es, partner < newRank);
+            op.combine(buf, keepOff, tmp, 0, keepLen / op.type().size(), partner < newRank);
             lo = keepLo;
             hi = keepHi;
         }

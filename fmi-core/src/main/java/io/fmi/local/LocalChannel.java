@@ -3,6 +3,7 @@ package io.fmi.local;
 import io.fmi.FmiException;
 import io.fmi.spi.ChannelContext;
 import io.fmi.spi.Deadline;
+import io.fmi.spi.Mailbox;
 import io.fmi.spi.PeerToPeerChannel;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -18,6 +19,7 @@ public final class LocalChannel implements PeerToPeerChannel {
 
     private final LocalHub hub;
     private ChannelContext context;
+    private Mailbox mailbox;
 
     /** A channel on the JVM-wide {@link LocalHub#shared() shared} hub. */
     public LocalChannel() {
@@ -41,19 +43,23 @@ public final class LocalChannel implements PeerToPeerChannel {
                     + " of '" + this.context.communicatorName() + "'; create one channel per peer");
         }
         this.context = context;
-        hub.mailbox(context.communicatorName(), context.rank());
+        this.mailbox = hub.mailbox(context.communicatorName(), context.rank(), context.size());
     }
 
     @Override
-    public void send(int dest, int tag, ByteBuffer data, Deadline deadline) {
-        byte[] copy = new byte[data.remaining()];
-        data.duplicate().get(copy);
-        hub.deliver(context.communicatorName(), context.rank(), dest, tag, copy);
+    public Mailbox mailbox() {
+        return mailbox;
+    }
+
+    /** Copies the message straight into the receiver's buffer if its receive is posted, else queues a copy. */
+    @Override
+    public void send(int dest, int comm, int tag, ByteBuffer data, Deadline deadline) {
+        hub.mailbox(context.communicatorName(), dest, context.size()).deliver(context.rank(), comm, tag, data);
     }
 
     @Override
-    public void recv(int src, int tag, ByteBuffer into, Deadline deadline) {
-        hub.take(context.communicatorName(), context.rank(), src, tag, into, deadline);
+    public Mailbox.Envelope await(Mailbox.Receive receive, Deadline deadline) {
+        return mailbox.await(receive, deadline, "Local: " + Mailbox.describe(receive));
     }
 
     @Override

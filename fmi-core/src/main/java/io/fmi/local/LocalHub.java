@@ -3,9 +3,8 @@ package io.fmi.local;
 import io.fmi.ChannelException;
 import io.fmi.FmiException;
 import io.fmi.FmiTimeoutException;
-import io.fmi.MessageSizeException;
 import io.fmi.spi.Deadline;
-import java.util.ArrayDeque;
+import io.fmi.spi.Mailbox;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +41,7 @@ public final class LocalHub {
         aborted.put(communicator, cause);
         mailboxes.forEach((key, box) -> {
             if (key.startsWith(communicator + "\u0000")) {
-                box.wake();
+                box.fail(abortedError(communicator, cause));
             }
         });
         storeLock.lock();
@@ -71,83 +70,29 @@ public final class LocalHub {
     private void checkAborted(String communicator) {
         Throwable cause = aborted.get(communicator);
         if (cause != null) {
-            throw new ChannelException("communicator '" + communicator + "' was aborted because a peer failed: "
-                    + cause, cause);
+            throw abortedError(communicator, cause);
         }
+    }
+
+    private static ChannelException abortedError(String communicator, Throwable cause) {
+        return new ChannelException("communicator '" + communicator + "' was aborted because a peer failed: "
+                + cause, cause);
     }
 
     // ---- peer-to-peer mailboxes ----
 
-    Mailbox mailbox(String communicator, int rank) {
-        return mailboxes.computeIfAbsent(communicator + "\u0000" + rank, k -> new Mailbox());
+    /** The mailbox of {@code rank} of {@code communicator} (of {@code size} ranks), made on first use. */
+    Mailbox mailbox(String communicator, int rank, int size) {
+        Mailbox box = mailboxes.computeIfAbsent(communicator + "\u0000" + rank, k -> new Mailbox(size));
+        Throwable cause = aborted.get(communicator);
+        if (cause != null) {
+            box.fail(abortedError(communicator, cause));
+        }
+        return box;
     }
 
     void removeMailbox(String communicator, int rank) {
         mailboxes.remove(communicator + "\u0000" + rank);
-    }
-
-    void deliver(String communicator, int src, int dest, int tag, byte[] message) {
-        mailbox(communicator, dest).deliver(src, tag, message);
-    }
-
-    void take(String communicator, int self, int src, int tag, java.nio.ByteBuffer into, Deadline deadline) {
-        byte[] message = mailbox(communicator, self).take(communicator, src, tag, deadline);
-        if (message.length != into.remaining()) {
-            throw new MessageSizeException("rank " + src + " sent " + message.length + " bytes (tag " + tag
-                    + ") but the receiving buffer holds " + into.remaining() + " bytes; sender and receiver"
-                    + " must use buffers of the same length", into.remaining(), message.length);
-        }
-        into.duplicate().put(message);
-    }
-
-    final class Mailbox {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition arrived = lock.newCondition();
-        private final Map<Long, ArrayDeque<byte[]>> queues = new HashMap<>();
-
-        void deliver(int src, int tag, byte[] message) {
-            lock.lock();
-            try {
-                queues.computeIfAbsent(queueKey(src, tag), k -> new ArrayDeque<>()).addLast(message);
-                arrived.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void wake() {
-            lock.lock();
-            try {
-                arrived.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        byte[] take(String communicator, int src, int tag, Deadline deadline) {
-            lock.lock();
-            try {
-                while (true) {
-                    checkAborted(communicator);
-                    ArrayDeque<byte[]> queue = queues.get(queueKey(src, tag));
-                    if (queue != null && !queue.isEmpty()) {
-                        return queue.removeFirst();
-                    }
-                    long left = deadline.remainingNanos();
-                    if (left == 0) {
-                        throw new FmiTimeoutException("no message from rank " + src + " with tag " + tag
-                                + " arrived within " + deadline.budget().toMillis() + " ms");
-                    }
-                    awaitOrFail(arrived, left, "a message from rank " + src);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private long queueKey(int src, int tag) {
-            return ((long) src << 32) | (tag & 0xFFFF_FFFFL);
-        }
     }
 
     // ---- object store ----
@@ -177,24 +122,49 @@ public final class LocalHub {
     }
 
     byte[] get(String communicator, String key, Deadline deadline) {
+        return getAny(communicator, java.util.List.of(key), deadline).value();
+    }
+
+    /** Takes one read of {@code key}'s value (deleting it after its last reader), or null. */
+    byte[] tryGet(String key) {
+        storeLock.lock();
+        try {
+            return take(key);
+        } finally {
+            storeLock.unlock();
+        }
+    }
+
+    private byte[] take(String key) {
+        Stored stored = store.get(key);
+        if (stored == null) {
+            return null;
+        }
+        if (--stored.readersLeft <= 0) {
+            store.remove(key);
+            storeChanged.signalAll();
+        }
+        return stored.value;
+    }
+
+    /** Waits until one of {@code keys} is stored and takes it. */
+    io.fmi.spi.ObjectStoreChannel.Taken getAny(String communicator, java.util.List<String> keys, Deadline deadline) {
         storeLock.lock();
         try {
             while (true) {
                 checkAborted(communicator);
-                Stored stored = store.get(key);
-                if (stored != null) {
-                    if (--stored.readersLeft <= 0) {
-                        store.remove(key);
-                        storeChanged.signalAll();
+                for (int i = 0; i < keys.size(); i++) {
+                    byte[] value = take(keys.get(i));
+                    if (value != null) {
+                        return new io.fmi.spi.ObjectStoreChannel.Taken(i, value);
                     }
-                    return stored.value;
                 }
                 long left = deadline.remainingNanos();
                 if (left == 0) {
-                    throw new FmiTimeoutException("key " + key + " did not appear within "
-                            + deadline.budget().toMillis() + " ms");
+                    throw new FmiTimeoutException((keys.size() == 1 ? "key " + keys.get(0) : "none of the keys " + keys)
+                            + " appeared within " + deadline.budget().toMillis() + " ms");
                 }
-                awaitOrFail(storeChanged, left, "key " + key);
+                awaitOrFail(storeChanged, left, "key " + keys.get(0));
             }
         } finally {
             storeLock.unlock();

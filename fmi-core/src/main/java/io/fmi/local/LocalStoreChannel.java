@@ -82,6 +82,17 @@ public final class LocalStoreChannel implements ObjectStoreChannel {
         return hub.get(context.communicatorName(), context.keyPrefix() + key, deadline);
     }
 
+    @Override
+    public byte[] tryGet(String key) {
+        return hub.tryGet(context.keyPrefix() + key);
+    }
+
+    @Override
+    public Taken getAny(java.util.List<String> keys, Deadline deadline) {
+        return hub.getAny(context.communicatorName(),
+                keys.stream().map(k -> context.keyPrefix() + k).collect(java.util.stream.Collectors.toList()), deadline);
+    }
+
     /**
      * Waits up to {@link #CLOSE_GRACE} for slower peers to read what this peer wrote (a fast peer
      * may finish while others still download its values), then deletes whatever is left.

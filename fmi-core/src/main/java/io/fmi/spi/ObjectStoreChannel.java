@@ -32,6 +32,39 @@ public interface ObjectStoreChannel extends Channel {
      */
     byte[] get(String key, Deadline deadline);
 
+    /**
+     * One attempt to read {@code key}: its value (consumed as {@link #get} would), or null if it does
+     * not exist yet. Never waits.
+     *
+     * @throws io.fmi.ChannelException if the backend failed
+     */
+    byte[] tryGet(String key);
+
+    /** A value read by {@link #getAny}: which of the keys it was under, and the value. */
+    record Taken(int index, byte[] value) {
+    }
+
+    /**
+     * Waits until one of {@code keys} exists and returns it (consumed, as {@link #get} would): the
+     * wildcard receive, without listing or scanning. The default polls {@link #tryGet} over the
+     * keys with backoff from 1 ms to 50 ms; a backend that can block on several keys at once (Redis'
+     * {@code BLPOP}) or has its own polling settings overrides it. Each polling round costs one
+     * read per key.
+     *
+     * @throws io.fmi.FmiTimeoutException if none appeared before the deadline
+     */
+    default Taken getAny(java.util.List<String> keys, Deadline deadline) {
+        return new Poller(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(50)).await(() -> {
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] value = tryGet(keys.get(i));
+                if (value != null) {
+                    return new Taken(i, value);
+                }
+            }
+            return null;
+        }, deadline, () -> name() + ": none of the keys " + keys);
+    }
+
     /** The largest value {@link #put} accepts; larger messages are rejected before any write. */
     default long maxValueBytes() {
         return Integer.MAX_VALUE - 8;

@@ -3,32 +3,47 @@ package io.fmi.spi;
 import java.nio.ByteBuffer;
 
 /**
- * A channel that moves messages between two peers. Messages between a pair of peers with the same
- * tag are delivered in the order they were sent; messages with other tags may overtake them (the
- * receiver queues messages it has not asked for yet). Tags {@code >= 0} belong to the user; the
- * collective algorithms use negative tags.
+ * A channel that moves messages between two peers. It only moves bytes: message matching
+ * (sources, tags, wildcards, communicators, sizes) is done by the {@link Mailbox} the channel owns,
+ * to which it hands every message that arrives, in the order each source sent them.
+ *
+ * <p>Every message carries the id of the communicator it belongs to ({@code comm}): the channel
+ * is opened once, for the communicator made by the builder, and every communicator derived from it
+ * ({@code split}, {@code dup}) reuses its connections, addressing peers by their rank in the
+ * channel's {@link ChannelContext}. Tags {@code >= 0} belong to the user; the collective
+ * algorithms use negative tags.
+ *
+ * <p>Adding a channel is this interface plus a {@link ChannelProvider}.
  */
 public interface PeerToPeerChannel extends Channel {
 
+    /** The mailbox the channel delivers arriving messages to; the same instance for the channel's life. */
+    Mailbox mailbox();
+
     /**
-     * Sends the bytes between {@code data}'s position and limit to {@code dest}. May return before the
+     * Sends the bytes between {@code data}'s position and limit to channel rank {@code dest} (never
+     * this peer's own rank; the communicator delivers self-messages itself). May return before the
      * receiver has received them, and must not block indefinitely on a receiver that is itself
-     * sending to us (two peers that send to each other and then receive must not deadlock). Does
-     * not change {@code data}'s position.
+     * sending to us (two peers that send to each other and then receive must not deadlock). Does not
+     * change {@code data}'s position; {@code data} may be reused once this returns.
      *
      * @throws io.fmi.FmiTimeoutException if the message could not be handed over before the deadline
      * @throws io.fmi.ChannelException    if the connection to {@code dest} failed
      */
-    void send(int dest, int tag, ByteBuffer data, Deadline deadline);
+    void send(int dest, int comm, int tag, ByteBuffer data, Deadline deadline);
 
     /**
-     * Receives the next message from {@code src} with {@code tag} into the bytes between
-     * {@code into}'s position and limit. The message must have exactly that many bytes. Does not
-     * change {@code into}'s position.
+     * Makes progress until {@code receive} (posted on {@link #mailbox()}) is done, then returns its
+     * envelope; connects to the receive's {@link Mailbox.Receive#candidates() candidates} if it
+     * has to. At the deadline the receive is withdrawn and an {@link io.fmi.FmiTimeoutException}
+     * thrown, unless its message is already arriving.
      *
-     * @throws io.fmi.MessageSizeException if the message has another size (nothing is written)
-     * @throws io.fmi.FmiTimeoutException  if no such message arrived before the deadline
-     * @throws io.fmi.ChannelException     if the connection to {@code src} failed
+     * @throws io.fmi.MessageSizeException if the message does not fit the receive
+     * @throws io.fmi.ChannelException     if the connection to a candidate sender failed
      */
-    void recv(int src, int tag, ByteBuffer into, Deadline deadline);
+    Mailbox.Envelope await(Mailbox.Receive receive, Deadline deadline);
+
+    /** Reads what has arrived without blocking (before a non-blocking probe looks at the mailbox). */
+    default void poll() {
+    }
 }

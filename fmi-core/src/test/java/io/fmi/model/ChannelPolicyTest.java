@@ -95,6 +95,11 @@ class ChannelPolicyTest {
         }
 
         @Override
+        public byte[] tryGet(String key) {
+            throw new ChannelException("Broken channel used for " + key);
+        }
+
+        @Override
         public void close() {
         }
     }

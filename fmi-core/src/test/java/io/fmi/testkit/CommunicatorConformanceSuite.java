@@ -572,7 +572,7 @@ public abstract class CommunicatorConformanceSuite {
                 comm.send(new byte[10], 1, 3);
                 comm.bcast(new int[8], 0);
             } else {
-                errors.put(1, assertThrows(MessageSizeException.class, () -> comm.recv(new byte[12], 0, 3)));
+                errors.put(1, assertThrows(MessageSizeException.class, () -> comm.recvExact(new byte[12], 0, 3)));
                 errors.put(2, assertThrows(MessageSizeException.class, () -> comm.bcast(new int[9], 0)));
             }
             return null;

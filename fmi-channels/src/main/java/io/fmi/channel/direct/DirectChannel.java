@@ -3,9 +3,9 @@ package io.fmi.channel.direct;
 import io.fmi.ChannelException;
 import io.fmi.FmiException;
 import io.fmi.FmiTimeoutException;
-import io.fmi.MessageSizeException;
 import io.fmi.spi.ChannelContext;
 import io.fmi.spi.Deadline;
+import io.fmi.spi.Mailbox;
 import io.fmi.spi.PeerToPeerChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>Connections are made lazily, one per peer pair, in the background: the first send to or
  * receive from a peer starts the pairing, a send before the connection exists is queued (copied)
  * and flushed in order once it does, so peers that all send first and receive later never wait on
- * each other's pairing. Frames ({@link Frames}) carry a 12-byte header and optionally a CRC32C;
- * receives are matched per source and tag, with unexpected messages queued; a message of another
- * size than the receive buffer is a {@link MessageSizeException}.
+ * each other's pairing. Frames ({@link Frames}) carry a 16-byte header (communicator id, tag,
+ * length) and optionally a CRC32C; every frame goes to the channel's {@link Mailbox}, which matches
+ * it to a posted receive (wildcards included) or queues it. A receive from any source starts pairing
+ * with every member of its communicator that is not connected yet.
  *
  * <p>Data path: non-blocking JDK sockets on one selector per channel (epoll on Linux), driven by the
  * calling thread while it is inside {@code send}/{@code recv} and by a background driver when the
@@ -52,8 +53,10 @@ public final class DirectChannel implements PeerToPeerChannel {
     private ChannelContext context;
     private Peer[] peers;
     private Progress progress;
+    private Mailbox mailbox;
     /** The receive the calling thread waits for, if any: the readers return to it once it is done. */
-    private Inbox.Posted waiting;
+    private Mailbox.Receive waiting;
+    /** The peer the waiting receive waits for; null while it takes any source. */
     private Peer waitingFor;
     private boolean closed;
 
@@ -67,10 +70,9 @@ public final class DirectChannel implements PeerToPeerChannel {
      */
     private final class Peer {
         final int rank;
-        final Inbox inbox = new Inbox();
-        final FrameReader reader = new FrameReader(inbox);
+        final FrameReader reader;
         /** When to stop reading the socket: the waiting receive is done, or too much is queued. */
-        final BooleanSupplier enough = () -> (waiting != null && waiting.done) || paused();
+        final BooleanSupplier enough = () -> (waiting != null && waiting.done()) || paused();
         /** Frames to write in order; before the connection exists they are copies. */
         final FrameWriter writer = new FrameWriter();
         SocketChannel socket;
@@ -80,6 +82,7 @@ public final class DirectChannel implements PeerToPeerChannel {
 
         Peer(int rank) {
             this.rank = rank;
+            this.reader = new FrameReader(mailbox, rank);
         }
 
         /** Starts pairing in the background unless it is under way; it may last until the later of {@code opDeadline} and the pairing timeout. */
@@ -157,7 +160,8 @@ public final class DirectChannel implements PeerToPeerChannel {
          * that runs ahead blocks instead of filling this peer's memory.
          */
         boolean paused() {
-            return waitingFor != this && inbox.queuedBytes() + reader.unclaimedBytes() >= settings.maxQueued;
+            return waitingFor != this && !(waiting != null && waitingFor == null)
+                    && mailbox.queuedBytes(rank) >= settings.maxQueued;
         }
 
         /** Reading unless paused; writing while frames are left. */
@@ -211,6 +215,7 @@ public final class DirectChannel implements PeerToPeerChannel {
             throw new FmiException("Direct channel is already open; create one channel per peer");
         }
         this.context = context;
+        this.mailbox = new Mailbox(context.size());
         this.peers = new Peer[context.size()];
         for (int r = 0; r < peers.length; r++) {
             peers[r] = new Peer(r);
@@ -232,6 +237,11 @@ public final class DirectChannel implements PeerToPeerChannel {
         }
     }
 
+    @Override
+    public Mailbox mailbox() {
+        return mailbox;
+    }
+
     private Peer peer(int rank) {
         if (rank == context.rank()) {
             throw new FmiException("Direct: rank " + rank + " cannot open a connection to itself");
@@ -243,8 +253,8 @@ public final class DirectChannel implements PeerToPeerChannel {
     }
 
     @Override
-    public void send(int dest, int tag, ByteBuffer data, Deadline deadline) {
-        ByteBuffer[] frame = Frames.encode(tag, data, settings.checksum);
+    public void send(int dest, int comm, int tag, ByteBuffer data, Deadline deadline) {
+        ByteBuffer[] frame = Frames.encode(comm, tag, data, settings.checksum);
         progress.enter();
         try {
             Peer peer = peer(dest);
@@ -284,90 +294,108 @@ public final class DirectChannel implements PeerToPeerChannel {
     }
 
     @Override
-    public void recv(int src, int tag, ByteBuffer into, Deadline deadline) {
+    public void poll() {
         progress.enter();
         try {
-            Peer peer = peer(src);
-            peer.start(deadline);
-            byte[] message = peer.inbox.poll(tag);
-            if (message != null) {
-                peer.updateInterest();
-            } else {
-                message = await(peer, tag, into, deadline);
-                if (message == null) {
-                    return;
-                }
-            }
-            if (message.length != into.remaining()) {
-                throw new MessageSizeException("rank " + src + " sent " + message.length + " bytes (tag " + tag
-                        + ") but the receiving buffer holds " + into.remaining() + " bytes; sender and receiver must use"
-                        + " buffers of the same length", into.remaining(), message.length);
-            }
-            into.duplicate().put(message);
+            progress.poll(0);
         } finally {
             progress.exit();
         }
     }
 
     /**
-     * Posts a receive and makes progress until it is complete (null) or a message with its tag but
-     * another length is queued (returned); polls for up to {@code spin_us} before it blocks. Once a frame is being written into the buffer, it waits
-     * past the deadline for the rest (up to one more budget), since the data is arriving.
+     * Makes progress until the receive is complete; polls for up to {@code spin_us} before it blocks.
+     * Once a frame is being written into the buffer, it waits past the deadline for the rest (up to
+     * one more budget), since the data is arriving.
      */
-    private byte[] await(Peer peer, int tag, ByteBuffer into, Deadline deadline) {
-        Inbox.Posted mine = peer.inbox.post(tag, into);
-        waiting = mine;
-        waitingFor = peer;
-        peer.updateInterest();
-        long spinUntil = 0;
-        long spinBudget = -1;
+    @Override
+    public Mailbox.Envelope await(Mailbox.Receive receive, Deadline deadline) {
+        progress.enter();
         try {
-            if (peer.socket != null) {
-                peer.read();
+            int[] candidates = receive.candidates();
+            Peer[] from = new Peer[candidates.length];
+            for (int i = 0; i < candidates.length; i++) {
+                from[i] = peer(candidates[i]);
+                from[i].start(deadline);
             }
-            while (!mine.done) {
-                if (!mine.claimed) {
-                    byte[] queued = peer.inbox.poll(tag);
-                    if (queued != null) {
-                        return queued;
+            Peer single = from.length == 1 ? from[0] : null;
+            waiting = receive;
+            waitingFor = single;
+            long spinUntil = 0;
+            long spinBudget = -1;
+            long overtimeFrom = 0;
+            try {
+                for (Peer p : from) {
+                    p.updateInterest();
+                }
+                if (single != null && single.socket != null) {
+                    single.read();
+                }
+                while (!receive.done()) {
+                    RuntimeException failed = failure(from);
+                    if (failed != null) {
+                        mailbox.withdraw(receive);
+                        throw failed;
                     }
+                    long left = deadline.remainingMillis();
+                    if (left <= 0) {
+                        if (mailbox.withdraw(receive)) {
+                            throw new FmiTimeoutException(timeoutMessage(single, receive, deadline));
+                        }
+                        if (overtimeFrom == 0) {
+                            overtimeFrom = System.nanoTime();
+                        } else if (System.nanoTime() - overtimeFrom > deadline.budget().toNanos() && single != null) {
+                            single.lost(new IOException("a message stalled half-way for "
+                                    + 2 * deadline.budget().toMillis() + " ms"));
+                            throw single.failure();
+                        }
+                    }
+                    if (spinBudget < 0) {
+                        spinBudget = single != null && single.socket != null ? settings.spin.toNanos() : 0;
+                        spinUntil = System.nanoTime() + spinBudget;
+                    }
+                    if (spinBudget > 0 && System.nanoTime() - spinUntil < 0) {
+                        progress.poll(0);
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    progress.poll(left > 0 ? Math.min(left, MAX_WAIT_MS) : 100);
                 }
-                if (peer.failure != null) {
-                    throw peer.failure();
+                return receive.envelope();
+            } finally {
+                waiting = null;
+                waitingFor = null;
+                for (Peer p : from) {
+                    p.updateInterest();
                 }
-                long left = deadline.remainingMillis();
-                if (left <= 0 && !mine.claimed) {
-                    throw new FmiTimeoutException(timeoutMessage(peer, tag, deadline));
-                }
-                if (left <= -deadline.budget().toMillis()) {
-                    peer.lost(new IOException("a message of " + into.remaining() + " bytes stalled half-way for "
-                            + 2 * deadline.budget().toMillis() + " ms"));
-                    throw peer.failure();
-                }
-                if (spinBudget < 0) {
-                    spinBudget = peer.socket != null ? settings.spin.toNanos() : 0;
-                    spinUntil = System.nanoTime() + spinBudget;
-                }
-                if (spinBudget > 0 && System.nanoTime() - spinUntil < 0) {
-                    progress.poll(0);
-                    Thread.onSpinWait();
-                    continue;
-                }
-                progress.poll(left > 0 ? Math.min(left, MAX_WAIT_MS) : 100);
             }
-            return null;
         } finally {
-            peer.inbox.unpost();
-            waiting = null;
-            waitingFor = null;
-            peer.updateInterest();
+            progress.exit();
         }
     }
 
-    private String timeoutMessage(Peer peer, int tag, Deadline deadline) {
+    /**
+     * Why the receive cannot complete: the one peer it waits for failed, or every peer that could
+     * send it did (a peer that exited after its work is no error for a receive from any source).
+     */
+    private static RuntimeException failure(Peer[] from) {
+        RuntimeException last = null;
+        for (Peer p : from) {
+            if (p.failure == null) {
+                return null;
+            }
+            last = p.failure();
+        }
+        return last;
+    }
+
+    private String timeoutMessage(Peer peer, Mailbox.Receive receive, Deadline deadline) {
+        if (peer == null) {
+            return "Direct: " + Mailbox.describe(receive) + " did not arrive within " + deadline.budget().toMillis() + " ms";
+        }
         int src = peer.rank;
         return peer.socket != null
-                ? "Direct: no message from rank " + src + " with tag " + tag + " arrived within "
+                ? "Direct: " + Mailbox.describe(receive) + " did not arrive within "
                         + deadline.budget().toMillis() + " ms (connected to it)"
                 : "Direct: no connection to rank " + src + " within " + deadline.budget().toMillis()
                         + " ms via the rendezvous server " + settings.server + ": either rank " + src

@@ -2,6 +2,7 @@ package io.fmi.channel.direct;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import io.fmi.spi.Mailbox;
 import java.nio.channels.SocketChannel;
 import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32C;
@@ -10,8 +11,8 @@ import java.util.zip.CRC32C;
  * Decodes the frames ({@link Frames}) of one connection as their bytes arrive on a non-blocking
  * socket. Headers and small payloads come through a 32 KiB staging buffer (one system call for
  * many small frames); the rest of a large payload is read straight into its destination. Each
- * payload is copied once: into the receive posted for it ({@link Inbox#claim}), or into an array of
- * exactly its length that is queued. A frame with another version, a negative length or a wrong
+ * payload is copied once: into the buffer the {@link Mailbox} gives for it (a posted receive's, or
+ * an array of exactly its length that is queued). A frame with another version, a negative length or a wrong
  * checksum is a {@link CorruptFrameException}.
  */
 final class FrameReader {
@@ -26,19 +27,22 @@ final class FrameReader {
         }
     }
 
-    private final Inbox inbox;
+    private final Mailbox mailbox;
+    private final int source;
     /** Read mode: bytes received but not yet decoded between position and limit. */
     private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING).flip();
+    private int comm;
     private int tag;
     private int length;
     private boolean crc;
     /** Where the current frame's payload goes; null between frames. */
     private ByteBuffer target;
-    private Inbox.Posted claimed;
-    private byte[] array;
+    private Mailbox.Landing landing;
 
-    FrameReader(Inbox inbox) {
-        this.inbox = inbox;
+    /** Decodes the frames sent by channel rank {@code source} into {@code mailbox}. */
+    FrameReader(Mailbox mailbox, int source) {
+        this.mailbox = mailbox;
+        this.source = source;
     }
 
     /**
@@ -86,7 +90,7 @@ final class FrameReader {
 
     /** Bytes of a frame being received that no receive waits for (they will be queued). */
     long unclaimedBytes() {
-        return array != null ? target.position() : 0;
+        return landing != null && landing.unexpected() ? target.position() : 0;
     }
 
     private int fill(SocketChannel socket) throws IOException {
@@ -113,6 +117,7 @@ final class FrameReader {
         byte version = staging.get();
         int flags = staging.get();
         staging.getShort();
+        comm = staging.getInt();
         tag = staging.getInt();
         length = staging.getInt();
         if (version != Frames.VERSION) {
@@ -122,30 +127,23 @@ final class FrameReader {
             throw new CorruptFrameException("negative frame length " + length);
         }
         crc = (flags & Frames.FLAG_CRC) != 0;
-        claimed = inbox.claim(tag, length);
-        if (claimed != null) {
-            target = claimed.into.duplicate();
-        } else {
-            array = new byte[length];
-            target = ByteBuffer.wrap(array);
-        }
+        landing = mailbox.arrive(source, comm, tag, length);
+        target = landing.target();
     }
 
     private void finishFrame() throws CorruptFrameException {
         if (crc) {
             CRC32C c = new CRC32C();
-            c.update(claimed != null ? claimed.into.duplicate() : ByteBuffer.wrap(array));
+            ByteBuffer payload = target.duplicate();
+            payload.flip();
+            c.update(payload);
             if ((int) c.getValue() != staging.getInt()) {
                 throw new CorruptFrameException("CRC32C mismatch in a frame of " + length + " bytes (tag " + tag + ")");
             }
         }
-        if (claimed != null) {
-            claimed.done = true;
-        } else {
-            inbox.deliver(tag, array);
-        }
+        Mailbox.Landing done = landing;
         target = null;
-        claimed = null;
-        array = null;
+        landing = null;
+        done.complete();
     }
 }

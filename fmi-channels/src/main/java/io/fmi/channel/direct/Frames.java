@@ -4,12 +4,13 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * The data frame: {@code version u8 | flags u8 | reserved u16 | tag i32 | length i32 | payload
- * [| crc32c i32 when flags & 1]}, big-endian.
+ * The data frame: {@code version u8 | flags u8 | reserved u16 | communicator i32 | tag i32 |
+ * length i32 | payload [| crc32c i32 when flags & 1]}, big-endian. The communicator id keeps the
+ * traffic of communicators that share a connection ({@code split}, {@code dup}) apart.
  */
 final class Frames {
-    static final byte VERSION = 1;
-    static final int HEADER = 12;
+    static final byte VERSION = 2;
+    static final int HEADER = 16;
     static final int FLAG_CRC = 1;
     /**
      * The most of a heap buffer handed to one socket read. The JDK reads into a heap buffer through a
@@ -22,10 +23,10 @@ final class Frames {
     }
 
     /** Header, a view of {@code data}'s remaining bytes, and the CRC32C trailer if asked for. */
-    static ByteBuffer[] encode(int tag, ByteBuffer data, boolean checksum) {
+    static ByteBuffer[] encode(int comm, int tag, ByteBuffer data, boolean checksum) {
         ByteBuffer header = ByteBuffer.allocate(HEADER);
-        header.put(VERSION).put((byte) (checksum ? FLAG_CRC : 0)).putShort((short) 0).putInt(tag).putInt(data.remaining())
-                .flip();
+        header.put(VERSION).put((byte) (checksum ? FLAG_CRC : 0)).putShort((short) 0).putInt(comm).putInt(tag)
+                .putInt(data.remaining()).flip();
         if (!checksum) {
             return new ByteBuffer[] {header, data.duplicate()};
         }

@@ -189,19 +189,43 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
 
     @Override
     public byte[] get(String key, Deadline deadline) {
+        return poller.await(() -> attempt(key, deadline), deadline,
+                () -> "DynamoDB at " + aws.where() + ": item " + context.keyPrefix() + key + " in table " + settings.table);
+    }
+
+    @Override
+    public byte[] tryGet(String key) {
+        return attempt(key, Deadline.after(aws.closeGrace.plusSeconds(30)));
+    }
+
+    /** Polls every key once per round (one strongly consistent GetItem each), with this channel's backoff. */
+    @Override
+    public Taken getAny(List<String> keys, Deadline deadline) {
+        return poller.await(() -> {
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] value = attempt(keys.get(i), deadline);
+                if (value != null) {
+                    return new Taken(i, value);
+                }
+            }
+            return null;
+        }, deadline, () -> "DynamoDB at " + aws.where() + ": any of the items " + keys + " under "
+                + context.keyPrefix() + " in table " + settings.table);
+    }
+
+    /** One read of {@code key}: its value (its reader count then decremented in the background), or null. */
+    private byte[] attempt(String key, Deadline deadline) {
         String full = context.keyPrefix() + key;
         Map<String, AttributeValue> k = Map.of(KEY, AttributeValue.fromS(full));
-        Map<String, AttributeValue> item = poller.await(() -> {
-            GetItemResponse response = throttled("reading item " + full, deadline, () -> {
-                count("get");
-                return dynamo.getItem(b -> b.tableName(settings.table).key(k).consistentRead(true));
-            });
-            if (!response.hasItem() || response.item().isEmpty()) {
-                count("get_miss");
-                return null;
-            }
-            return response.item();
-        }, deadline, () -> "DynamoDB at " + aws.where() + ": item " + full + " in table " + settings.table);
+        GetItemResponse response = throttled("reading item " + full, deadline, () -> {
+            count("get");
+            return dynamo.getItem(b -> b.tableName(settings.table).key(k).consistentRead(true));
+        });
+        if (!response.hasItem() || response.item().isEmpty()) {
+            count("get_miss");
+            return null;
+        }
+        Map<String, AttributeValue> item = response.item();
         byte[] value = item.get(VALUE).b().asByteArray();
         int readers = Integer.parseInt(item.get(READERS).n());
         Deadline cleanup = Deadline.after(aws.closeGrace.plusSeconds(30));

@@ -236,35 +236,76 @@ public final class RedisChannel implements ObjectStoreChannel {
 
     @Override
     public byte[] get(String key, Deadline deadline) {
-        String full = context.keyPrefix() + key;
-        byte[] k = full.getBytes(StandardCharsets.UTF_8);
-        byte[] tokens = (full + "#n").getBytes(StandardCharsets.UTF_8);
+        return getAny(List.of(key), deadline).value();
+    }
+
+    /**
+     * One {@code BLPOP} over every key (and its token list, for values stored once for several
+     * readers), in slices of at most a second until the deadline: the wildcard receive costs one
+     * blocking command however many senders there are.
+     */
+    @Override
+    public Taken getAny(List<String> keys, Deadline deadline) {
+        int n = keys.size();
+        byte[][] waitOn = new byte[2 * n][];
+        for (int i = 0; i < n; i++) {
+            String full = context.keyPrefix() + keys.get(i);
+            waitOn[2 * i] = full.getBytes(StandardCharsets.UTF_8);
+            waitOn[2 * i + 1] = (full + "#n").getBytes(StandardCharsets.UTF_8);
+        }
+        String what = n == 1 ? "key " + context.keyPrefix() + keys.get(0) : "none of the keys " + keys + " under "
+                + context.keyPrefix();
         try {
             while (true) {
                 long leftMs = deadline.remainingMillis();
                 if (leftMs <= 0 || deadline.expired()) {
-                    throw new FmiTimeoutException("Redis at " + settings.endpoint() + ": key " + full
-                            + " did not appear within " + deadline.budget().toMillis() + " ms");
+                    throw new FmiTimeoutException("Redis at " + settings.endpoint() + ": " + what
+                            + (n == 1 ? " did not appear" : " appeared") + " within " + deadline.budget().toMillis() + " ms");
                 }
                 double slice = Math.max(0.01, Math.min(leftMs, WAIT_SLICE_MS) / 1000.0);
-                KeyValue<byte[], byte[]> popped = connection().blpop(slice, k, tokens);
+                KeyValue<byte[], byte[]> popped = connection().blpop(slice, waitOn);
                 if (popped == null) {
                     continue;
                 }
-                if (Arrays.equals(popped.getKey(), k)) {
-                    return popped.getValue();
+                for (int i = 0; i < 2 * n; i++) {
+                    if (Arrays.equals(popped.getKey(), waitOn[i])) {
+                        String full = context.keyPrefix() + keys.get(i / 2);
+                        return new Taken(i / 2, i % 2 == 0 ? popped.getValue() : readShared(full));
+                    }
                 }
-                byte[] shared = (full + "#v").getBytes(StandardCharsets.UTF_8);
-                byte[] counter = (full + "#c").getBytes(StandardCharsets.UTF_8);
-                Object value = script(READ_SHARED, READ_SHARED_SHA, 3, shared, counter, tokens);
-                if (!(value instanceof byte[])) {
-                    throw new ChannelException("Redis at " + settings.endpoint() + ": value " + full
-                            + " vanished before it was read (expired? raise backends.Redis.ttl_seconds)");
-                }
-                return (byte[]) value;
+                throw new ChannelException("Redis at " + settings.endpoint() + ": BLPOP answered with a key it was not"
+                        + " asked for");
             }
         } catch (JedisException e) {
-            throw failure("waiting for " + full, e);
+            throw failure("waiting for " + what, e);
+        }
+    }
+
+    /** A reader's turn at a value stored once for several readers (it has taken a token). */
+    private byte[] readShared(String full) {
+        byte[] shared = (full + "#v").getBytes(StandardCharsets.UTF_8);
+        byte[] counter = (full + "#c").getBytes(StandardCharsets.UTF_8);
+        byte[] tokens = (full + "#n").getBytes(StandardCharsets.UTF_8);
+        Object value = script(READ_SHARED, READ_SHARED_SHA, 3, shared, counter, tokens);
+        if (!(value instanceof byte[])) {
+            throw new ChannelException("Redis at " + settings.endpoint() + ": value " + full
+                    + " vanished before it was read (expired? raise backends.Redis.ttl_seconds)");
+        }
+        return (byte[]) value;
+    }
+
+    @Override
+    public byte[] tryGet(String key) {
+        String full = context.keyPrefix() + key;
+        try {
+            byte[] value = connection().lpop(full.getBytes(StandardCharsets.UTF_8));
+            if (value != null) {
+                return value;
+            }
+            byte[] token = connection().lpop((full + "#n").getBytes(StandardCharsets.UTF_8));
+            return token == null ? null : readShared(full);
+        } catch (JedisException e) {
+            throw failure("reading " + full, e);
         }
     }
 

@@ -215,6 +215,34 @@ public final class S3Channel implements ObjectStoreChannel {
         String full = context.keyPrefix() + key;
         ResponseBytes<GetObjectResponse> first = poller.await(() -> fetch(full), deadline,
                 () -> "S3 at " + aws.where() + ": object s3://" + settings.bucket + "/" + full);
+        return consume(full, first, deadline);
+    }
+
+    @Override
+    public byte[] tryGet(String key) {
+        String full = context.keyPrefix() + key;
+        ResponseBytes<GetObjectResponse> first = fetch(full);
+        return first == null ? null : consume(full, first, Deadline.after(aws.closeGrace.plusSeconds(30)));
+    }
+
+    /** Polls every key once per round (one GET each), with this channel's backoff. */
+    @Override
+    public Taken getAny(List<String> keys, Deadline deadline) {
+        return poller.await(() -> {
+            for (int i = 0; i < keys.size(); i++) {
+                String full = context.keyPrefix() + keys.get(i);
+                ResponseBytes<GetObjectResponse> first = fetch(full);
+                if (first != null) {
+                    return new Taken(i, consume(full, first, deadline));
+                }
+            }
+            return null;
+        }, deadline, () -> "S3 at " + aws.where() + ": any of the objects " + keys + " under s3://" + settings.bucket
+                + "/" + context.keyPrefix());
+    }
+
+    /** The whole value whose first part is {@code first}; a value with one reader is then deleted. */
+    private byte[] consume(String full, ResponseBytes<GetObjectResponse> first, Deadline deadline) {
         String readers = first.response().metadata().get(READERS);
         byte[] value = rest(full, first, deadline);
         if ("1".equals(readers)) {

@@ -1,0 +1,79 @@
+package io.fmi.collective;
+
+import io.fmi.FmiException;
+import io.fmi.spi.Deadline;
+import io.fmi.spi.Mailbox;
+import io.fmi.spi.PeerToPeerChannel;
+import java.nio.ByteBuffer;
+
+/**
+ * {@link Messages} over a peer-to-peer channel: sends carry the communicator id, receives are
+ * posted on the channel's {@link Mailbox} and awaited through the channel; messages to oneself go
+ * straight into the mailbox.
+ */
+public final class ChannelMessages implements Messages {
+    private final PeerToPeerChannel channel;
+    private final Mailbox mailbox;
+    private final Group group;
+    private final int me;
+
+    public ChannelMessages(PeerToPeerChannel channel, Group group) {
+        this.channel = channel;
+        this.mailbox = channel.mailbox();
+        this.group = group;
+        this.me = group.channelRank(group.rank());
+    }
+
+    @Override
+    public void send(int dest, int tag, ByteBuffer data, Deadline deadline) {
+        int to = group.channelRank(dest);
+        if (to == me) {
+            mailbox.deliver(me, group.id(), tag, data);
+        } else {
+            channel.send(to, group.id(), tag, data, deadline);
+        }
+    }
+
+    private int source(int source) {
+        return source == Mailbox.ANY_SOURCE ? Mailbox.ANY_SOURCE : group.channelRank(source);
+    }
+
+    private int[] candidates(int source) {
+        return source == Mailbox.ANY_SOURCE ? group.others()
+                : group.channelRank(source) == me ? new int[0] : new int[] {group.channelRank(source)};
+    }
+
+    private Mailbox.Envelope local(Mailbox.Envelope e) {
+        return e == null ? null : new Mailbox.Envelope(group.rankOf(e.source()), e.tag(), e.length());
+    }
+
+    private Mailbox.Envelope await(Mailbox.Receive r, int source, int tag, Deadline deadline) {
+        if (!r.done() && r.candidates().length == 0) {
+            if (mailbox.withdraw(r)) {
+                throw new FmiException("rank " + group.rank() + " waits for a message from "
+                        + (source == Mailbox.ANY_SOURCE ? "any rank" : "itself") + " with "
+                        + (tag == Mailbox.ANY_TAG ? "any tag" : "tag " + tag) + " but no other rank can send one"
+                        + " and it sent itself no such message first; a send to self must precede its receive");
+            }
+        }
+        return r.done() ? r.envelope() : channel.await(r, deadline);
+    }
+
+    @Override
+    public Mailbox.Envelope recv(int source, int tag, ByteBuffer into, boolean exact, Deadline deadline) {
+        Mailbox.Receive r = mailbox.post(group.id(), source(source), tag, into, exact, candidates(source));
+        return local(await(r, source, tag, deadline));
+    }
+
+    @Override
+    public Mailbox.Envelope probe(int source, int tag, Deadline deadline) {
+        Mailbox.Receive r = mailbox.probe(group.id(), source(source), tag, candidates(source));
+        return local(await(r, source, tag, deadline));
+    }
+
+    @Override
+    public Mailbox.Envelope iprobe(int source, int tag) {
+        channel.poll();
+        return local(mailbox.peek(group.id(), source(source), tag));
+    }
+}

@@ -1,0 +1,29 @@
+package io.fmi.collective;
+
+import io.fmi.spi.Deadline;
+import io.fmi.spi.Mailbox;
+import java.nio.ByteBuffer;
+
+/**
+ * Point-to-point messages within one communicator, addressed by communicator ranks; the wildcards
+ * are {@link Mailbox#ANY_SOURCE} and {@link Mailbox#ANY_TAG}. Envelopes name communicator ranks.
+ * One implementation per channel kind: {@link ChannelMessages} over a peer-to-peer channel, and
+ * the per-pair message streams of {@link ObjectStoreCollectives}.
+ */
+public interface Messages {
+
+    /** Sends the bytes between {@code data}'s position and limit; sending to oneself queues them. */
+    void send(int dest, int tag, ByteBuffer data, Deadline deadline);
+
+    /**
+     * Receives the next matching message into the bytes between {@code into}'s position and limit.
+     * {@code exact}: the message must fill the buffer exactly (otherwise it may be shorter).
+     */
+    Mailbox.Envelope recv(int source, int tag, ByteBuffer into, boolean exact, Deadline deadline);
+
+    /** Waits for the next matching message and returns its envelope without receiving it. */
+    Mailbox.Envelope probe(int source, int tag, Deadline deadline);
+
+    /** The envelope of a matching message that has arrived, or null; never waits. */
+    Mailbox.Envelope iprobe(int source, int tag);
+}
