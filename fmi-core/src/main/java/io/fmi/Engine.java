@@ -494,7 +494,7 @@ final class Engine {
         if (rank == root && send.target == recv.target) {
             // in place: the root's own block is already at its place in the receive buffer
             int block = evenBlock(op, recv);
-            out = writableOf(op, recv);
+            out = contentOf(op, recv);
             in = java.util.Arrays.copyOfRange(out, rank * block, (rank + 1) * block);
         } else {
             if (rank == root) {
@@ -606,7 +606,7 @@ final class Engine {
         byte[] out;
         if (send.target == recv.target) {
             int block = evenBlock(op, recv);
-            out = writableOf(op, recv);
+            out = contentOf(op, recv);
             in = java.util.Arrays.copyOfRange(out, rank * block, (rank + 1) * block);
         } else {
             lengths(op, "the receive buffer (size x send length)", (long) size * send.elements, recv.elements);
@@ -697,26 +697,32 @@ final class Engine {
         return out;
     }
 
+    /** The receive buffer's current content as bytes to receive into (gaps and in-place input kept). */
+    private static byte[] contentOf(Operation op, Buf buf) {
+        writable(op, "receive", buf);
+        return buf.target instanceof ByteBuffer ? buf.read() : buf.target instanceof byte[] ? (byte[]) buf.target : buf.read();
+    }
+
+    /** counts and displs matter on the root only. */
     void gatherv(Buf send, Buf recv, int[] counts, int[] displs, int root) {
         Operation op = Operation.GATHER;
         checkOpen(op);
         required(op, "send", send);
         checkRank(op, "root", root);
-        int[] byteCounts = bytes(op, "counts", counts, send);
-        if (rank != root || send.target != recv.target) {
-            lengths(op, "the send buffer (counts[" + rank + "])", counts[rank], send.elements);
-        }
         byte[] in;
         byte[] out = null;
+        int[] byteCounts = null;
         int[] byteDispls = null;
         if (rank == root) {
             required(op, "receive (on the root)", recv);
             sameType(op, send, recv);
+            byteCounts = bytes(op, "counts", counts, recv);
             byteDispls = displacements(op, "displs", counts, displs, recv);
-            out = writableOf(op, recv);
+            out = contentOf(op, recv);
             if (send.target == recv.target) {
                 in = java.util.Arrays.copyOfRange(out, byteDispls[root], byteDispls[root] + byteCounts[root]);
             } else {
+                lengths(op, "the root's send buffer (counts[" + root + "])", counts[root], send.elements);
                 in = send.read();
             }
         } else {
@@ -724,35 +730,42 @@ final class Engine {
         }
         byte[] source = in;
         byte[] result = out;
+        int[] c = byteCounts;
         int[] d = byteDispls;
-        run(op, true, in.length, (c, call) -> c.gatherv(call, source, result, byteCounts, d, root));
+        run(op, true, in.length, (col, call) -> col.gatherv(call, source, result, c, d, root));
         if (rank == root) {
             recv.store(out);
         }
     }
 
+    /** counts and displs matter on the root only; every other rank receives exactly its buffer's length. */
     void scatterv(Buf send, int[] counts, int[] displs, Buf recv, int root) {
         Operation op = Operation.SCATTER;
         checkOpen(op);
         required(op, "receive", recv);
         checkRank(op, "root", root);
-        int[] byteCounts = bytes(op, "counts", counts, recv);
         byte[] in = null;
+        int[] byteCounts = null;
         int[] byteDispls = null;
         boolean inPlace = rank == root && send != null && send.target == recv.target;
+        byte[] out;
         if (rank == root) {
             required(op, "send (on the root)", send);
             sameType(op, send, recv);
+            byteCounts = bytes(op, "counts", counts, send);
             byteDispls = displacements(op, "displs", counts, displs, send);
             in = send.read();
+            if (!inPlace) {
+                lengths(op, "the root's receive buffer (counts[" + root + "])", counts[root], recv.elements);
+            }
+            out = inPlace ? new byte[byteCounts[root]] : writableOf(op, recv);
+        } else {
+            out = writableOf(op, recv);
         }
-        if (!inPlace) {
-            lengths(op, "the receive buffer (counts[" + rank + "])", counts[rank], recv.elements);
-        }
-        byte[] out = inPlace ? new byte[byteCounts[rank]] : writableOf(op, recv);
         byte[] source = in;
+        int[] c = byteCounts;
         int[] d = byteDispls;
-        run(op, true, out.length, (c, call) -> c.scatterv(call, source, byteCounts, d, out, root));
+        run(op, true, out.length, (col, call) -> col.scatterv(call, source, c, d, out, root));
         if (!inPlace) {
             recv.store(out);
         }
@@ -766,7 +779,7 @@ final class Engine {
         sameType(op, send, recv);
         int[] byteCounts = bytes(op, "counts", counts, recv);
         int[] byteDispls = displacements(op, "displs", counts, displs, recv);
-        byte[] out = writableOf(op, recv);
+        byte[] out = contentOf(op, recv);
         byte[] in;
         if (send.target == recv.target) {
             in = java.util.Arrays.copyOfRange(out, byteDispls[rank], byteDispls[rank] + byteCounts[rank]);
@@ -797,7 +810,7 @@ final class Engine {
                     + " elements but expects " + recvCounts[rank], rc[rank], sc[rank]);
         }
         byte[] in = send.read();
-        byte[] out = writableOf(op, recv);
+        byte[] out = contentOf(op, recv);
         long total = 0;
         for (int c : sc) {
             total += c;

@@ -10,6 +10,8 @@ import io.fmi.FmiException;
 import io.fmi.FmiTimeoutException;
 import io.fmi.MessageSizeException;
 import io.fmi.Op;
+import io.fmi.Status;
+import io.fmi.spi.Deadline;
 import io.fmi.local.LocalPeers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -562,6 +564,452 @@ public abstract class CommunicatorConformanceSuite {
             runsOfResults.add(results);
         }
         assertArrayEquals(runsOfResults.get(0).get(0), runsOfResults.get(1).get(0), "second run differs");
+    }
+
+    // ---- MPI semantics: status, wildcards, probe, sendrecv, communicators, v-collectives, in place,
+    // item-wise operators, objects ----
+
+    /** Peer counts for the item-wise operator tests (the sizes that broke before: 2, 3, 4, 8). */
+    protected IntStream itemSizes() {
+        return IntStream.of(2, 3, 4, 8);
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void wildcardReceivesReportSourceTagAndCountAndKeepEachSourcesOrder(int size) {
+        int perSource = 3;
+        peers(size, comm -> {
+            int me = comm.rank();
+            if (me == 0) {
+                comm.send(new int[] {-5}, 0, 5);
+                Status self = comm.recv(new int[4], Communicator.ANY_SOURCE, 5);
+                assertEquals(0, self.source());
+                assertEquals(5, self.tag());
+                assertEquals(1, self.count());
+                int[] next = new int[size * 2];
+                Map<Integer, Integer> lastSeen = new java.util.HashMap<>();
+                for (int m = 0; m < (size - 1) * perSource; m++) {
+                    int[] buf = new int[size + perSource];
+                    Status st = comm.recv(buf, Communicator.ANY_SOURCE, Communicator.ANY_TAG);
+                    int src = st.source();
+                    int i = buf[1];
+                    assertEquals(src, buf[0], "status source vs content");
+                    assertEquals(1 + i % 2, st.tag(), "tag of message " + i + " from " + src);
+                    assertEquals(src + i + 2, st.count(), "count of message " + i + " from " + src);
+                    assertEquals(4 * (src + i + 2), st.bytes());
+                    assertEquals(next[src], i, "messages from rank " + src + " overtook each other");
+                    next[src]++;
+                    lastSeen.put(src, i);
+                }
+                for (int r = 1; r < size; r++) {
+                    assertEquals(perSource - 1, lastSeen.get(r), "rank " + r);
+                }
+            } else {
+                for (int i = 0; i < perSource; i++) {
+                    int[] msg = new int[me + i + 2];
+                    msg[0] = me;
+                    msg[1] = i;
+                    comm.send(msg, 0, 1 + i % 2);
+                }
+            }
+            comm.barrier();
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void aLongerMessageIsAMessageSizeExceptionAndAShorterOneIsCounted(int size) {
+        peers(size, comm -> {
+            int right = (comm.rank() + 1) % size;
+            int left = (comm.rank() - 1 + size) % size;
+            comm.send(new long[] {1, 2, 3}, right, 3);
+            comm.send(new long[] {4}, right, 3);
+            MessageSizeException e = assertThrows(MessageSizeException.class, () -> comm.recv(new long[2], left, 3));
+            assertEquals(24, e.actualBytes());
+            assertEquals(16, e.expectedBytes());
+            assertTrue(e.getMessage().contains("24") && e.getMessage().contains("16"), e.getMessage());
+            long[] room = {-1, -1, -1};
+            Status st = comm.recv(room, Communicator.ANY_SOURCE, 3);
+            assertArrayEquals(new long[] {4, -1, -1}, room);
+            assertEquals(1, st.count());
+            assertEquals(left, st.source());
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void probeAndIprobeTellTheNextMessageWithoutTakingIt(int size) {
+        peers(size, comm -> {
+            int right = (comm.rank() + 1) % size;
+            int left = (comm.rank() - 1 + size) % size;
+            assertTrue(comm.iprobe(Communicator.ANY_SOURCE, 8).isEmpty(), "nothing was sent with tag 8");
+            comm.send(new double[left + 1 == size ? 1 : comm.rank() + 1], right, 7);
+            Status st = comm.probe(Communicator.ANY_SOURCE, 7);
+            assertEquals(left, st.source());
+            assertEquals(7, st.tag());
+            double[] exact = new double[st.count(Double.BYTES)];
+            assertEquals(st.bytes(), comm.recvExact(exact, st.source(), 7).bytes());
+            comm.send(new byte[] {42}, right, 9);
+            Deadline until = Deadline.after(Duration.ofSeconds(30));
+            java.util.Optional<Status> seen = comm.iprobe(left, 9);
+            while (seen.isEmpty() && !until.expired()) {
+                Thread.onSpinWait();
+                seen = comm.iprobe(left, 9);
+            }
+            assertTrue(seen.isPresent(), "iprobe never saw the message with tag 9");
+            assertEquals(1, seen.get().bytes());
+            byte[] one = new byte[1];
+            comm.recv(one, left, 9);
+            assertEquals(42, one[0]);
+            comm.barrier();
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void sendrecvExchangesInARingWithoutDeadlock(int size) {
+        peers(size, comm -> {
+            int right = (comm.rank() + 1) % size;
+            int left = (comm.rank() - 1 + size) % size;
+            long[] got = new long[20_000];
+            Status st = comm.sendrecv(values(comm.rank(), 20_000, 3), right, 11, got, left, 11);
+            assertEquals(left, st.source());
+            assertArrayEquals(values(left, 20_000, 3), got);
+            int[] token = {comm.rank()};
+            for (int step = 1; step <= size; step++) {
+                comm.sendrecvReplace(token, right, 12, Communicator.ANY_SOURCE, 12);
+                assertEquals(Math.floorMod(comm.rank() - step, size), token[0], "after step " + step);
+            }
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void splitAndDupMakeCommunicatorsWhoseTrafficNeverMixes(int size) {
+        peers(size, comm -> {
+            int me = comm.rank();
+            boolean out = size > 2 && me == size - 1;
+            int color = out ? Communicator.UNDEFINED : me % 2;
+            try (Communicator half = comm.split(color, -me)) {
+                if (out) {
+                    assertEquals(null, half);
+                } else {
+                    List<Integer> members = new ArrayList<>();
+                    for (int r = size - 1; r >= 0; r--) {
+                        if (r % 2 == me % 2 && !(size > 2 && r == size - 1)) {
+                            members.add(r);
+                        }
+                    }
+                    assertEquals(members.size(), half.size());
+                    assertEquals(members.indexOf(me), half.rank(), "ranks ordered by key (descending parent rank)");
+                    long[] sum = new long[1];
+                    half.allreduce(new long[] {me}, sum, Op.SUM);
+                    assertEquals(members.stream().mapToLong(Integer::longValue).sum(), sum[0]);
+                    int[] who = new int[1];
+                    if (half.size() > 1) {
+                        half.send(new int[] {me}, (half.rank() + 1) % half.size(), 0);
+                        Status st = half.recv(who, Communicator.ANY_SOURCE, 0);
+                        int from = (half.rank() - 1 + half.size()) % half.size();
+                        assertEquals(from, st.source(), "status names the sub-communicator rank");
+                        assertEquals(members.get(from).intValue(), who[0]);
+                    }
+                }
+            }
+            Communicator a = comm.dup();
+            Communicator b = comm.dup();
+            assertTrue(a.id() != b.id() && a.id() != 0 && b.id() != 0, "ids " + a.id() + ", " + b.id());
+            int right = (me + 1) % size;
+            int left = (me - 1 + size) % size;
+            a.send(new int[] {1000 + me}, right, 1);
+            b.send(new int[] {2000 + me}, right, 1);
+            comm.send(new int[] {3000 + me}, right, 1);
+            int[] got = new int[1];
+            b.recv(got, Communicator.ANY_SOURCE, Communicator.ANY_TAG);
+            assertEquals(2000 + left, got[0]);
+            comm.recv(got, left, 1);
+            assertEquals(3000 + left, got[0]);
+            a.recv(got, left, 1);
+            assertEquals(1000 + left, got[0]);
+            // collectives interleaved in different orders on different ranks must not mix
+            int[] x = {me == 0 ? 11 : 0};
+            int[] y = {me == 0 ? 22 : 0};
+            if (me == 0) {
+                a.bcast(x, 0);
+                b.bcast(y, 0);
+            } else {
+                b.bcast(y, 0);
+                a.bcast(x, 0);
+            }
+            assertEquals(11, x[0]);
+            assertEquals(22, y[0]);
+            b.free();
+            long[] total = new long[1];
+            a.allreduce(new long[] {1}, total, Op.SUM);
+            assertEquals(size, total[0]);
+            a.close();
+            comm.allreduce(new long[] {2}, total, Op.SUM);
+            assertEquals(2L * size, total[0]);
+            FmiException closed = assertThrows(FmiException.class, () -> b.barrier());
+            assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+            return null;
+        });
+    }
+
+    private static int[] displacements(int[] counts, int gap) {
+        int[] d = new int[counts.length];
+        for (int r = 1; r < counts.length; r++) {
+            d[r] = d[r - 1] + counts[r - 1] + gap;
+        }
+        return d;
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void vCollectivesMoveBlocksOfDifferentLengthsForEveryType(int size) {
+        int[] counts = IntStream.range(0, size).map(r -> (r * 7 + 2) % 4).toArray();
+        int[] displs = displacements(counts, 1);
+        int total = displs[size - 1] + counts[size - 1] + 1;
+        peers(size, comm -> {
+            int me = comm.rank();
+            for (Kind kind : Kind.values()) {
+                long[] mine = values(me, counts[me], 21, -100, 100);
+                long[] expected = new long[total];
+                java.util.Arrays.fill(expected, -1);
+                for (int r = 0; r < size; r++) {
+                    System.arraycopy(values(r, counts[r], 21, -100, 100), 0, expected, displs[r], counts[r]);
+                }
+                long[] fill = new long[total];
+                java.util.Arrays.fill(fill, -1);
+                for (int root : roots(size)) {
+                    Object recv = kind.of(fill);
+                    Calls.invoke(comm, "gatherv", kind.of(mine), recv, counts, displs, root);
+                    if (me == root) {
+                        assertArrayEquals(kind.normalize(expected), kind.values(recv), kind + " gatherv root " + root);
+                    }
+                    Object part = kind.alloc(counts[me]);
+                    Calls.invoke(comm, "scatterv", kind.of(expected), counts, displs, part, root);
+                    assertArrayEquals(kind.normalize(mine), kind.values(part), kind + " scatterv root " + root);
+                }
+                Object all = kind.of(fill);
+                Calls.invoke(comm, "allgatherv", kind.of(mine), all, counts, displs);
+                assertArrayEquals(kind.normalize(expected), kind.values(all), kind + " allgatherv");
+                // alltoallv: rank i sends (i + j) % 3 elements to rank j
+                int[] sendCounts = IntStream.range(0, size).map(j -> (me + j) % 3).toArray();
+                int[] recvCounts = IntStream.range(0, size).map(i -> (i + me) % 3).toArray();
+                int[] sendDispls = displacements(sendCounts, 0);
+                int[] recvDispls = displacements(recvCounts, 2);
+                long[] out = new long[sendDispls[size - 1] + sendCounts[size - 1]];
+                for (int j = 0; j < size; j++) {
+                    for (int k = 0; k < sendCounts[j]; k++) {
+                        out[sendDispls[j] + k] = me * 10 + j + k;
+                    }
+                }
+                long[] in = new long[recvDispls[size - 1] + recvCounts[size - 1]];
+                long[] want = in.clone();
+                for (int i = 0; i < size; i++) {
+                    for (int k = 0; k < recvCounts[i]; k++) {
+                        want[recvDispls[i] + k] = i * 10 + me + k;
+                    }
+                }
+                Object received = kind.of(in);
+                Calls.invoke(comm, "alltoallv", kind.of(out), sendCounts, sendDispls, received, recvCounts, recvDispls);
+                assertArrayEquals(kind.normalize(want), kind.values(received), kind + " alltoallv");
+            }
+            // reduceScatter with per-rank counts
+            int sum = IntStream.of(counts).sum();
+            long[] contribution = values(me, sum, 22, -50, 50);
+            long[] reference = new long[sum];
+            for (int r = 0; r < size; r++) {
+                long[] v = values(r, sum, 22, -50, 50);
+                for (int i = 0; i < sum; i++) {
+                    reference[i] += v[i];
+                }
+            }
+            long[] block = new long[counts[me]];
+            comm.reduceScatter(contribution, block, counts, Op.SUM);
+            int start = IntStream.of(counts).limit(me).sum();
+            assertArrayEquals(java.util.Arrays.copyOfRange(reference, start, start + counts[me]), block);
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void inPlaceFormsTakeTheInputFromTheReceiveBuffer(int size) {
+        int n = 5;
+        peers(size, comm -> {
+            int me = comm.rank();
+            long[] sum = new long[n];
+            long[] prefix = new long[n];
+            long[] before = new long[n];
+            for (int r = 0; r < size; r++) {
+                long[] v = values(r, n, 31);
+                for (int i = 0; i < n; i++) {
+                    if (r < me) {
+                        before[i] += v[i];
+                    }
+                    if (r <= me) {
+                        prefix[i] += v[i];
+                    }
+                    sum[i] += v[i];
+                }
+            }
+            long[] buf = values(me, n, 31).clone();
+            comm.allreduce(buf, buf, Op.SUM);
+            assertArrayEquals(sum, buf, "allreduce in place");
+            buf = values(me, n, 31).clone();
+            comm.scan(buf, buf, Op.SUM);
+            assertArrayEquals(prefix, buf, "scan in place");
+            buf = values(me, n, 31).clone();
+            comm.exscan(buf, buf, Op.SUM);
+            assertArrayEquals(me == 0 ? values(0, n, 31) : before, buf, "exscan in place");
+            buf = values(me, n, 31).clone();
+            comm.reduce(buf, buf, Op.SUM, size - 1);
+            assertArrayEquals(me == size - 1 ? sum : values(me, n, 31), buf, "reduce in place");
+            long[] blocks = new long[size * n];
+            System.arraycopy(values(me, n, 31), 0, blocks, me * n, n);
+            comm.allgather(blocks, blocks);
+            for (int r = 0; r < size; r++) {
+                assertArrayEquals(values(r, n, 31), java.util.Arrays.copyOfRange(blocks, r * n, (r + 1) * n),
+                        "allgather in place, block " + r);
+            }
+            long[] gathered = new long[size * n];
+            System.arraycopy(values(me, n, 31), 0, gathered, me * n, n);
+            if (me == 0) {
+                comm.gather(gathered, gathered, 0);
+                assertArrayEquals(blocks, gathered, "gather in place");
+            } else {
+                comm.gather(values(me, n, 31), null, 0);
+            }
+            long[] whole = new long[size * n];
+            for (int r = 0; r < size; r++) {
+                System.arraycopy(values(me, n, 32 + r), 0, whole, r * n, n);
+            }
+            long[] expected = new long[n];
+            for (int r = 0; r < size; r++) {
+                long[] v = values(r, n, 32 + me);
+                for (int i = 0; i < n; i++) {
+                    expected[i] += v[i];
+                }
+            }
+            comm.reduceScatter(whole, whole, Op.SUM);
+            assertArrayEquals(expected, java.util.Arrays.copyOf(whole, n), "reduceScatter in place");
+            return null;
+        });
+    }
+
+    /** (re, im) pairs as doubles, multiplied as complex numbers: commutative and associative, items of 2. */
+    private static void complexProduct(double[] left, double[] right) {
+        for (int i = 0; i + 1 < left.length; i += 2) {
+            double re = left[i] * right[i] - left[i + 1] * right[i + 1];
+            double im = left[i] * right[i + 1] + left[i + 1] * right[i];
+            left[i] = re;
+            left[i + 1] = im;
+        }
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("itemSizes")
+    void complexProductsAreNeverSplitInsideAnItem(int size) {
+        int n = 8194;
+        double[][] inputs = new double[size][];
+        double[] reference = null;
+        for (int r = 0; r < size; r++) {
+            long[] v = values(r, n, 41, -1, 1);
+            inputs[r] = java.util.Arrays.stream(v).asDoubleStream().toArray();
+            if (reference == null) {
+                reference = inputs[r].clone();
+            } else {
+                complexProduct(reference, inputs[r]);
+            }
+        }
+        double[] expected = reference;
+        Op items = Op.custom(CommunicatorConformanceSuite::complexProduct, true, true).items(2);
+        Op whole = Op.custom(CommunicatorConformanceSuite::complexProduct, true, true);
+        peers(size, comm -> {
+            double[] out = new double[n];
+            comm.allreduce(inputs[comm.rank()], out, items);
+            assertArrayEquals(expected, out, 0.0, "declared items of 2 doubles");
+            double[] out2 = new double[n];
+            comm.allreduce(inputs[comm.rank()], out2, whole);
+            assertArrayEquals(expected, out2, 0.0, "whole buffers");
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void minlocAndMaxlocFindTheExtremeAndItsSmallestIndex(int size) {
+        int pairs = 20_000;
+        peers(size, comm -> {
+            int me = comm.rank();
+            double[] mine = new double[2 * pairs];
+            int[] ints = new int[2 * pairs];
+            for (int i = 0; i < pairs; i++) {
+                mine[2 * i] = values(me, pairs, 51, -3, 3)[i];
+                mine[2 * i + 1] = me;
+                ints[2 * i] = (int) mine[2 * i];
+                ints[2 * i + 1] = me;
+            }
+            double[] min = new double[2 * pairs];
+            int[] max = new int[2 * pairs];
+            comm.allreduce(mine, min, Op.MINLOC);
+            comm.allreduce(ints, max, Op.MAXLOC);
+            for (int i = 0; i < pairs; i += 997) {
+                long lo = Long.MAX_VALUE;
+                long hi = Long.MIN_VALUE;
+                int loAt = -1;
+                int hiAt = -1;
+                for (int r = 0; r < size; r++) {
+                    long v = values(r, pairs, 51, -3, 3)[i];
+                    if (v < lo) {
+                        lo = v;
+                        loAt = r;
+                    }
+                    if (v > hi) {
+                        hi = v;
+                        hiAt = r;
+                    }
+                }
+                assertEquals(lo, (long) min[2 * i], "MINLOC value of pair " + i);
+                assertEquals(loAt, (int) min[2 * i + 1], "MINLOC index of pair " + i);
+                assertEquals(hi, max[2 * i], "MAXLOC value of pair " + i);
+                assertEquals(hiAt, max[2 * i + 1], "MAXLOC index of pair " + i);
+            }
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("sizes")
+    void objectsTravelThroughTheCodec(int size) {
+        peers(size, comm -> {
+            int me = comm.rank();
+            int right = (me + 1) % size;
+            int left = (me - 1 + size) % size;
+            comm.sendObject(new ArrayList<>(List.of("from", "rank " + me)), right, 4);
+            @SuppressWarnings("unchecked")
+            List<String> got = comm.recvObject(Communicator.ANY_SOURCE, 4, ArrayList.class);
+            assertEquals(List.of("from", "rank " + left), got);
+            java.util.HashMap<String, Integer> config = me == size / 2 ? new java.util.HashMap<>(Map.of("k", 3)) : null;
+            @SuppressWarnings("unchecked")
+            Map<String, Integer> shared = comm.bcastObject(config, size / 2, java.util.HashMap.class);
+            assertEquals(Map.of("k", 3), shared);
+            List<String> words = comm.gatherObject("w" + me + "x".repeat(me), 0, String.class);
+            List<String> everyone = comm.allgatherObject("w" + me + "x".repeat(me), String.class);
+            List<String> expected = IntStream.range(0, size).mapToObj(r -> "w" + r + "x".repeat(r))
+                    .collect(java.util.stream.Collectors.toList());
+            assertEquals(me == 0 ? expected : null, words);
+            assertEquals(expected, everyone);
+            String joined = comm.allreduceObject(Integer.toString(me), (a, b) -> a + "," + b, String.class);
+            assertEquals(String.join(",", IntStream.range(0, size).mapToObj(Integer::toString)
+                    .collect(java.util.stream.Collectors.toList())), joined, "rank order");
+            return null;
+        });
     }
 
     @Test
