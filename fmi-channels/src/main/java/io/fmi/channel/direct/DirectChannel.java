@@ -293,10 +293,16 @@ public final class DirectChannel implements PeerToPeerChannel {
         }
     }
 
+    /** Decodes what every connection has staged or buffered (a receive that finished may have left frames staged). */
     @Override
     public void poll() {
         progress.enter();
         try {
+            for (Peer p : peers) {
+                if (p.socket != null && p.failure == null) {
+                    p.read();
+                }
+            }
             progress.poll(0);
         } finally {
             progress.exit();
@@ -328,8 +334,11 @@ public final class DirectChannel implements PeerToPeerChannel {
                 for (Peer p : from) {
                     p.updateInterest();
                 }
-                if (single != null && single.socket != null) {
-                    single.read();
+                // frames left staged when an earlier receive finished are decoded first
+                for (Peer p : from) {
+                    if (p.socket != null && p.failure == null && !receive.done()) {
+                        p.read();
+                    }
                 }
                 while (!receive.done()) {
                     RuntimeException failed = failure(from);

@@ -206,4 +206,31 @@ class DirectChannelTest {
         assertTrue(sentBefore.get() < messages / 2, sentBefore.get() + " of " + messages
                 + " MiB were sent before the receiver read anything");
     }
+
+    @Test
+    void subCommunicatorsReuseTheConnectionsAndPairNothingNew() {
+        int size = 4;
+        List<Long> pairings = run(size, config(""), comm -> {
+            // every pair talks once, so every connection exists before counting
+            comm.alltoall(new int[size], new int[size]);
+            long[] sum = new long[1];
+            comm.barrier();
+            long before = server.completedPairings();
+            comm.barrier();
+            try (Communicator dup = comm.dup(); Communicator half = comm.split(comm.rank() % 2, 0)) {
+                for (int round = 0; round < 3; round++) {
+                    dup.allreduce(new long[] {1}, sum, io.fmi.Op.SUM);
+                    assertEquals(size, sum[0]);
+                    half.allreduce(new long[] {1}, sum, io.fmi.Op.SUM);
+                    assertEquals(size / 2, sum[0]);
+                    dup.sendrecvReplace(new int[1], (dup.rank() + 1) % size, 0, Communicator.ANY_SOURCE, 0);
+                }
+            }
+            comm.barrier();
+            return server.completedPairings() - before;
+        });
+        for (long added : pairings) {
+            assertEquals(0, added, "sub-communicators paired through the rendezvous server again");
+        }
+    }
 }
