@@ -47,6 +47,13 @@ import java.util.regex.Pattern;
  *       data is never truncated or padded.</li>
  *   <li>Buffers are {@code byte[] int[] long[] float[] double[]} or {@code ByteBuffer} (the bytes
  *       between position and limit; positions are never moved). Data travels little-endian.</li>
+ *   <li>{@code recv} returns a {@link Status} and takes {@link #ANY_SOURCE} and {@link #ANY_TAG}; a
+ *       message may be shorter than the receive buffer, never longer ({@link MessageSizeException}).
+ *       Messages from one sender that match a receive are never reordered. Point-to-point messages
+ *       of a communicator all take one channel (the one pinned for {@link Operation#SEND}, else the
+ *       policy's choice for a 64 KiB send).</li>
+ *   <li>{@link #split(int, int)} and {@link #dup()} make communicators that share this one's
+ *       channels and connections; their traffic is kept apart by a communicator id.</li>
  *   <li>A communicator is used by one thread at a time. It is {@link AutoCloseable}: {@link #close()}
  *       releases connections and deletes what this peer stored.</li>
  * </ul>

@@ -4,7 +4,6 @@ import io.fmi.FmiException;
 import io.fmi.FmiTimeoutException;
 import io.fmi.MessageSizeException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
@@ -423,10 +422,5 @@ public final class Mailbox {
         return (r.probe ? "probe for " : "") + "a message from "
                 + (r.source == ANY_SOURCE ? "any rank" : "rank " + r.source)
                 + " with " + (r.tag == ANY_TAG ? "any tag" : "tag " + r.tag);
-    }
-
-    /** For tests: how many receives are posted. */
-    synchronized int postedCount() {
-        return new ArrayList<>(posted).size();
     }
 }
