@@ -93,6 +93,16 @@ public final class Communicator implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * The communicator of a function started by {@code fmirun} (or by anything that sets the same
+     * environment, see {@link Job}): rank, size, job name, configuration and secret come from the
+     * environment. Started alone (no {@code FMI_SIZE}), it is rank 0 of 1 over the in-memory channel,
+     * so the same program runs on a laptop without a launcher.
+     */
+    public static Communicator fromEnvironment() {
+        return Job.fromEnvironment(System.getenv()).communicator();
+    }
+
     /** Shorthand for the builder, like the C++ original's constructor. */
     public static Communicator create(int rank, int size, Path config, String name, int memoryMiB) {
         return builder().rank(rank).size(size).config(config).name(name).memoryMiB(memoryMiB).build();

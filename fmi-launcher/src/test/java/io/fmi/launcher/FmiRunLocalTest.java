@@ -1,0 +1,99 @@
+package io.fmi.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fmi.Communicator;
+import io.fmi.examples.KMeans;
+import io.fmi.local.LocalChannel;
+import io.fmi.local.LocalHub;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** fmirun's local mode end to end: real JVM processes, real sockets, an embedded rendezvous server. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class FmiRunLocalTest {
+    private static final String[] SMALL_JVM = {"--jvm-arg", "-XX:+UseSerialGC", "--jvm-arg", "-Xmx192m",
+        "--jvm-arg", "-XX:TieredStopAtLevel=1"};
+
+    private record Outcome(int status, String out, String err, long millis) {
+    }
+
+    private static Outcome fmirun(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] all = new String[SMALL_JVM.length + args.length];
+        System.arraycopy(SMALL_JVM, 0, all, 0, SMALL_JVM.length);
+        System.arraycopy(args, 0, all, SMALL_JVM.length, args.length);
+        long start = System.nanoTime();
+        int status = FmiRun.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), all);
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static void nothingLeftRunning() {
+        List<ProcessHandle> alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .collect(Collectors.toList());
+        assertEquals(List.of(), alive.stream().map(p -> p.info().commandLine().orElse("?")).collect(Collectors.toList()),
+                "processes left running");
+    }
+
+    @Test
+    void kmeansOnEightProcessesOverDirectEqualsTheSingleProcessRun(@TempDir Path dir) throws Exception {
+        Path result = dir.resolve("centroids.txt");
+        Outcome run = fmirun("-np", "8", "io.fmi.examples.KMeans", "--points", "40000", "--epochs", "4",
+                "--out", result.toString());
+        assertEquals(0, run.status, run.out + run.err);
+        assertTrue(run.out.contains("[0] epoch  4: compute"), run.out);
+        assertTrue(run.out.contains("8 ranks, channel Direct"), run.out);
+        String expected;
+        try (Communicator single = Communicator.builder().rank(0).size(1).name("kmeans-single")
+                .channel(new LocalChannel(new LocalHub())).build()) {
+            expected = KMeans.format(KMeans.run(single, 40000, 10, 28, 4, 42).centroids());
+        }
+        assertEquals(expected, Files.readString(result), "8 processes and one process disagree");
+        nothingLeftRunning();
+    }
+
+    @Test
+    void aRankThatFailsMakesFmirunFailWithItsStatusWithinSecondsAndStopsTheOthers() {
+        Outcome run = fmirun("-np", "4", "--grace", "1", "io.fmi.launcher.Ranks", "fail", "2", "7");
+        assertEquals(7, run.status, run.out + run.err);
+        assertTrue(run.millis < 20_000, "took " + run.millis + " ms");
+        assertTrue(run.err.contains("rank 2 exited with status 7"), run.err);
+        assertTrue(run.err.contains("[2] rank 2 gives up"), run.err);
+        for (int r = 0; r < 4; r++) {
+            assertTrue(run.out.contains("[" + r + "] rank " + r + " of 4 started"), run.out);
+        }
+        nothingLeftRunning();
+    }
+
+    @Test
+    void aJobThatOutlivesItsTimeoutIsStopped() {
+        Outcome run = fmirun("-np", "3", "--timeout", "3", "io.fmi.launcher.Ranks", "sleep");
+        assertEquals(LocalRun.TIMED_OUT, run.status, run.out + run.err);
+        assertTrue(run.err.contains("did not finish within 3 s"), run.err);
+        assertTrue(run.millis < 20_000, "took " + run.millis + " ms");
+        nothingLeftRunning();
+    }
+
+    @Test
+    void badArgumentsAreRefusedWithAReason() {
+        Outcome none = fmirun("-np", "2");
+        assertEquals(2, none.status);
+        assertTrue(none.err.contains("main class"), none.err);
+        Outcome zero = fmirun("-np", "0", "x.Main");
+        assertEquals(2, zero.status);
+        assertTrue(zero.err.contains("-np must be at least 1"), zero.err);
+    }
+}

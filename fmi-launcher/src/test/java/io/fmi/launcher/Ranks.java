@@ -1,0 +1,33 @@
+package io.fmi.launcher;
+
+import io.fmi.Communicator;
+
+/** Small programs for the launcher's tests: each joins the job through the environment, as users' programs do. */
+public final class Ranks {
+    private Ranks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "fail": {
+                // rank args[1] fails at once with status args[2]; the others wait in a barrier for it
+                int failing = Integer.parseInt(args[1]);
+                try (Communicator comm = Communicator.fromEnvironment()) {
+                    System.out.println("rank " + comm.rank() + " of " + comm.size() + " started");
+                    if (comm.rank() == failing) {
+                        System.err.println("rank " + failing + " gives up");
+                        System.exit(Integer.parseInt(args[2]));
+                    }
+                    comm.barrier();
+                }
+                break;
+            }
+            case "sleep":
+                System.out.println("sleeping");
+                Thread.sleep(120_000);
+                break;
+            default:
+                throw new IllegalArgumentException(args[0]);
+        }
+    }
+}
