@@ -59,7 +59,8 @@ public abstract class FmiHandler<P, R> implements RequestHandler<Map<String, Obj
             long ran = System.nanoTime();
             timings.put("run_ms", (ran - opened) / 1e6);
             answer.put("rank", comm.rank());
-            answer.put("result", JSON.valueToTree(result));
+            // plain maps, lists and values: the runtime serialises the answer with its own serializer
+            answer.put("result", JSON.convertValue(result, Object.class));
             answer.put("requests", comm.requestCounts());
             answer.put("timings", timings);
         }

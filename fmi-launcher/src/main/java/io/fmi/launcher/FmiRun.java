@@ -77,12 +77,17 @@ public final class FmiRun implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         System.exit(run(System.out, System.err, args));
     }
 
     /** Runs fmirun with {@code args}; returns its exit status. */
     public static int run(PrintStream out, PrintStream err, String... args) {
         CommandLine cli = new CommandLine(new FmiRun(out, err));
+        // everything after the main class belongs to the application
+        cli.setStopAtPositional(true);
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {

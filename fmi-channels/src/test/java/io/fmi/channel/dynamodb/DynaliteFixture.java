@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * started as a child process on a free loopback port. {@code FMI_TEST_DYNAMODB_URL} points the tests
  * at another endpoint instead. (Amazon's DynamoDB Local is not used: its licence is not open source.)
  */
-final class DynaliteFixture {
+public final class DynaliteFixture {
     private static DynaliteFixture shared;
 
     private final URI endpoint;
@@ -43,7 +43,7 @@ final class DynaliteFixture {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
-    static synchronized DynaliteFixture shared() {
+    public static synchronized DynaliteFixture shared() {
         if (shared == null) {
             String url = System.getenv("FMI_TEST_DYNAMODB_URL");
             shared = url != null && !url.isEmpty() ? new DynaliteFixture(URI.create(url), null) : start();
@@ -58,7 +58,7 @@ final class DynaliteFixture {
             if (!Files.exists(cli)) {
                 Files.createDirectories(dir);
                 for (String file : new String[] {"package.json", "package-lock.json"}) {
-                    Files.copy(Path.of("src", "test", "dynalite", file), dir.resolve(file),
+                    Files.copy(lockFiles().resolve(file), dir.resolve(file),
                             StandardCopyOption.REPLACE_EXISTING);
                 }
                 run(dir, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"));
@@ -109,7 +109,13 @@ final class DynaliteFixture {
     }
 
     /** The JSON of a {@code DynamoDB} backend block for this server and {@code table}, plus {@code extra}. */
-    String backend(String table, String extra) {
+    /** The pinned package files: this module's, or fmi-channels' when another module of the build uses the fixture. */
+    private static Path lockFiles() {
+        Path own = Path.of("src", "test", "dynalite");
+        return Files.isDirectory(own) ? own : Path.of("..", "fmi-channels", "src", "test", "dynalite");
+    }
+
+    public String backend(String table, String extra) {
         return "{\"backends\": {\"DynamoDB\": {\"table\": \"" + table + "\", \"region\": \"us-east-1\","
                 + " \"endpoint\": \"" + endpoint + "\", \"access_key_id\": \"fmi\", \"secret_access_key\": \"fmi\","
                 + " \"create_table\": true, \"timeout\": 1, \"max_poll_interval\": 20"

@@ -16,7 +16,7 @@ import redis.embedded.RedisServer;
  * dependency, started on a free loopback port, or the server {@code FMI_TEST_REDIS_URL} points at
  * ({@code redis://host:port}).
  */
-final class RedisServerFixture implements AutoCloseable {
+public final class RedisServerFixture implements AutoCloseable {
     private static RedisServerFixture shared;
 
     private final String host;
@@ -30,7 +30,7 @@ final class RedisServerFixture implements AutoCloseable {
     }
 
     /** The JVM-wide server, started on first use and stopped when the JVM exits. */
-    static synchronized RedisServerFixture shared() {
+    public static synchronized RedisServerFixture shared() {
         if (shared == null) {
             String url = System.getenv("FMI_TEST_REDIS_URL");
             if (url != null && !url.isEmpty()) {
@@ -95,7 +95,7 @@ final class RedisServerFixture implements AutoCloseable {
     }
 
     /** The JSON of a {@code Redis} backend block pointing at this server, plus {@code extra} fields. */
-    String backend(String extra) {
+    public String backend(String extra) {
         return "{\"backends\": {\"Redis\": {\"host\": \"" + host + "\", \"port\": " + port
                 + (extra.isEmpty() ? "" : ", " + extra) + "}}}";
     }

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * A real S3-compatible HTTP server for tests: s3proxy over a temporary directory, started in this
  * JVM on a free loopback port, with SigV4 authentication and one bucket.
  */
-final class S3ServerFixture {
+public final class S3ServerFixture {
     static final String BUCKET = "fmi-test";
     static final String ACCESS = "fmi-access";
     static final String SECRET = "fmi-secret";
@@ -53,7 +53,7 @@ final class S3ServerFixture {
         client.createBucket(b -> b.bucket(BUCKET));
     }
 
-    static synchronized S3ServerFixture shared() {
+    public static synchronized S3ServerFixture shared() {
         if (shared == null) {
             try {
                 shared = new S3ServerFixture();
@@ -77,7 +77,7 @@ final class S3ServerFixture {
     }
 
     /** The JSON of an {@code S3} backend block for this server, plus {@code extra} fields. */
-    String backend(String extra) {
+    public String backend(String extra) {
         return "{\"backends\": {\"S3\": {\"bucket_name\": \"" + BUCKET + "\", \"s3_region\": \"us-east-1\","
                 + " \"endpoint\": \"" + endpoint + "\", \"access_key_id\": \"" + ACCESS + "\","
                 + " \"secret_access_key\": \"" + SECRET + "\", \"timeout\": 1, \"max_poll_interval\": 20"
