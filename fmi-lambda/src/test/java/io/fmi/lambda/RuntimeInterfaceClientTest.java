@@ -87,6 +87,36 @@ class RuntimeInterfaceClientTest {
         return api;
     }
 
+    /**
+     * The client's native library, unpacked once: left to itself, every client process unpacks it to
+     * the same file in /tmp, and processes that start together overwrite it under each other (on
+     * Lambda there is one client per sandbox).
+     */
+    private static String nativeLibrary() throws IOException {
+        String arch = System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64";
+        java.nio.file.Path target = java.nio.file.Path.of("target", "ric-jni", "libaws-lambda-jni.so").toAbsolutePath();
+        java.nio.file.Files.createDirectories(target.getParent());
+        try (java.io.InputStream in = com.amazonaws.services.lambda.runtime.api.client.AWSLambda.class
+                .getResourceAsStream("/jni/libaws-lambda-jni.linux-" + arch + ".so")) {
+            assertTrue(in != null, "the runtime interface client jar has no native library for " + arch);
+            java.nio.file.Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target.toString();
+    }
+
+    private static String tails(List<java.io.File> logs) {
+        StringBuilder b = new StringBuilder();
+        for (java.io.File f : logs) {
+            try {
+                String text = java.nio.file.Files.readString(f.toPath());
+                b.append("\n--- ").append(f).append(":\n").append(text.length() > 3000 ? text.substring(text.length() - 3000) : text);
+            } catch (IOException e) {
+                b.append("\n--- ").append(f).append(": ").append(e);
+            }
+        }
+        return b.toString();
+    }
+
     @Test
     void threeRuntimeClientsRunTheHandlerAndAllreduceOverDirect() throws Exception {
         byte[] secret = "ric-test-secret".getBytes(StandardCharsets.UTF_8);
@@ -94,6 +124,7 @@ class RuntimeInterfaceClientTest {
                 RendezvousServer.Options.defaults().withSecret(secret));
         HttpServer api = runtimeApi();
         List<Process> processes = new ArrayList<>();
+        List<java.io.File> logs = new ArrayList<>();
         try {
             String config = "{\"backends\": {\"Direct\": {\"host\": \"127.0.0.1\", \"port\": " + rendezvous.port()
                     + ", \"secret\": \"${FMI_JOB_SECRET}\", \"max_timeout\": 60000}}}";
@@ -102,8 +133,10 @@ class RuntimeInterfaceClientTest {
                         + "\"ric-test-secret\", \"config\": " + config + "}, \"payload\": {\"offset\": 10}}");
             }
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String jni = nativeLibrary();
             for (int p = 0; p < N; p++) {
-                ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx192m", "-cp",
+                ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx192m",
+                        "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=" + jni, "-cp",
                         System.getProperty("java.class.path"),
                         "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
                         AllreduceHandler.class.getName() + "::handleRequest");
@@ -116,14 +149,17 @@ class RuntimeInterfaceClientTest {
                 env.put("AWS_LAMBDA_LOG_STREAM_NAME", "stream-" + p);
                 env.put("AWS_REGION", "us-east-1");
                 pb.redirectErrorStream(true);
-                pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                java.io.File log = new java.io.File("target", "ric-" + p + ".log");
+                logs.add(log);
+                pb.redirectOutput(log);
                 processes.add(pb.start());
             }
             for (int i = 0; i < N; i++) {
                 String id = done.poll(120, TimeUnit.SECONDS);
-                assertTrue(id != null, "only " + i + " of " + N + " invocations finished; errors: " + errors);
+                assertTrue(id != null, "only " + i + " of " + N + " invocations finished; errors: " + errors
+                        + "; logs: " + tails(logs));
             }
-            assertEquals(Map.of(), errors, "invocations failed");
+            assertEquals(Map.of(), errors, "invocations failed; logs: " + tails(logs));
             Set<Integer> ranks = responses.values().stream().map(body -> {
                 try {
                     JsonNode answer = JSON.readTree(body);
