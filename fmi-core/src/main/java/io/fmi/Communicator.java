@@ -54,8 +54,18 @@ import java.util.regex.Pattern;
  *       policy's choice for a 64 KiB send).</li>
  *   <li>{@link #split(int, int)} and {@link #dup()} make communicators that share this one's
  *       channels and connections; their traffic is kept apart by a communicator id.</li>
- *   <li>A communicator is used by one thread at a time. It is {@link AutoCloseable}: {@link #close()}
- *       releases connections and deletes what this peer stored.</li>
+ *   <li>Threads: point-to-point operations ({@code send}, {@code recv}, {@code probe},
+ *       {@code sendrecv} and their non-blocking forms) may be called from several threads at once
+ *       on one communicator; messages from one thread to one destination keep their order.
+ *       Collectives on different communicators (e.g. from {@link #dup()}) may run in different
+ *       threads at once. Collectives on one communicator follow MPI's rule: every rank calls them in
+ *       the same order (from one thread, or ordered by the caller); a collective's place in that
+ *       order is taken when it is called, so non-blocking collectives may be in flight together.</li>
+ *   <li>Non-blocking operations ({@code isend}, {@code irecv}, {@code iallreduce}, ...) return a
+ *       {@link Request} and progress in the background without further calls; waiting for one
+ *       throws what the blocking form would throw.</li>
+ *   <li>It is {@link AutoCloseable}: {@link #close()} releases connections and deletes what this
+ *       peer stored.</li>
  * </ul>
  * Errors are unchecked {@link FmiException}s whose message names the operation, its sequence
  * number, the channel, this rank and the communicator.
@@ -1232,6 +1242,528 @@ public final class Communicator implements AutoCloseable {
     /** {@link #reduceScatter(byte[], byte[], int[], Op)} for {@code ByteBuffer}. */
     public void reduceScatter(ByteBuffer send, ByteBuffer recv, int[] counts, Op op) {
         engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op);
+    }
+
+    // ---- non-blocking operations ----
+
+    /**
+     * Starts a collective in the background and returns at once; see {@link Request}. Non-blocking
+     * and blocking collectives of one communicator take their place in MPI's order when they are
+     * called, so every rank must call them in the same order; the buffers belong to the operation
+     * until it completes. {@code ibarrier} is the barrier.
+     */
+    public Request ibarrier() {
+        return engine.icollective(Operation.BARRIER, engine::barrier);
+    }
+
+    /** Sends {@code buf} to {@code dest} with {@code tag} in the background; non-blocking sends of a communicator leave in the order they were started (MPI's {@code Isend}). */
+    public Request isend(byte[] buf, int dest, int tag) {
+        return engine.isend(Buf.of(buf), dest, tag);
+    }
+
+    /** Sends {@code buf} to {@code dest} with {@code tag} in the background; non-blocking sends of a communicator leave in the order they were started (MPI's {@code Isend}). ({@code int[]}) */
+    public Request isend(int[] buf, int dest, int tag) {
+        return engine.isend(Buf.of(buf), dest, tag);
+    }
+
+    /** Sends {@code buf} to {@code dest} with {@code tag} in the background; non-blocking sends of a communicator leave in the order they were started (MPI's {@code Isend}). ({@code long[]}) */
+    public Request isend(long[] buf, int dest, int tag) {
+        return engine.isend(Buf.of(buf), dest, tag);
+    }
+
+    /** Sends {@code buf} to {@code dest} with {@code tag} in the background; non-blocking sends of a communicator leave in the order they were started (MPI's {@code Isend}). ({@code float[]}) */
+    public Request isend(float[] buf, int dest, int tag) {
+        return engine.isend(Buf.of(buf), dest, tag);
+    }
+
+    /** Sends {@code buf} to {@code dest} with {@code tag} in the background; non-blocking sends of a communicator leave in the order they were started (MPI's {@code Isend}). ({@code double[]}) */
+    public Request isend(double[] buf, int dest, int tag) {
+        return engine.isend(Buf.of(buf), dest, tag);
+    }
+
+    /** Sends {@code buf} to {@code dest} with {@code tag} in the background; non-blocking sends of a communicator leave in the order they were started (MPI's {@code Isend}). ({@code ByteBuffer}) */
+    public Request isend(ByteBuffer buf, int dest, int tag) {
+        return engine.isend(Buf.of(buf), dest, tag);
+    }
+
+    /** Posts a receive now (wildcards allowed) that completes in the background; {@link Request#cancel()} withdraws it until a message matches (MPI's {@code Irecv}). */
+    public Request irecv(byte[] buf, int src, int tag) {
+        return engine.irecv(Buf.of(buf), src, tag);
+    }
+
+    /** Posts a receive now (wildcards allowed) that completes in the background; {@link Request#cancel()} withdraws it until a message matches (MPI's {@code Irecv}). ({@code int[]}) */
+    public Request irecv(int[] buf, int src, int tag) {
+        return engine.irecv(Buf.of(buf), src, tag);
+    }
+
+    /** Posts a receive now (wildcards allowed) that completes in the background; {@link Request#cancel()} withdraws it until a message matches (MPI's {@code Irecv}). ({@code long[]}) */
+    public Request irecv(long[] buf, int src, int tag) {
+        return engine.irecv(Buf.of(buf), src, tag);
+    }
+
+    /** Posts a receive now (wildcards allowed) that completes in the background; {@link Request#cancel()} withdraws it until a message matches (MPI's {@code Irecv}). ({@code float[]}) */
+    public Request irecv(float[] buf, int src, int tag) {
+        return engine.irecv(Buf.of(buf), src, tag);
+    }
+
+    /** Posts a receive now (wildcards allowed) that completes in the background; {@link Request#cancel()} withdraws it until a message matches (MPI's {@code Irecv}). ({@code double[]}) */
+    public Request irecv(double[] buf, int src, int tag) {
+        return engine.irecv(Buf.of(buf), src, tag);
+    }
+
+    /** Posts a receive now (wildcards allowed) that completes in the background; {@link Request#cancel()} withdraws it until a message matches (MPI's {@code Irecv}). ({@code ByteBuffer}) */
+    public Request irecv(ByteBuffer buf, int src, int tag) {
+        return engine.irecv(Buf.of(buf), src, tag);
+    }
+
+    /** {@link #bcast(byte[], int)} in the background. */
+    public Request ibcast(byte[] buf, int root) {
+        return engine.icollective(Operation.BCAST, () -> engine.bcast(Buf.of(buf), root));
+    }
+
+    /** {@link #bcast(byte[], int)} in the background. ({@code int[]}) */
+    public Request ibcast(int[] buf, int root) {
+        return engine.icollective(Operation.BCAST, () -> engine.bcast(Buf.of(buf), root));
+    }
+
+    /** {@link #bcast(byte[], int)} in the background. ({@code long[]}) */
+    public Request ibcast(long[] buf, int root) {
+        return engine.icollective(Operation.BCAST, () -> engine.bcast(Buf.of(buf), root));
+    }
+
+    /** {@link #bcast(byte[], int)} in the background. ({@code float[]}) */
+    public Request ibcast(float[] buf, int root) {
+        return engine.icollective(Operation.BCAST, () -> engine.bcast(Buf.of(buf), root));
+    }
+
+    /** {@link #bcast(byte[], int)} in the background. ({@code double[]}) */
+    public Request ibcast(double[] buf, int root) {
+        return engine.icollective(Operation.BCAST, () -> engine.bcast(Buf.of(buf), root));
+    }
+
+    /** {@link #bcast(byte[], int)} in the background. ({@code ByteBuffer}) */
+    public Request ibcast(ByteBuffer buf, int root) {
+        return engine.icollective(Operation.BCAST, () -> engine.bcast(Buf.of(buf), root));
+    }
+
+    /** {@link #gather(byte[], byte[], int)} in the background. */
+    public Request igather(byte[] send, byte[] recv, int root) {
+        return engine.icollective(Operation.GATHER, () -> engine.gather(Buf.of(send), Buf.of(recv), root));
+    }
+
+    /** {@link #gather(byte[], byte[], int)} in the background. ({@code int[]}) */
+    public Request igather(int[] send, int[] recv, int root) {
+        return engine.icollective(Operation.GATHER, () -> engine.gather(Buf.of(send), Buf.of(recv), root));
+    }
+
+    /** {@link #gather(byte[], byte[], int)} in the background. ({@code long[]}) */
+    public Request igather(long[] send, long[] recv, int root) {
+        return engine.icollective(Operation.GATHER, () -> engine.gather(Buf.of(send), Buf.of(recv), root));
+    }
+
+    /** {@link #gather(byte[], byte[], int)} in the background. ({@code float[]}) */
+    public Request igather(float[] send, float[] recv, int root) {
+        return engine.icollective(Operation.GATHER, () -> engine.gather(Buf.of(send), Buf.of(recv), root));
+    }
+
+    /** {@link #gather(byte[], byte[], int)} in the background. ({@code double[]}) */
+    public Request igather(double[] send, double[] recv, int root) {
+        return engine.icollective(Operation.GATHER, () -> engine.gather(Buf.of(send), Buf.of(recv), root));
+    }
+
+    /** {@link #gather(byte[], byte[], int)} in the background. ({@code ByteBuffer}) */
+    public Request igather(ByteBuffer send, ByteBuffer recv, int root) {
+        return engine.icollective(Operation.GATHER, () -> engine.gather(Buf.of(send), Buf.of(recv), root));
+    }
+
+    /** {@link #scatter(byte[], byte[], int)} in the background. */
+    public Request iscatter(byte[] send, byte[] recv, int root) {
+        return engine.icollective(Operation.SCATTER, () -> engine.scatter(Buf.of(send), Buf.of(recv), root));
+    }
+
+    /** {@link #scatter(byte[], byte[], int)} in the background. ({@code int[]}) */
+    public Request iscatter(int[] send, int[] recv, int root) {
+        return engine.icollective(Operation.SCATTER, () -> engine.scatter(Buf.of(send), Buf.of(recv), root));
+    }
+
+    /** {@link #scatter(byte[], byte[], int)} in the background. ({@code long[]}) */
+    public Request iscatter(long[] send, long[] recv, int root) {
+        return engine.icollective(Operation.SCATTER, () -> engine.scatter(Buf.of(send), Buf.of(recv), root));
+    }
+
+    /** {@link #scatter(byte[], byte[], int)} in the background. ({@code float[]}) */
+    public Request iscatter(float[] send, float[] recv, int root) {
+        return engine.icollective(Operation.SCATTER, () -> engine.scatter(Buf.of(send), Buf.of(recv), root));
+    }
+
+    /** {@link #scatter(byte[], byte[], int)} in the background. ({@code double[]}) */
+    public Request iscatter(double[] send, double[] recv, int root) {
+        return engine.icollective(Operation.SCATTER, () -> engine.scatter(Buf.of(send), Buf.of(recv), root));
+    }
+
+    /** {@link #scatter(byte[], byte[], int)} in the background. ({@code ByteBuffer}) */
+    public Request iscatter(ByteBuffer send, ByteBuffer recv, int root) {
+        return engine.icollective(Operation.SCATTER, () -> engine.scatter(Buf.of(send), Buf.of(recv), root));
+    }
+
+    /** {@link #reduce(byte[], byte[], Op, int)} in the background. */
+    public Request ireduce(byte[] send, byte[] recv, Op op, int root) {
+        return engine.icollective(Operation.REDUCE, () -> engine.reduce(Buf.of(send), Buf.of(recv), op, root));
+    }
+
+    /** {@link #reduce(byte[], byte[], Op, int)} in the background. ({@code int[]}) */
+    public Request ireduce(int[] send, int[] recv, Op op, int root) {
+        return engine.icollective(Operation.REDUCE, () -> engine.reduce(Buf.of(send), Buf.of(recv), op, root));
+    }
+
+    /** {@link #reduce(byte[], byte[], Op, int)} in the background. ({@code long[]}) */
+    public Request ireduce(long[] send, long[] recv, Op op, int root) {
+        return engine.icollective(Operation.REDUCE, () -> engine.reduce(Buf.of(send), Buf.of(recv), op, root));
+    }
+
+    /** {@link #reduce(byte[], byte[], Op, int)} in the background. ({@code float[]}) */
+    public Request ireduce(float[] send, float[] recv, Op op, int root) {
+        return engine.icollective(Operation.REDUCE, () -> engine.reduce(Buf.of(send), Buf.of(recv), op, root));
+    }
+
+    /** {@link #reduce(byte[], byte[], Op, int)} in the background. ({@code double[]}) */
+    public Request ireduce(double[] send, double[] recv, Op op, int root) {
+        return engine.icollective(Operation.REDUCE, () -> engine.reduce(Buf.of(send), Buf.of(recv), op, root));
+    }
+
+    /** {@link #reduce(byte[], byte[], Op, int)} in the background. ({@code ByteBuffer}) */
+    public Request ireduce(ByteBuffer send, ByteBuffer recv, Op op, int root) {
+        return engine.icollective(Operation.REDUCE, () -> engine.reduce(Buf.of(send), Buf.of(recv), op, root));
+    }
+
+    /** {@link #allreduce(byte[], byte[], Op)} in the background. */
+    public Request iallreduce(byte[] send, byte[] recv, Op op) {
+        return engine.icollective(Operation.ALLREDUCE, () -> engine.allreduce(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #allreduce(byte[], byte[], Op)} in the background. ({@code int[]}) */
+    public Request iallreduce(int[] send, int[] recv, Op op) {
+        return engine.icollective(Operation.ALLREDUCE, () -> engine.allreduce(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #allreduce(byte[], byte[], Op)} in the background. ({@code long[]}) */
+    public Request iallreduce(long[] send, long[] recv, Op op) {
+        return engine.icollective(Operation.ALLREDUCE, () -> engine.allreduce(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #allreduce(byte[], byte[], Op)} in the background. ({@code float[]}) */
+    public Request iallreduce(float[] send, float[] recv, Op op) {
+        return engine.icollective(Operation.ALLREDUCE, () -> engine.allreduce(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #allreduce(byte[], byte[], Op)} in the background. ({@code double[]}) */
+    public Request iallreduce(double[] send, double[] recv, Op op) {
+        return engine.icollective(Operation.ALLREDUCE, () -> engine.allreduce(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #allreduce(byte[], byte[], Op)} in the background. ({@code ByteBuffer}) */
+    public Request iallreduce(ByteBuffer send, ByteBuffer recv, Op op) {
+        return engine.icollective(Operation.ALLREDUCE, () -> engine.allreduce(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #scan(byte[], byte[], Op)} in the background. */
+    public Request iscan(byte[] send, byte[] recv, Op op) {
+        return engine.icollective(Operation.SCAN, () -> engine.scan(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #scan(byte[], byte[], Op)} in the background. ({@code int[]}) */
+    public Request iscan(int[] send, int[] recv, Op op) {
+        return engine.icollective(Operation.SCAN, () -> engine.scan(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #scan(byte[], byte[], Op)} in the background. ({@code long[]}) */
+    public Request iscan(long[] send, long[] recv, Op op) {
+        return engine.icollective(Operation.SCAN, () -> engine.scan(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #scan(byte[], byte[], Op)} in the background. ({@code float[]}) */
+    public Request iscan(float[] send, float[] recv, Op op) {
+        return engine.icollective(Operation.SCAN, () -> engine.scan(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #scan(byte[], byte[], Op)} in the background. ({@code double[]}) */
+    public Request iscan(double[] send, double[] recv, Op op) {
+        return engine.icollective(Operation.SCAN, () -> engine.scan(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #scan(byte[], byte[], Op)} in the background. ({@code ByteBuffer}) */
+    public Request iscan(ByteBuffer send, ByteBuffer recv, Op op) {
+        return engine.icollective(Operation.SCAN, () -> engine.scan(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #exscan(byte[], byte[], Op)} in the background. */
+    public Request iexscan(byte[] send, byte[] recv, Op op) {
+        return engine.icollective(Operation.EXSCAN, () -> engine.exscan(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #exscan(byte[], byte[], Op)} in the background. ({@code int[]}) */
+    public Request iexscan(int[] send, int[] recv, Op op) {
+        return engine.icollective(Operation.EXSCAN, () -> engine.exscan(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #exscan(byte[], byte[], Op)} in the background. ({@code long[]}) */
+    public Request iexscan(long[] send, long[] recv, Op op) {
+        return engine.icollective(Operation.EXSCAN, () -> engine.exscan(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #exscan(byte[], byte[], Op)} in the background. ({@code float[]}) */
+    public Request iexscan(float[] send, float[] recv, Op op) {
+        return engine.icollective(Operation.EXSCAN, () -> engine.exscan(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #exscan(byte[], byte[], Op)} in the background. ({@code double[]}) */
+    public Request iexscan(double[] send, double[] recv, Op op) {
+        return engine.icollective(Operation.EXSCAN, () -> engine.exscan(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #exscan(byte[], byte[], Op)} in the background. ({@code ByteBuffer}) */
+    public Request iexscan(ByteBuffer send, ByteBuffer recv, Op op) {
+        return engine.icollective(Operation.EXSCAN, () -> engine.exscan(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #allgather(byte[], byte[])} in the background. */
+    public Request iallgather(byte[] send, byte[] recv) {
+        return engine.icollective(Operation.ALLGATHER, () -> engine.allgather(Buf.of(send), Buf.of(recv)));
+    }
+
+    /** {@link #allgather(byte[], byte[])} in the background. ({@code int[]}) */
+    public Request iallgather(int[] send, int[] recv) {
+        return engine.icollective(Operation.ALLGATHER, () -> engine.allgather(Buf.of(send), Buf.of(recv)));
+    }
+
+    /** {@link #allgather(byte[], byte[])} in the background. ({@code long[]}) */
+    public Request iallgather(long[] send, long[] recv) {
+        return engine.icollective(Operation.ALLGATHER, () -> engine.allgather(Buf.of(send), Buf.of(recv)));
+    }
+
+    /** {@link #allgather(byte[], byte[])} in the background. ({@code float[]}) */
+    public Request iallgather(float[] send, float[] recv) {
+        return engine.icollective(Operation.ALLGATHER, () -> engine.allgather(Buf.of(send), Buf.of(recv)));
+    }
+
+    /** {@link #allgather(byte[], byte[])} in the background. ({@code double[]}) */
+    public Request iallgather(double[] send, double[] recv) {
+        return engine.icollective(Operation.ALLGATHER, () -> engine.allgather(Buf.of(send), Buf.of(recv)));
+    }
+
+    /** {@link #allgather(byte[], byte[])} in the background. ({@code ByteBuffer}) */
+    public Request iallgather(ByteBuffer send, ByteBuffer recv) {
+        return engine.icollective(Operation.ALLGATHER, () -> engine.allgather(Buf.of(send), Buf.of(recv)));
+    }
+
+    /** {@link #alltoall(byte[], byte[])} in the background. */
+    public Request ialltoall(byte[] send, byte[] recv) {
+        return engine.icollective(Operation.ALLTOALL, () -> engine.alltoall(Buf.of(send), Buf.of(recv)));
+    }
+
+    /** {@link #alltoall(byte[], byte[])} in the background. ({@code int[]}) */
+    public Request ialltoall(int[] send, int[] recv) {
+        return engine.icollective(Operation.ALLTOALL, () -> engine.alltoall(Buf.of(send), Buf.of(recv)));
+    }
+
+    /** {@link #alltoall(byte[], byte[])} in the background. ({@code long[]}) */
+    public Request ialltoall(long[] send, long[] recv) {
+        return engine.icollective(Operation.ALLTOALL, () -> engine.alltoall(Buf.of(send), Buf.of(recv)));
+    }
+
+    /** {@link #alltoall(byte[], byte[])} in the background. ({@code float[]}) */
+    public Request ialltoall(float[] send, float[] recv) {
+        return engine.icollective(Operation.ALLTOALL, () -> engine.alltoall(Buf.of(send), Buf.of(recv)));
+    }
+
+    /** {@link #alltoall(byte[], byte[])} in the background. ({@code double[]}) */
+    public Request ialltoall(double[] send, double[] recv) {
+        return engine.icollective(Operation.ALLTOALL, () -> engine.alltoall(Buf.of(send), Buf.of(recv)));
+    }
+
+    /** {@link #alltoall(byte[], byte[])} in the background. ({@code ByteBuffer}) */
+    public Request ialltoall(ByteBuffer send, ByteBuffer recv) {
+        return engine.icollective(Operation.ALLTOALL, () -> engine.alltoall(Buf.of(send), Buf.of(recv)));
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], Op)} in the background. */
+    public Request ireduceScatter(byte[] send, byte[] recv, Op op) {
+        return engine.icollective(Operation.REDUCE_SCATTER, () -> engine.reduceScatter(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], Op)} in the background. ({@code int[]}) */
+    public Request ireduceScatter(int[] send, int[] recv, Op op) {
+        return engine.icollective(Operation.REDUCE_SCATTER, () -> engine.reduceScatter(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], Op)} in the background. ({@code long[]}) */
+    public Request ireduceScatter(long[] send, long[] recv, Op op) {
+        return engine.icollective(Operation.REDUCE_SCATTER, () -> engine.reduceScatter(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], Op)} in the background. ({@code float[]}) */
+    public Request ireduceScatter(float[] send, float[] recv, Op op) {
+        return engine.icollective(Operation.REDUCE_SCATTER, () -> engine.reduceScatter(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], Op)} in the background. ({@code double[]}) */
+    public Request ireduceScatter(double[] send, double[] recv, Op op) {
+        return engine.icollective(Operation.REDUCE_SCATTER, () -> engine.reduceScatter(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], Op)} in the background. ({@code ByteBuffer}) */
+    public Request ireduceScatter(ByteBuffer send, ByteBuffer recv, Op op) {
+        return engine.icollective(Operation.REDUCE_SCATTER, () -> engine.reduceScatter(Buf.of(send), Buf.of(recv), op));
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} in the background. */
+    public Request igatherv(byte[] send, byte[] recv, int[] counts, int[] displs, int root) {
+        return engine.icollective(Operation.GATHER, () -> engine.gatherv(Buf.of(send), Buf.of(recv), counts, displs, root));
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} in the background. ({@code int[]}) */
+    public Request igatherv(int[] send, int[] recv, int[] counts, int[] displs, int root) {
+        return engine.icollective(Operation.GATHER, () -> engine.gatherv(Buf.of(send), Buf.of(recv), counts, displs, root));
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} in the background. ({@code long[]}) */
+    public Request igatherv(long[] send, long[] recv, int[] counts, int[] displs, int root) {
+        return engine.icollective(Operation.GATHER, () -> engine.gatherv(Buf.of(send), Buf.of(recv), counts, displs, root));
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} in the background. ({@code float[]}) */
+    public Request igatherv(float[] send, float[] recv, int[] counts, int[] displs, int root) {
+        return engine.icollective(Operation.GATHER, () -> engine.gatherv(Buf.of(send), Buf.of(recv), counts, displs, root));
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} in the background. ({@code double[]}) */
+    public Request igatherv(double[] send, double[] recv, int[] counts, int[] displs, int root) {
+        return engine.icollective(Operation.GATHER, () -> engine.gatherv(Buf.of(send), Buf.of(recv), counts, displs, root));
+    }
+
+    /** {@link #gatherv(byte[], byte[], int[], int[], int)} in the background. ({@code ByteBuffer}) */
+    public Request igatherv(ByteBuffer send, ByteBuffer recv, int[] counts, int[] displs, int root) {
+        return engine.icollective(Operation.GATHER, () -> engine.gatherv(Buf.of(send), Buf.of(recv), counts, displs, root));
+    }
+
+    /** {@link #scatterv(byte[], int[], int[], byte[], int)} in the background. */
+    public Request iscatterv(byte[] send, int[] counts, int[] displs, byte[] recv, int root) {
+        return engine.icollective(Operation.SCATTER, () -> engine.scatterv(Buf.of(send), counts, displs, Buf.of(recv), root));
+    }
+
+    /** {@link #scatterv(byte[], int[], int[], byte[], int)} in the background. ({@code int[]}) */
+    public Request iscatterv(int[] send, int[] counts, int[] displs, int[] recv, int root) {
+        return engine.icollective(Operation.SCATTER, () -> engine.scatterv(Buf.of(send), counts, displs, Buf.of(recv), root));
+    }
+
+    /** {@link #scatterv(byte[], int[], int[], byte[], int)} in the background. ({@code long[]}) */
+    public Request iscatterv(long[] send, int[] counts, int[] displs, long[] recv, int root) {
+        return engine.icollective(Operation.SCATTER, () -> engine.scatterv(Buf.of(send), counts, displs, Buf.of(recv), root));
+    }
+
+    /** {@link #scatterv(byte[], int[], int[], byte[], int)} in the background. ({@code float[]}) */
+    public Request iscatterv(float[] send, int[] counts, int[] displs, float[] recv, int root) {
+        return engine.icollective(Operation.SCATTER, () -> engine.scatterv(Buf.of(send), counts, displs, Buf.of(recv), root));
+    }
+
+    /** {@link #scatterv(byte[], int[], int[], byte[], int)} in the background. ({@code double[]}) */
+    public Request iscatterv(double[] send, int[] counts, int[] displs, double[] recv, int root) {
+        return engine.icollective(Operation.SCATTER, () -> engine.scatterv(Buf.of(send), counts, displs, Buf.of(recv), root));
+    }
+
+    /** {@link #scatterv(byte[], int[], int[], byte[], int)} in the background. ({@code ByteBuffer}) */
+    public Request iscatterv(ByteBuffer send, int[] counts, int[] displs, ByteBuffer recv, int root) {
+        return engine.icollective(Operation.SCATTER, () -> engine.scatterv(Buf.of(send), counts, displs, Buf.of(recv), root));
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[], int[])} in the background. */
+    public Request iallgatherv(byte[] send, byte[] recv, int[] counts, int[] displs) {
+        return engine.icollective(Operation.ALLGATHER, () -> engine.allgatherv(Buf.of(send), Buf.of(recv), counts, displs));
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[], int[])} in the background. ({@code int[]}) */
+    public Request iallgatherv(int[] send, int[] recv, int[] counts, int[] displs) {
+        return engine.icollective(Operation.ALLGATHER, () -> engine.allgatherv(Buf.of(send), Buf.of(recv), counts, displs));
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[], int[])} in the background. ({@code long[]}) */
+    public Request iallgatherv(long[] send, long[] recv, int[] counts, int[] displs) {
+        return engine.icollective(Operation.ALLGATHER, () -> engine.allgatherv(Buf.of(send), Buf.of(recv), counts, displs));
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[], int[])} in the background. ({@code float[]}) */
+    public Request iallgatherv(float[] send, float[] recv, int[] counts, int[] displs) {
+        return engine.icollective(Operation.ALLGATHER, () -> engine.allgatherv(Buf.of(send), Buf.of(recv), counts, displs));
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[], int[])} in the background. ({@code double[]}) */
+    public Request iallgatherv(double[] send, double[] recv, int[] counts, int[] displs) {
+        return engine.icollective(Operation.ALLGATHER, () -> engine.allgatherv(Buf.of(send), Buf.of(recv), counts, displs));
+    }
+
+    /** {@link #allgatherv(byte[], byte[], int[], int[])} in the background. ({@code ByteBuffer}) */
+    public Request iallgatherv(ByteBuffer send, ByteBuffer recv, int[] counts, int[] displs) {
+        return engine.icollective(Operation.ALLGATHER, () -> engine.allgatherv(Buf.of(send), Buf.of(recv), counts, displs));
+    }
+
+    /** {@link #alltoallv(byte[], int[], int[], byte[], int[], int[])} in the background. */
+    public Request ialltoallv(byte[] send, int[] sendCounts, int[] sendDispls, byte[] recv, int[] recvCounts, int[] recvDispls) {
+        return engine.icollective(Operation.ALLTOALL, () -> engine.alltoallv(Buf.of(send), sendCounts, sendDispls, Buf.of(recv), recvCounts, recvDispls));
+    }
+
+    /** {@link #alltoallv(byte[], int[], int[], byte[], int[], int[])} in the background. ({@code int[]}) */
+    public Request ialltoallv(int[] send, int[] sendCounts, int[] sendDispls, int[] recv, int[] recvCounts, int[] recvDispls) {
+        return engine.icollective(Operation.ALLTOALL, () -> engine.alltoallv(Buf.of(send), sendCounts, sendDispls, Buf.of(recv), recvCounts, recvDispls));
+    }
+
+    /** {@link #alltoallv(byte[], int[], int[], byte[], int[], int[])} in the background. ({@code long[]}) */
+    public Request ialltoallv(long[] send, int[] sendCounts, int[] sendDispls, long[] recv, int[] recvCounts, int[] recvDispls) {
+        return engine.icollective(Operation.ALLTOALL, () -> engine.alltoallv(Buf.of(send), sendCounts, sendDispls, Buf.of(recv), recvCounts, recvDispls));
+    }
+
+    /** {@link #alltoallv(byte[], int[], int[], byte[], int[], int[])} in the background. ({@code float[]}) */
+    public Request ialltoallv(float[] send, int[] sendCounts, int[] sendDispls, float[] recv, int[] recvCounts, int[] recvDispls) {
+        return engine.icollective(Operation.ALLTOALL, () -> engine.alltoallv(Buf.of(send), sendCounts, sendDispls, Buf.of(recv), recvCounts, recvDispls));
+    }
+
+    /** {@link #alltoallv(byte[], int[], int[], byte[], int[], int[])} in the background. ({@code double[]}) */
+    public Request ialltoallv(double[] send, int[] sendCounts, int[] sendDispls, double[] recv, int[] recvCounts, int[] recvDispls) {
+        return engine.icollective(Operation.ALLTOALL, () -> engine.alltoallv(Buf.of(send), sendCounts, sendDispls, Buf.of(recv), recvCounts, recvDispls));
+    }
+
+    /** {@link #alltoallv(byte[], int[], int[], byte[], int[], int[])} in the background. ({@code ByteBuffer}) */
+    public Request ialltoallv(ByteBuffer send, int[] sendCounts, int[] sendDispls, ByteBuffer recv, int[] recvCounts, int[] recvDispls) {
+        return engine.icollective(Operation.ALLTOALL, () -> engine.alltoallv(Buf.of(send), sendCounts, sendDispls, Buf.of(recv), recvCounts, recvDispls));
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], int[], Op)} in the background. */
+    public Request ireduceScatter(byte[] send, byte[] recv, int[] counts, Op op) {
+        return engine.icollective(Operation.REDUCE_SCATTER, () -> engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op));
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], int[], Op)} in the background. ({@code int[]}) */
+    public Request ireduceScatter(int[] send, int[] recv, int[] counts, Op op) {
+        return engine.icollective(Operation.REDUCE_SCATTER, () -> engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op));
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], int[], Op)} in the background. ({@code long[]}) */
+    public Request ireduceScatter(long[] send, long[] recv, int[] counts, Op op) {
+        return engine.icollective(Operation.REDUCE_SCATTER, () -> engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op));
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], int[], Op)} in the background. ({@code float[]}) */
+    public Request ireduceScatter(float[] send, float[] recv, int[] counts, Op op) {
+        return engine.icollective(Operation.REDUCE_SCATTER, () -> engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op));
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], int[], Op)} in the background. ({@code double[]}) */
+    public Request ireduceScatter(double[] send, double[] recv, int[] counts, Op op) {
+        return engine.icollective(Operation.REDUCE_SCATTER, () -> engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op));
+    }
+
+    /** {@link #reduceScatter(byte[], byte[], int[], Op)} in the background. ({@code ByteBuffer}) */
+    public Request ireduceScatter(ByteBuffer send, ByteBuffer recv, int[] counts, Op op) {
+        return engine.icollective(Operation.REDUCE_SCATTER, () -> engine.reduceScatterv(Buf.of(send), Buf.of(recv), counts, op));
     }
 
     // ---- communicators ----

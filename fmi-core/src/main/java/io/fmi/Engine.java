@@ -107,8 +107,13 @@ final class Engine {
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final Map<Operation, String> pins;
     private volatile Hint hint;
-    private long seq;
-    private boolean closed;
+    /** Sequence numbers of collectives: taken in the order the caller issues them, the same on every rank. */
+    private final java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+    /** The sequence number reserved for the non-blocking collective running in this thread, if any. */
+    private static final ThreadLocal<Long> RESERVED = new ThreadLocal<>();
+    /** Runs this communicator's non-blocking sends one after another, so that they keep their order. */
+    private java.util.concurrent.ExecutorService sender;
+    private volatile boolean closed;
 
     Engine(ChannelContext context, int memoryMiB, double gibSecondPrice, ChannelPolicy policy, Hint hint) {
         this(new Shared(context, memoryMiB, gibSecondPrice, policy), Group.world(context.rank(), context.size()),
@@ -328,7 +333,8 @@ final class Engine {
     private void run(Operation op, boolean collective, long bytes, Body body) {
         checkOpen(op);
         Route route = choose(op, bytes);
-        long n = collective ? ++seq : 0;
+        Long reserved = collective ? RESERVED.get() : null;
+        long n = !collective ? 0 : reserved != null ? reserved : seq.incrementAndGet();
         Call call = new Call(op.label(), n, 0, Deadline.after(route.timeout));
         try {
             body.run(route.collectives, call);
@@ -659,6 +665,88 @@ final class Engine {
         recv.store(out);
     }
 
+    // ---- non-blocking operations ----
+
+    private synchronized java.util.concurrent.Executor sender() {
+        if (sender == null) {
+            sender = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "fmi-isend-" + name + "-" + rank);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return sender;
+    }
+
+    /** A send that runs in the background, after this communicator's earlier non-blocking sends. */
+    Request isend(Buf buf, int dest, int tag) {
+        Operation op = Operation.SEND;
+        checkOpen(op);
+        required(op, "send", buf);
+        checkRank(op, "destination", dest);
+        tag(op, tag);
+        ByteBuffer data = buf.readBuffer();
+        Status status = new Status(rank, tag, data.remaining(), buf.type.size());
+        java.util.concurrent.CompletableFuture<Status> f = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            point(op, (m, d) -> {
+                m.send(dest, tag, data, d);
+                return null;
+            });
+            return status;
+        }, sender());
+        return new Request("isend to rank " + dest + " with tag " + tag, f, null);
+    }
+
+    /** A receive posted now, completed in the background; it can be cancelled until a message matches it. */
+    Request irecv(Buf buf, int src, int tag) {
+        Operation op = Operation.RECV;
+        checkOpen(op);
+        required(op, "receive", buf);
+        writable(op, "receive", buf);
+        checkSource(op, src);
+        receiveTag(op, tag);
+        ByteBuffer into = buf.receiveBuffer();
+        Route route = p2p();
+        io.fmi.collective.Pending pending;
+        try {
+            pending = route.collectives.messages().irecv(src, tag, into, false, Deadline.after(route.timeout));
+        } catch (FmiException e) {
+            throw withContext(e, op, 0, route);
+        }
+        java.util.concurrent.CompletableFuture<Status> f = pending.future().handle((e, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                throw cause instanceof FmiException ? withContext((FmiException) cause, op, 0, route)
+                        : new FmiException(op.label() + ": " + cause, cause);
+            }
+            return e == null ? Status.cancelledStatus() : received(op, buf, into, e);
+        });
+        return new Request("irecv from " + (src == Communicator.ANY_SOURCE ? "any rank" : "rank " + src), f,
+                pending::cancel);
+    }
+
+    /**
+     * A collective that runs in the background: its sequence number is taken now, so non-blocking
+     * and blocking collectives keep the order in which the caller issued them (MPI's rule), and
+     * {@code body} (the blocking operation) then runs in a worker thread. Errors, bad arguments
+     * included, are thrown by {@link Request#waitFor()}.
+     */
+    Request icollective(Operation op, Runnable body) {
+        checkOpen(op);
+        long n = seq.incrementAndGet();
+        java.util.concurrent.CompletableFuture<Status> f = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            RESERVED.set(n);
+            try {
+                body.run();
+            } finally {
+                RESERVED.remove();
+            }
+            return new Status(rank, 0, 0, 1);
+        }, io.fmi.collective.Background.WORKERS);
+        return new Request("i" + op.label() + " #" + n, f, null);
+    }
+
     // ---- v-collectives ----
 
     /** Byte counts and displacements from element counts; checks they fit a buffer of {@code elements}. */
@@ -922,6 +1010,11 @@ final class Engine {
             return;
         }
         closed = true;
+        synchronized (this) {
+            if (sender != null) {
+                sender.shutdown();
+            }
+        }
         if (!root) {
             return;
         }

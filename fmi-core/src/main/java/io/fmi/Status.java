@@ -11,8 +11,20 @@ package io.fmi;
  * @param bytes       the message's length in bytes
  * @param elementSize the size of one element of the buffer it was received into (1 for
  *                    {@code byte[]} and {@code ByteBuffer}), or of the buffer a probe was asked about
+ * @param cancelled   whether the operation was cancelled ({@link Request#cancel()}) before a message
+ *                    matched it (then source, tag and size are -1, -1 and 0)
  */
-public record Status(int source, int tag, int bytes, int elementSize) {
+public record Status(int source, int tag, int bytes, int elementSize, boolean cancelled) {
+
+    /** The status of a completed operation. */
+    public Status(int source, int tag, int bytes, int elementSize) {
+        this(source, tag, bytes, elementSize, false);
+    }
+
+    /** The status of a cancelled operation. */
+    static Status cancelledStatus() {
+        return new Status(-1, -1, 0, 1, true);
+    }
 
     /** The number of elements received: {@code bytes / elementSize}. */
     public int count() {

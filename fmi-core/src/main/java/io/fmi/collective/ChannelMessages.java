@@ -66,6 +66,13 @@ public final class ChannelMessages implements Messages {
     }
 
     @Override
+    public Pending irecv(int source, int tag, ByteBuffer into, boolean exact, Deadline deadline) {
+        Mailbox.Receive r = mailbox.post(group.id(), source(source), tag, into, exact, candidates(source));
+        channel.expect(r, deadline);
+        return Pending.of(mailbox, r, deadline, this::local);
+    }
+
+    @Override
     public Mailbox.Envelope probe(int source, int tag, Deadline deadline) {
         Mailbox.Receive r = mailbox.probe(group.id(), source(source), tag, candidates(source));
         return local(await(r, source, tag, deadline));

@@ -21,6 +21,12 @@ public interface Messages {
      */
     Mailbox.Envelope recv(int source, int tag, ByteBuffer into, boolean exact, Deadline deadline);
 
+    /**
+     * Posts a receive now (so it matches messages in posting order) and returns at once; the receive
+     * completes in the background, or fails at the deadline.
+     */
+    Pending irecv(int source, int tag, ByteBuffer into, boolean exact, Deadline deadline);
+
     /** Waits for the next matching message and returns its envelope without receiving it. */
     Mailbox.Envelope probe(int source, int tag, Deadline deadline);
 

@@ -162,40 +162,121 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
         landing.complete();
     }
 
-    /** Downloads messages until {@code r} is done: from one stream, or from whichever stream has one first. */
-    private Mailbox.Envelope pull(Mailbox.Receive r, int source, int tag, Deadline deadline) {
-        try {
-            while (!r.done()) {
-                if (source == rank || size == 1) {
-                    if (mailbox.withdraw(r)) {
-                        throw new FmiException("rank " + rank + " waits for a message from "
-                                + (source == rank ? "itself" : "any rank") + " with " + (tag == Mailbox.ANY_TAG
-                                ? "any tag" : "tag " + tag) + " but sent itself no such message first and no other"
-                                + " rank can send one; a send to self must precede its receive");
-                    }
-                } else if (source != Mailbox.ANY_SOURCE) {
-                    accept(source, channel.get(streamKey(source, rank, received[source]), deadline), deadline);
-                } else {
-                    List<String> keys = new ArrayList<>(size - 1);
-                    int[] from = new int[size - 1];
-                    for (int s = 0, i = 0; s < size; s++) {
-                        if (s != rank) {
-                            from[i++] = s;
-                            keys.add(streamKey(s, rank, received[s]));
-                        }
-                    }
-                    ObjectStoreChannel.Taken taken = channel.getAny(keys, deadline);
-                    accept(from[taken.index()], taken.value(), deadline);
-                }
+    /** How long one wait of the puller may last before it looks at the posted receives again, at first and at most. */
+    private static final long FIRST_SLICE_MS = 250;
+    private static final long MAX_SLICE_MS = 2000;
+
+    /**
+     * Receives that wait for the puller: one background loop per communicator downloads the next
+     * message of every stream some waiting receive could match, whatever the number of receives
+     * (non-blocking receives do not multiply the polling).
+     */
+    private final java.util.List<Mailbox.Receive> waiting = new java.util.ArrayList<>();
+    private final java.util.concurrent.locks.ReentrantLock pullLock = new java.util.concurrent.locks.ReentrantLock();
+    private boolean pulling;
+
+    private void want(Mailbox.Receive r) {
+        synchronized (waiting) {
+            if (r.done()) {
+                return;
             }
-        } catch (FmiTimeoutException e) {
-            mailbox.withdraw(r);
-            throw new FmiTimeoutException(Mailbox.describe(r) + " did not arrive: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            mailbox.withdraw(r);
+            waiting.add(r);
+            if (!pulling) {
+                pulling = true;
+                Background.WORKERS.execute(this::pullLoop);
+            }
+        }
+    }
+
+    /** The streams the waiting receives could be served from, by source rank. */
+    private java.util.SortedSet<Integer> sources(java.util.List<Mailbox.Receive> receives) {
+        java.util.SortedSet<Integer> sources = new java.util.TreeSet<>();
+        for (Mailbox.Receive r : receives) {
+            if (r.source() == Mailbox.ANY_SOURCE) {
+                for (int s = 0; s < size; s++) {
+                    if (s != rank) {
+                        sources.add(s);
+                    }
+                }
+            } else if (r.source() != rank) {
+                sources.add(r.source());
+            }
+        }
+        return sources;
+    }
+
+    private void pullLoop() {
+        java.util.SortedSet<Integer> last = null;
+        long slice = FIRST_SLICE_MS;
+        while (true) {
+            java.util.List<Mailbox.Receive> now;
+            synchronized (waiting) {
+                waiting.removeIf(Mailbox.Receive::done);
+                if (waiting.isEmpty()) {
+                    pulling = false;
+                    return;
+                }
+                now = new java.util.ArrayList<>(waiting);
+            }
+            java.util.SortedSet<Integer> sources = sources(now);
+            if (sources.isEmpty()) {
+                // only messages to self can match: they arrive without the store; look again soon
+                synchronized (waiting) {
+                    try {
+                        waiting.wait(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                continue;
+            }
+            slice = sources.equals(last) ? Math.min(MAX_SLICE_MS, slice * 2) : FIRST_SLICE_MS;
+            last = sources;
+            pullLock.lock();
+            try {
+                java.util.List<String> keys = new java.util.ArrayList<>(sources.size());
+                int[] from = new int[sources.size()];
+                int i = 0;
+                for (int s : sources) {
+                    from[i++] = s;
+                    keys.add(streamKey(s, rank, received[s]));
+                }
+                Deadline deadline = Deadline.after(java.time.Duration.ofMillis(slice));
+                ObjectStoreChannel.Taken taken = keys.size() == 1
+                        ? new ObjectStoreChannel.Taken(0, channel.get(keys.get(0), deadline))
+                        : channel.getAny(keys, deadline);
+                accept(from[taken.index()], taken.value(), Deadline.after(java.time.Duration.ofMinutes(5)));
+            } catch (FmiTimeoutException slicePassed) {
+                // nothing yet: look at the waiting receives again (their own deadlines end them)
+            } catch (RuntimeException e) {
+                for (Mailbox.Receive r : now) {
+                    mailbox.fail(r, e);
+                }
+            } finally {
+                pullLock.unlock();
+            }
+        }
+    }
+
+    /** Blocks until {@code r} is done (its message arrived, its deadline passed, the store failed). */
+    private Mailbox.Envelope await(Mailbox.Receive r, int source, int tag, Deadline deadline) {
+        if (!r.done() && (source == rank || size == 1) && mailbox.withdraw(r)) {
+            throw new FmiException("rank " + rank + " waits for a message from "
+                    + (source == rank ? "itself" : "any rank") + " with " + (tag == Mailbox.ANY_TAG
+                    ? "any tag" : "tag " + tag) + " but sent itself no such message first and no other"
+                    + " rank can send one; a send to self must precede its receive");
+        }
+        Pending p = Pending.of(mailbox, r, deadline, e -> e);
+        want(r);
+        try {
+            return p.future().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
             throw e;
         }
-        return r.envelope();
     }
 
     private final class StoreMessages implements Messages {
@@ -205,6 +286,13 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
                 mailbox.deliver(rank, 0, tag, data);
                 return;
             }
+            synchronized (sent) {
+                sendLocked(dest, tag, data, deadline);
+            }
+        }
+
+        /** One stream per destination: its sequence number and the upload go together. */
+        private void sendLocked(int dest, int tag, ByteBuffer data, Deadline deadline) {
             byte[] bytes;
             int offset;
             if (data.hasArray()) {
@@ -221,28 +309,44 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
 
         @Override
         public Mailbox.Envelope recv(int source, int tag, ByteBuffer into, boolean exact, Deadline deadline) {
-            return pull(mailbox.post(0, source, tag, into, exact, new int[0]), source, tag, deadline);
+            return await(mailbox.post(0, source, tag, into, exact, new int[0]), source, tag, deadline);
+        }
+
+        @Override
+        public Pending irecv(int source, int tag, ByteBuffer into, boolean exact, Deadline deadline) {
+            Mailbox.Receive r = mailbox.post(0, source, tag, into, exact, new int[0]);
+            Pending p = Pending.of(mailbox, r, deadline, e -> e);
+            want(r);
+            return p;
         }
 
         @Override
         public Mailbox.Envelope probe(int source, int tag, Deadline deadline) {
-            return pull(mailbox.probe(0, source, tag, new int[0]), source, tag, deadline);
+            return await(mailbox.probe(0, source, tag, new int[0]), source, tag, deadline);
         }
 
+        /** Looks at what is queued, and if no puller is at work, reads each candidate stream once. */
         @Override
         public Mailbox.Envelope iprobe(int source, int tag) {
             Mailbox.Envelope queued = mailbox.peek(0, source, tag);
-            Deadline deadline = Deadline.after(java.time.Duration.ofSeconds(30));
-            for (int s = 0; queued == null && s < size; s++) {
-                if (s != rank && (source == Mailbox.ANY_SOURCE || source == s)) {
-                    byte[] first = channel.tryGet(streamKey(s, rank, received[s]));
-                    if (first != null) {
-                        accept(s, first, deadline);
-                        queued = mailbox.peek(0, source, tag);
+            if (queued != null || !pullLock.tryLock()) {
+                return queued;
+            }
+            try {
+                Deadline deadline = Deadline.after(java.time.Duration.ofSeconds(30));
+                for (int s = 0; queued == null && s < size; s++) {
+                    if (s != rank && (source == Mailbox.ANY_SOURCE || source == s)) {
+                        byte[] first = channel.tryGet(streamKey(s, rank, received[s]));
+                        if (first != null) {
+                            accept(s, first, deadline);
+                            queued = mailbox.peek(0, source, tag);
+                        }
                     }
                 }
+                return queued;
+            } finally {
+                pullLock.unlock();
             }
-            return queued;
         }
     }
 

@@ -23,7 +23,7 @@ public final class LocalStoreChannel implements ObjectStoreChannel {
 
     private final LocalHub hub;
     private final long maxValueBytes;
-    private final Set<String> written = new LinkedHashSet<>();
+    private final Set<String> written = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     private ChannelContext context;
 
     /** A store on the JVM-wide {@link LocalHub#shared() shared} hub. */

@@ -55,6 +55,7 @@ public final class Mailbox {
         private volatile boolean claimed;
         private Envelope envelope;
         private RuntimeException failure;
+        private Runnable listener;
 
         Receive(int comm, int source, int tag, ByteBuffer into, boolean exact, boolean probe, int[] candidates) {
             this.comm = comm;
@@ -108,13 +109,35 @@ public final class Mailbox {
             return failure != null;
         }
 
-        synchronized void finish(Envelope e, RuntimeException error) {
-            if (done) {
-                return;
+        void finish(Envelope e, RuntimeException error) {
+            Runnable then;
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                this.envelope = e;
+                this.failure = error;
+                this.done = true;
+                then = listener;
+                listener = null;
             }
-            this.envelope = e;
-            this.failure = error;
-            this.done = true;
+            if (then != null) {
+                then.run();
+            }
+        }
+
+        /**
+         * Runs {@code action} once this receive is done (at once if it is): how non-blocking receives
+         * complete without a thread waiting for them.
+         */
+        public void whenDone(Runnable action) {
+            synchronized (this) {
+                if (!done) {
+                    listener = action;
+                    return;
+                }
+            }
+            action.run();
         }
     }
 
@@ -257,6 +280,20 @@ public final class Mailbox {
     }
 
     /**
+     * Withdraws {@code r} with {@code cause} as its outcome, unless a message is already being
+     * written into it (a deadline passed, the backend failed). Returns whether it was withdrawn.
+     */
+    public synchronized boolean fail(Receive r, RuntimeException cause) {
+        if (r.claimed || r.done) {
+            return false;
+        }
+        posted.remove(r);
+        r.finish(null, cause);
+        notifyAll();
+        return true;
+    }
+
+    /**
      * A message of {@code length} bytes from channel rank {@code source} on communicator {@code comm}
      * with {@code tag} is arriving: returns where to write it. Messages from one source must arrive
      * (this call) in the order they were sent.
@@ -353,6 +390,11 @@ public final class Mailbox {
         return source >= 0 && source < queuedBySource.length ? queuedBySource[source] : 0;
     }
 
+    /** Whether any receive or probe is posted (waiting for a message). */
+    public synchronized boolean hasPosted() {
+        return !posted.isEmpty();
+    }
+
     /** Bytes queued from every source. */
     public synchronized long queuedBytes() {
         return queuedBytes;
@@ -375,17 +417,14 @@ public final class Mailbox {
         notifyAll();
     }
 
-    /** Fails the posted receives that wait for {@code source} (or any source, if it is a candidate). */
+    /**
+     * Fails the posted receives that wait for {@code source} (a receive from any source is left to
+     * the others that may still send it).
+     */
     public synchronized void failSource(int source, RuntimeException cause) {
         for (Iterator<Receive> it = posted.iterator(); it.hasNext(); ) {
             Receive r = it.next();
-            boolean waits = r.source == source;
-            if (r.source == ANY_SOURCE) {
-                for (int c : r.candidates) {
-                    waits |= c == source;
-                }
-            }
-            if (waits && !r.claimed) {
+            if (r.source == source && !r.claimed) {
                 it.remove();
                 r.finish(null, cause);
             }

@@ -13,6 +13,10 @@ import java.nio.ByteBuffer;
  * channel's {@link ChannelContext}. Tags {@code >= 0} belong to the user; the collective
  * algorithms use negative tags.
  *
+ * <p>Thread safety: every method may be called from several threads at once (a communicator is
+ * thread-safe; non-blocking operations run in background threads). Messages from one sender to
+ * one destination must still be delivered in the order their {@code send} calls returned.
+ *
  * <p>Adding a channel is this interface plus a {@link ChannelProvider}.
  */
 public interface PeerToPeerChannel extends Channel {
@@ -42,6 +46,14 @@ public interface PeerToPeerChannel extends Channel {
      * @throws io.fmi.ChannelException     if the connection to a candidate sender failed
      */
     Mailbox.Envelope await(Mailbox.Receive receive, Deadline deadline);
+
+    /**
+     * A receive was posted that nobody waits for yet (a non-blocking receive): get ready to hear from
+     * its candidates (a lazily connecting channel starts connecting) and deliver its message without a
+     * caller. Must not block.
+     */
+    default void expect(Mailbox.Receive receive, Deadline deadline) {
+    }
 
     /** Reads what has arrived without blocking (before a non-blocking probe looks at the mailbox). */
     default void poll() {

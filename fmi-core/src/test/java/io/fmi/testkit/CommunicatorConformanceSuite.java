@@ -10,6 +10,7 @@ import io.fmi.FmiException;
 import io.fmi.FmiTimeoutException;
 import io.fmi.MessageSizeException;
 import io.fmi.Op;
+import io.fmi.Request;
 import io.fmi.Status;
 import io.fmi.spi.Deadline;
 import io.fmi.local.LocalPeers;
@@ -1016,6 +1017,294 @@ public abstract class CommunicatorConformanceSuite {
             String joined = comm.allreduceObject(Integer.toString(me), (a, b) -> a + "," + b, String.class);
             assertEquals(String.join(",", IntStream.range(0, size).mapToObj(Integer::toString)
                     .collect(java.util.stream.Collectors.toList())), joined, "rank order");
+            return null;
+        });
+    }
+
+    // ---- non-blocking operations and threads ----
+
+    /** Bytes of the large non-blocking send whose background progress is measured. */
+    protected int overlapBytes() {
+        return 64 << 20;
+    }
+
+    /** How long the two-threads test runs. */
+    protected Duration threadsDuration() {
+        return Duration.ofSeconds(10);
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("semanticsSizes")
+    void aHundredReceivesPostedBeforeTheirSendsAllComplete(int size) {
+        int n = 100;
+        peers(size, comm -> {
+            int me = comm.rank();
+            int others = Math.max(1, size - 1);
+            if (me == 0) {
+                Request[] requests = new Request[n];
+                int[][] bufs = new int[n][2];
+                for (int i = 0; i < n; i++) {
+                    requests[i] = comm.irecv(bufs[i], size == 1 ? 0 : 1 + i % others, i);
+                }
+                comm.barrier();
+                if (size == 1) {
+                    for (int i = n - 1; i >= 0; i--) {
+                        comm.send(new int[] {0, i}, 0, i);
+                    }
+                }
+                Status[] st = Request.waitAll(requests);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(size == 1 ? 0 : 1 + i % others, st[i].source(), "source of request " + i);
+                    assertEquals(i, st[i].tag());
+                    assertArrayEquals(new int[] {st[i].source(), i}, bufs[i], "request " + i);
+                }
+            } else {
+                comm.barrier();
+                List<Request> sends = new ArrayList<>();
+                for (int i = n - 1; i >= 0; i--) {
+                    if (1 + i % others == me) {
+                        sends.add(comm.isend(new int[] {me, i}, 0, i));
+                    }
+                }
+                Request.waitAll(sends.toArray(new Request[0]));
+            }
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("semanticsSizes")
+    void waitAnyReturnsTheRequestThatCompletedAndCancelWithdrawsAnUnmatchedReceive(int size) {
+        peers(size, comm -> {
+            int me = comm.rank();
+            int right = (me + 1) % size;
+            int left = (me - 1 + size) % size;
+            long[] first = new long[1];
+            long[] second = new long[1];
+            Request a = comm.irecv(first, left, 1);
+            Request b = comm.irecv(second, left, 2);
+            Request never = comm.irecv(new long[1], Communicator.ANY_SOURCE, 77);
+            assertTrue(never.cancel(), "an unmatched receive can be cancelled");
+            assertTrue(never.isCancelled());
+            assertTrue(never.waitFor().cancelled());
+            comm.send(new long[] {20 + me}, right, 2);
+            assertEquals(1, Request.waitAny(a, b), "only the tag-2 message was sent");
+            assertEquals(20 + left, second[0]);
+            assertTrue(!a.test(), "the tag-1 receive cannot be complete yet");
+            comm.barrier();
+            comm.send(new long[] {10 + me}, right, 1);
+            assertEquals(left, a.future().join().source());
+            assertEquals(10 + left, first[0]);
+            // a message with the cancelled receive's tag goes to a later receive
+            comm.send(new long[] {77}, right, 77);
+            long[] late = new long[1];
+            assertEquals(left, comm.recv(late, Communicator.ANY_SOURCE, 77).source());
+            assertEquals(77, late[0]);
+            assertArrayEquals(new int[] {0, 1}, Request.testSome(a, b));
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("semanticsSizes")
+    void everyNonBlockingCollectiveMatchesItsBlockingForm(int size) {
+        int n = 1000;
+        peers(size, comm -> {
+            int me = comm.rank();
+            long[] sum = new long[n];
+            for (int r = 0; r < size; r++) {
+                long[] v = values(r, n, 61);
+                for (int i = 0; i < n; i++) {
+                    sum[i] += v[i];
+                }
+            }
+            long[] all = new long[n];
+            long[] bcast = me == 0 ? values(0, n, 62).clone() : new long[n];
+            long[] gathered = new long[size];
+            long[] everyone = new long[size];
+            long[] scanned = new long[1];
+            long[] reduced = new long[n];
+            // several in flight at once, waited for together
+            Request[] started = {
+                comm.iallreduce(values(me, n, 61), all, Op.SUM),
+                comm.ibcast(bcast, 0),
+                comm.igather(new long[] {me}, gathered, size - 1),
+                comm.iallgather(new long[] {10L * me}, everyone),
+                comm.iscan(new long[] {me}, scanned, Op.SUM),
+                comm.ireduce(values(me, n, 61), reduced, Op.SUM, 0),
+                comm.ibarrier(),
+            };
+            Request.waitAll(started);
+            assertArrayEquals(sum, all, "iallreduce");
+            assertArrayEquals(values(0, n, 62), bcast, "ibcast");
+            if (me == size - 1) {
+                assertArrayEquals(LongStreamRange.of(size, 1), gathered, "igather");
+            }
+            assertArrayEquals(LongStreamRange.of(size, 10), everyone, "iallgather");
+            assertEquals((long) me * (me + 1) / 2, scanned[0], "iscan");
+            if (me == 0) {
+                assertArrayEquals(sum, reduced, "ireduce");
+            }
+            comm.iscatter(me == 0 ? LongStreamRange.of(size, 3) : null, new long[1], 0).waitFor();
+            long[] ex = new long[1];
+            comm.iexscan(new long[] {me}, ex, Op.SUM).waitFor();
+            if (me > 0) {
+                assertEquals((long) (me - 1) * me / 2, ex[0], "iexscan");
+            }
+            long[] swapped = new long[size];
+            comm.ialltoall(LongStreamRange.of(size, 100L * me + 1), swapped).waitFor();
+            for (int r = 0; r < size; r++) {
+                assertEquals((long) me * (100L * r + 1), swapped[r], "ialltoall from " + r);
+            }
+            long[] rs = new long[1];
+            comm.ireduceScatter(LongStreamRange.of(size, 1), rs, Op.SUM).waitFor();
+            assertEquals((long) size * me, rs[0], "ireduceScatter");
+            int[] counts = IntStream.range(0, size).map(r -> r % 2 + 1).toArray();
+            int total = IntStream.of(counts).sum();
+            long[] v = new long[total];
+            comm.iallgatherv(LongStreamRange.constant(counts[me], me), v, counts, null).waitFor();
+            long[] g = new long[total];
+            comm.igatherv(LongStreamRange.constant(counts[me], me), g, counts, null, 0).waitFor();
+            long[] sc = new long[counts[me]];
+            comm.iscatterv(v, counts, null, sc, 0).waitFor();
+            assertArrayEquals(LongStreamRange.constant(counts[me], me), sc, "iscatterv");
+            int[] one = new int[size];
+            java.util.Arrays.fill(one, 1);
+            long[] a2a = new long[size];
+            comm.ialltoallv(LongStreamRange.constant(size, me), one, null, a2a, one, null).waitFor();
+            assertArrayEquals(LongStreamRange.of(size, 1), a2a, "ialltoallv");
+            long[] rsv = new long[counts[me]];
+            comm.ireduceScatter(LongStreamRange.constant(total, 1), rsv, counts, Op.SUM).waitFor();
+            assertArrayEquals(LongStreamRange.constant(counts[me], size), rsv, "ireduceScatter with counts");
+            int at = 0;
+            for (int r = 0; r < size; r++) {
+                for (int k = 0; k < counts[r]; k++, at++) {
+                    assertEquals(r, v[at], "iallgatherv");
+                    if (me == 0) {
+                        assertEquals(r, g[at], "igatherv");
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Small arrays for the non-blocking tests. */
+    private static final class LongStreamRange {
+        /** Element i is {@code i * factor}. */
+        static long[] of(int n, long factor) {
+            long[] a = new long[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = i * factor;
+            }
+            return a;
+        }
+
+        static long[] constant(int n, long value) {
+            long[] a = new long[n];
+            java.util.Arrays.fill(a, value);
+            return a;
+        }
+    }
+
+    @Test
+    void aLargeIsendProgressesWhileTheSenderComputesAndCallsNothing() {
+        int bytes = overlapBytes();
+        peers(2, comm -> {
+            if (comm.rank() == 1) {
+                byte[] into = new byte[bytes];
+                Request r = comm.irecv(into, 0, 5);
+                comm.barrier();
+                r.waitFor();
+                assertEquals(7, into[bytes - 1]);
+                assertEquals(3, into[0]);
+            } else {
+                byte[] data = new byte[bytes];
+                data[0] = 3;
+                data[bytes - 1] = 7;
+                comm.barrier();
+                long start = System.nanoTime();
+                Request r = comm.isend(data, 1, 5);
+                long issued = System.nanoTime() - start;
+                // "compute": call nothing of the library until the send is done or 60 s have passed
+                Deadline until = Deadline.after(Duration.ofSeconds(60));
+                while (!r.test() && !until.expired()) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+                long done = System.nanoTime() - start;
+                assertTrue(r.test(), "the isend made no progress while the sender computed");
+                System.out.printf("%s: isend of %d MiB returned after %.1f ms and completed after %.1f ms without calls%n",
+                        getClass().getSimpleName(), bytes >> 20, issued / 1e6, done / 1e6);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aPendingReceiveFromAPeerThatLeavesFailsInsteadOfHanging() {
+        String name = getClass().getSimpleName() + "-leaves-" + UUID.randomUUID();
+        Duration timeout = Duration.ofSeconds(3);
+        List<Object> results = LocalPeers.call(2, rank -> create(rank, 2, name, timeout), comm -> {
+            if (comm.rank() == 1) {
+                Request r = comm.irecv(new byte[1], 0, 9);
+                comm.barrier();
+                long start = System.nanoTime();
+                FmiException e = assertThrows(FmiException.class, r::waitFor);
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(ms < 3_000 + 5_000, "failed only after " + ms + " ms");
+                return e.getMessage();
+            }
+            comm.barrier();
+            return "left";
+        }, Duration.ofMinutes(2));
+        assertTrue(results.get(1).toString().contains("irecv") || results.get(1).toString().contains("recv"),
+                results.get(1).toString());
+    }
+
+    @Test
+    void twoThreadsSendAndReceiveOnOneCommunicatorWithoutLossOrMixUp() {
+        int size = 3;
+        long millis = threadsDuration().toMillis();
+        peers(size, comm -> {
+            int me = comm.rank();
+            int right = (me + 1) % size;
+            int left = (me - 1 + size) % size;
+            java.util.concurrent.atomic.AtomicLong exchanged = new java.util.concurrent.atomic.AtomicLong();
+            Runnable[] threads = new Runnable[2];
+            for (int t = 0; t < 2; t++) {
+                int tag = t;
+                threads[t] = () -> {
+                    long stopAt = System.nanoTime() + millis * 1_000_000;
+                    for (long i = 0; ; i++) {
+                        long v = me == 0 && System.nanoTime() - stopAt > 0 ? -1 : i;
+                        comm.send(new long[] {v, tag}, right, tag);
+                        long[] got = new long[2];
+                        if (v == -1) {
+                            // rank 0 stopped: take what is still on its way, in order, up to the stop mark
+                            for (long expect = i; ; expect++) {
+                                comm.recv(got, left, tag);
+                                assertEquals(tag, got[1], "message of another thread");
+                                if (got[0] == -1) {
+                                    return;
+                                }
+                                assertEquals(expect, got[0], "lost or reordered after the stop");
+                            }
+                        }
+                        comm.recv(got, left, tag);
+                        assertEquals(tag, got[1], "message of another thread");
+                        if (got[0] == -1) {
+                            comm.send(new long[] {-1, tag}, right, tag);
+                            return;
+                        }
+                        assertEquals(i, got[0], "lost or reordered");
+                        exchanged.incrementAndGet();
+                    }
+                };
+            }
+            java.util.concurrent.CompletableFuture<?> other = java.util.concurrent.CompletableFuture.runAsync(threads[1]);
+            threads[0].run();
+            other.join();
+            assertTrue(exchanged.get() > 0, "nothing was exchanged");
             return null;
         });
     }

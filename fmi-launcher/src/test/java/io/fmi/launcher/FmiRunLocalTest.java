@@ -96,4 +96,34 @@ class FmiRunLocalTest {
         assertEquals(2, zero.status);
         assertTrue(zero.err.contains("-np must be at least 1"), zero.err);
     }
+
+    /** Ctrl-C (SIGINT) and SIGTERM run fmirun's shutdown hook, which stops every rank. */
+    @Test
+    void stoppingFmirunStopsEveryRank() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process fmirun = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), FmiRun.class.getName(),
+                "-np", "3", "--jvm-arg", "-XX:+UseSerialGC", "io.fmi.launcher.Ranks", "sleep")
+                .redirectErrorStream(true).start();
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(fmirun.getInputStream(), StandardCharsets.UTF_8))) {
+            java.util.Set<String> sleeping = new java.util.HashSet<>();
+            String line;
+            while (sleeping.size() < 3 && (line = lines.readLine()) != null) {
+                if (line.endsWith("sleeping")) {
+                    sleeping.add(line);
+                }
+            }
+            assertEquals(3, sleeping.size(), "the ranks did not all start");
+            List<ProcessHandle> ranks = fmirun.descendants().collect(Collectors.toList());
+            assertTrue(ranks.size() >= 3, "ranks: " + ranks);
+            new ProcessBuilder("kill", "-INT", Long.toString(fmirun.pid())).start().waitFor();
+            assertTrue(fmirun.waitFor(30, TimeUnit.SECONDS), "fmirun did not stop on SIGINT");
+            for (ProcessHandle rank : ranks) {
+                rank.onExit().get(10, TimeUnit.SECONDS);
+                assertTrue(!rank.isAlive(), "rank process " + rank.pid() + " survived fmirun");
+            }
+        } finally {
+            fmirun.destroyForcibly();
+        }
+    }
 }

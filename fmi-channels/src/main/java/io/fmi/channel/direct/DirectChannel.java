@@ -72,7 +72,7 @@ public final class DirectChannel implements PeerToPeerChannel {
         final int rank;
         final FrameReader reader;
         /** When to stop reading the socket: the waiting receive is done, or too much is queued. */
-        final BooleanSupplier enough = () -> (waiting != null && waiting.done()) || paused();
+        final BooleanSupplier enough = () -> (waiting != null && waiting.done() && !mailbox.hasPosted()) || paused();
         /** Frames to write in order; before the connection exists they are copies. */
         final FrameWriter writer = new FrameWriter();
         SocketChannel socket;
@@ -129,6 +129,8 @@ public final class DirectChannel implements PeerToPeerChannel {
             pairing = false;
             if (failure == null) {
                 failure = e;
+                // receives posted for this peer that nobody drives (non-blocking ones) fail now too
+                mailbox.failSource(rank, failure());
             }
             writer.clear();
         }
@@ -255,9 +257,10 @@ public final class DirectChannel implements PeerToPeerChannel {
     @Override
     public void send(int dest, int comm, int tag, ByteBuffer data, Deadline deadline) {
         ByteBuffer[] frame = Frames.encode(comm, tag, data, settings.checksum);
+        Peer peer;
         progress.enter();
         try {
-            Peer peer = peer(dest);
+            peer = peer(dest);
             if (peer.failure != null) {
                 throw peer.failure();
             }
@@ -272,7 +275,16 @@ public final class DirectChannel implements PeerToPeerChannel {
             } catch (IOException e) {
                 peer.lost(e);
             }
-            while (!Frames.written(frame)) {
+        } finally {
+            progress.exit();
+        }
+        // the lock is taken per iteration, so that other threads' calls get their turn in between
+        while (true) {
+            progress.enter();
+            try {
+                if (Frames.written(frame)) {
+                    return;
+                }
                 if (peer.failure != null) {
                     throw peer.failure();
                 }
@@ -287,9 +299,9 @@ public final class DirectChannel implements PeerToPeerChannel {
                     throw e;
                 }
                 progress.poll(Math.min(left, MAX_WAIT_MS));
+            } finally {
+                progress.exit();
             }
-        } finally {
-            progress.exit();
         }
     }
 
@@ -315,72 +327,96 @@ public final class DirectChannel implements PeerToPeerChannel {
      * one more budget), since the data is arriving.
      */
     @Override
-    public Mailbox.Envelope await(Mailbox.Receive receive, Deadline deadline) {
+    public void expect(Mailbox.Receive receive, Deadline deadline) {
         progress.enter();
         try {
-            int[] candidates = receive.candidates();
-            Peer[] from = new Peer[candidates.length];
+            for (int c : receive.candidates()) {
+                Peer p = peer(c);
+                p.start(deadline);
+                if (p.socket != null && p.failure == null && p.reader.staged()) {
+                    p.read();
+                }
+            }
+        } finally {
+            progress.exit();
+        }
+    }
+
+    @Override
+    public Mailbox.Envelope await(Mailbox.Receive receive, Deadline deadline) {
+        int[] candidates = receive.candidates();
+        Peer[] from = new Peer[candidates.length];
+        progress.enter();
+        try {
             for (int i = 0; i < candidates.length; i++) {
                 from[i] = peer(candidates[i]);
                 from[i].start(deadline);
             }
-            Peer single = from.length == 1 ? from[0] : null;
-            waiting = receive;
-            waitingFor = single;
-            long spinUntil = 0;
-            long spinBudget = -1;
-            long overtimeFrom = 0;
+        } finally {
+            progress.exit();
+        }
+        Peer single = from.length == 1 ? from[0] : null;
+        long spinUntil = 0;
+        long spinBudget = -1;
+        long overtimeFrom = 0;
+        boolean first = true;
+        // the lock is taken per iteration, so that other threads' calls get their turn in between
+        while (!receive.done()) {
+            progress.enter();
             try {
-                for (Peer p : from) {
-                    p.updateInterest();
-                }
+                waiting = receive;
+                waitingFor = single;
                 // frames left staged when an earlier receive finished are decoded first
                 for (Peer p : from) {
-                    if (p.socket != null && p.failure == null && !receive.done()) {
+                    if (first) {
+                        p.updateInterest();
+                    }
+                    if (p.socket != null && p.failure == null && !receive.done() && (first || p.reader.staged())) {
                         p.read();
                     }
                 }
-                while (!receive.done()) {
-                    RuntimeException failed = failure(from);
-                    if (failed != null) {
-                        mailbox.withdraw(receive);
-                        throw failed;
-                    }
-                    long left = deadline.remainingMillis();
-                    if (left <= 0) {
-                        if (mailbox.withdraw(receive)) {
-                            throw new FmiTimeoutException(timeoutMessage(single, receive, deadline));
-                        }
-                        if (overtimeFrom == 0) {
-                            overtimeFrom = System.nanoTime();
-                        } else if (System.nanoTime() - overtimeFrom > deadline.budget().toNanos() && single != null) {
-                            single.lost(new IOException("a message stalled half-way for "
-                                    + 2 * deadline.budget().toMillis() + " ms"));
-                            throw single.failure();
-                        }
-                    }
-                    if (spinBudget < 0) {
-                        spinBudget = single != null && single.socket != null ? settings.spin.toNanos() : 0;
-                        spinUntil = System.nanoTime() + spinBudget;
-                    }
-                    if (spinBudget > 0 && System.nanoTime() - spinUntil < 0) {
-                        progress.poll(0);
-                        Thread.onSpinWait();
-                        continue;
-                    }
-                    progress.poll(left > 0 ? Math.min(left, MAX_WAIT_MS) : 100);
+                first = false;
+                if (receive.done()) {
+                    break;
                 }
-                return receive.envelope();
+                RuntimeException failed = failure(from);
+                if (failed != null) {
+                    mailbox.withdraw(receive);
+                    throw failed;
+                }
+                long left = deadline.remainingMillis();
+                if (left <= 0) {
+                    if (mailbox.withdraw(receive)) {
+                        throw new FmiTimeoutException(timeoutMessage(single, receive, deadline));
+                    }
+                    if (overtimeFrom == 0) {
+                        overtimeFrom = System.nanoTime();
+                    } else if (System.nanoTime() - overtimeFrom > deadline.budget().toNanos() && single != null) {
+                        single.lost(new IOException("a message stalled half-way for "
+                                + 2 * deadline.budget().toMillis() + " ms"));
+                        throw single.failure();
+                    }
+                }
+                if (spinBudget < 0) {
+                    spinBudget = single != null && single.socket != null ? settings.spin.toNanos() : 0;
+                    spinUntil = System.nanoTime() + spinBudget;
+                }
+                if (spinBudget > 0 && System.nanoTime() - spinUntil < 0) {
+                    progress.poll(0);
+                    Thread.onSpinWait();
+                    continue;
+                }
+                progress.poll(left > 0 ? Math.min(left, MAX_WAIT_MS) : 100);
             } finally {
                 waiting = null;
                 waitingFor = null;
                 for (Peer p : from) {
                     p.updateInterest();
                 }
+                progress.exit();
             }
-        } finally {
-            progress.exit();
         }
+        return receive.envelope();
     }
 
     /**

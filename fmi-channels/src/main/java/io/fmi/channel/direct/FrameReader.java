@@ -88,6 +88,11 @@ final class FrameReader {
         }
     }
 
+    /** Whether bytes were received that are not decoded yet (the last read stopped at a frame boundary). */
+    boolean staged() {
+        return staging.hasRemaining() || target != null;
+    }
+
     /** Bytes of a frame being received that no receive waits for (they will be queued). */
     long unclaimedBytes() {
         return landing != null && landing.unexpected() ? target.position() : 0;

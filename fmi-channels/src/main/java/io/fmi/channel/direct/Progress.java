@@ -42,7 +42,8 @@ final class Progress implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
 
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Fair, so that threads waiting for the lock get it between the iterations of a long wait. */
+    private final ReentrantLock lock = new ReentrantLock(true);
     private final AtomicInteger callers = new AtomicInteger();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Selector selector;
@@ -70,7 +71,7 @@ final class Progress implements AutoCloseable {
     /** Takes the lock for a call (from the driver if it holds it) and runs pending tasks. */
     void enter() {
         callers.incrementAndGet();
-        if (!lock.tryLock()) {
+        if (lock.hasQueuedThreads() || !lock.tryLock()) {
             selector.wakeup();
             lock.lock();
         }

@@ -64,7 +64,7 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
     private final DynamoDbSettings settings;
     private final AwsSettings aws;
     private final Poller poller;
-    private final Set<String> written = new LinkedHashSet<>();
+    private final Set<String> written = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     private final io.fmi.channel.aws.RequestCounter requests = new io.fmi.channel.aws.RequestCounter();
     private ChannelContext context;
     private DynamoDbClient dynamo;

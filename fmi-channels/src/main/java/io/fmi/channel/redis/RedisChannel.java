@@ -93,8 +93,20 @@ public final class RedisChannel implements ObjectStoreChannel {
     private final RedisSettings settings;
     private final Set<String> written = new LinkedHashSet<>();
     private ChannelContext context;
-    private Jedis jedis;
-    private long lastUsedNanos;
+
+    /**
+     * One connection with its last use. A call borrows one for its duration (see {@link #leased});
+     * one thread at a time, as before, uses one connection and never opens a second; threads that
+     * call at once (non-blocking operations, several threads on one communicator) get their own.
+     */
+    private static final class Slot {
+        Jedis jedis;
+        long lastUsedNanos;
+    }
+
+    private final ThreadLocal<Slot> current = new ThreadLocal<>();
+    private final java.util.ArrayDeque<Slot> idle = new java.util.ArrayDeque<>();
+    private final List<Slot> slots = new ArrayList<>();
 
     RedisChannel(RedisSettings settings) {
         this.settings = settings;
@@ -111,7 +123,31 @@ public final class RedisChannel implements ObjectStoreChannel {
             throw new FmiException("Redis channel is already open; create one channel per peer");
         }
         this.context = context;
-        connection();
+        leased(this::connection);
+    }
+
+    /** Runs {@code call} with a connection of this thread's (borrowed for the outermost call). */
+    private <T> T leased(java.util.function.Supplier<T> call) {
+        if (current.get() != null) {
+            return call.get();
+        }
+        Slot slot;
+        synchronized (idle) {
+            slot = idle.pollFirst();
+            if (slot == null) {
+                slot = new Slot();
+                slots.add(slot);
+            }
+        }
+        current.set(slot);
+        try {
+            return call.get();
+        } finally {
+            current.remove();
+            synchronized (idle) {
+                idle.addFirst(slot);
+            }
+        }
     }
 
     @Override
@@ -120,8 +156,10 @@ public final class RedisChannel implements ObjectStoreChannel {
     }
 
     private Jedis connection() {
+        Slot slot = current.get();
         long now = System.nanoTime();
-        if (jedis != null && now - lastUsedNanos > IDLE_CHECK_NANOS) {
+        if (slot.jedis != null && now - slot.lastUsedNanos > IDLE_CHECK_NANOS) {
+            Jedis jedis = slot.jedis;
             try {
                 jedis.ping();
             } catch (JedisException e) {
@@ -131,11 +169,11 @@ public final class RedisChannel implements ObjectStoreChannel {
                 } catch (RuntimeException ignored) {
                     // already broken
                 }
-                jedis = null;
+                slot.jedis = null;
             }
         }
-        lastUsedNanos = now;
-        if (jedis == null) {
+        slot.lastUsedNanos = now;
+        if (slot.jedis == null) {
             DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                     .connectionTimeoutMillis(settings.connectTimeoutMs)
                     .socketTimeoutMillis((int) Math.max(10_000, settings.connectTimeoutMs))
@@ -156,20 +194,21 @@ public final class RedisChannel implements ObjectStoreChannel {
                 }
                 throw failure("connecting", e);
             }
-            jedis = fresh;
+            slot.jedis = fresh;
         }
-        return jedis;
+        return slot.jedis;
     }
 
     /** A {@link ChannelException} naming the endpoint; drops a broken connection so the next call reconnects. */
     private ChannelException failure(String what, JedisException e) {
-        if (e instanceof JedisConnectionException && jedis != null) {
+        Slot slot = current.get();
+        if (e instanceof JedisConnectionException && slot != null && slot.jedis != null) {
             try {
-                jedis.close();
+                slot.jedis.close();
             } catch (RuntimeException ignored) {
                 // the connection is broken already
             }
-            jedis = null;
+            slot.jedis = null;
         }
         String hint = e instanceof JedisConnectionException
                 ? "; check that Redis is running and reachable there (backends.Redis host/port or url)"
@@ -195,6 +234,13 @@ public final class RedisChannel implements ObjectStoreChannel {
 
     @Override
     public void put(String key, ByteBuffer value, int readers, Deadline deadline) {
+        leased(() -> {
+            putLeased(key, value, readers);
+            return null;
+        });
+    }
+
+    private void putLeased(String key, ByteBuffer value, int readers) {
         byte[] bytes = bytesOf(value);
         String full = context.keyPrefix() + key;
         byte[] k = full.getBytes(StandardCharsets.UTF_8);
@@ -206,22 +252,28 @@ public final class RedisChannel implements ObjectStoreChannel {
                 args[1] = ttl;
                 Arrays.fill(args, 2, args.length, bytes);
                 script(PUSH_COPIES, PUSH_COPIES_SHA, 1, args);
-                written.add(full);
+                synchronized (written) {
+                    written.add(full);
+                }
             } else {
                 byte[] shared = (full + "#v").getBytes(StandardCharsets.UTF_8);
                 byte[] counter = (full + "#c").getBytes(StandardCharsets.UTF_8);
                 byte[] tokens = (full + "#n").getBytes(StandardCharsets.UTF_8);
                 script(PUT_SHARED, PUT_SHARED_SHA, 3, shared, counter, tokens, ttl, bytes,
                         Integer.toString(readers).getBytes(StandardCharsets.US_ASCII));
-                written.add(full + "#v");
-                written.add(full + "#c");
-                written.add(full + "#n");
+                synchronized (written) {
+                    written.add(full + "#v");
+                    written.add(full + "#c");
+                    written.add(full + "#n");
+                }
             }
         } catch (JedisException e) {
             throw failure("writing " + full + " (" + bytes.length + " bytes)", e);
         }
-        if (written.size() > 4096) {
-            pruneWritten();
+        synchronized (written) {
+            if (written.size() > 4096) {
+                pruneWritten();
+            }
         }
     }
 
@@ -246,6 +298,10 @@ public final class RedisChannel implements ObjectStoreChannel {
      */
     @Override
     public Taken getAny(List<String> keys, Deadline deadline) {
+        return leased(() -> getAnyLeased(keys, deadline));
+    }
+
+    private Taken getAnyLeased(List<String> keys, Deadline deadline) {
         int n = keys.size();
         byte[][] waitOn = new byte[2 * n][];
         for (int i = 0; i < n; i++) {
@@ -296,6 +352,10 @@ public final class RedisChannel implements ObjectStoreChannel {
 
     @Override
     public byte[] tryGet(String key) {
+        return leased(() -> tryGetLeased(key));
+    }
+
+    private byte[] tryGetLeased(String key) {
         String full = context.keyPrefix() + key;
         try {
             byte[] value = connection().lpop(full.getBytes(StandardCharsets.UTF_8));
@@ -331,13 +391,48 @@ public final class RedisChannel implements ObjectStoreChannel {
 
     @Override
     public void close() {
-        if (jedis == null && written.isEmpty()) {
+        boolean anything;
+        synchronized (idle) {
+            anything = !slots.isEmpty();
+        }
+        synchronized (written) {
+            anything |= !written.isEmpty();
+        }
+        if (!anything) {
             return;
         }
         try {
-            if (!written.isEmpty()) {
+            leased(() -> {
+                cleanUp();
+                return null;
+            });
+        } finally {
+            synchronized (idle) {
+                for (Slot slot : slots) {
+                    if (slot.jedis != null) {
+                        try {
+                            slot.jedis.close();
+                        } catch (RuntimeException ignored) {
+                            // closing a broken connection
+                        }
+                        slot.jedis = null;
+                    }
+                }
+                slots.clear();
+                idle.clear();
+            }
+        }
+    }
+
+    private void cleanUp() {
+        try {
+            String[] keys;
+            synchronized (written) {
+                keys = written.toArray(new String[0]);
+                written.clear();
+            }
+            if (keys.length > 0) {
                 Deadline grace = Deadline.after(settings.closeGrace);
-                String[] keys = written.toArray(new String[0]);
                 while (connection().exists(keys) > 0 && !grace.expired()) {
                     Thread.sleep(Math.min(50, Math.max(1, grace.remainingMillis())));
                 }
@@ -346,7 +441,6 @@ public final class RedisChannel implements ObjectStoreChannel {
                     LOG.warn("Redis channel of '{}' rank {}: deleted {} value(s) no peer read within {} ms",
                             context.communicatorName(), context.rank(), deleted, settings.closeGrace.toMillis());
                 }
-                written.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -354,17 +448,9 @@ public final class RedisChannel implements ObjectStoreChannel {
             LOG.warn("Redis channel of '{}' rank {}: cleanup at {} failed ({}); the keys expire after {} s",
                     context.communicatorName(), context.rank(), settings.endpoint(), e.toString(),
                     settings.ttlMillis / 1000);
-        } finally {
-            if (jedis != null) {
-                try {
-                    jedis.close();
-                } catch (RuntimeException ignored) {
-                    // closing a broken connection
-                }
-                jedis = null;
-            }
         }
     }
+
 
     @Override
     public String toString() {

@@ -56,7 +56,7 @@ public final class S3Channel implements ObjectStoreChannel {
     private final S3Settings settings;
     private final AwsSettings aws;
     private final Poller poller;
-    private final Map<String, Long> written = new LinkedHashMap<>();
+    private final Map<String, Long> written = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final io.fmi.channel.aws.RequestCounter requests = new io.fmi.channel.aws.RequestCounter();
     private ChannelContext context;
     private S3Client s3;
