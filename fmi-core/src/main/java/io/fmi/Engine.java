@@ -48,7 +48,7 @@ final class Engine {
     static final long P2P_NOMINAL_BYTES = 64 * 1024;
 
     /** A configured channel, shared by every communicator derived from the one that opened it. */
-    static final class Opened {
+    static class Opened {
         final String name;
         final Channel channel;
         final Duration timeout;
@@ -82,19 +82,12 @@ final class Engine {
     }
 
     /** A channel the engine can route operations to, with this communicator's algorithms on it. */
-    static final class Route {
-        final String name;
-        final Channel channel;
+    static final class Route extends Opened {
         final Collectives collectives;
-        final Duration timeout;
-        final ChannelModel model;
 
         Route(Opened opened, Collectives collectives) {
-            this.name = opened.name;
-            this.channel = opened.channel;
+            super(opened.name, opened.channel, opened.timeout, opened.model);
             this.collectives = collectives;
-            this.timeout = opened.timeout;
-            this.model = opened.model;
         }
     }
 

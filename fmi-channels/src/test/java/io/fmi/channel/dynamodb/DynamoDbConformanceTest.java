@@ -23,15 +23,19 @@ class DynamoDbConformanceTest extends CommunicatorConformanceSuite {
         return Communicator.builder().rank(rank).size(size).name(name).config(config).timeout(timeout).build();
     }
 
+    /**
+     * Polling stores are slow, and the algorithms are the same at every size (LocalStore runs them
+     * at 1, 2, 3, 5, 8 and 16 peers): 1, 3 and 8 here keep CI short.
+     */
     @Override
     protected IntStream sizes() {
-        return IntStream.of(1, 2, 3, 5, 8);
+        return IntStream.of(1, 3, 8);
     }
 
     /** Polling stores are slow; the semantics are covered at every size by the other channels. */
     @Override
     protected IntStream semanticsSizes() {
-        return IntStream.of(1, 3, 5);
+        return IntStream.of(1, 3);
     }
 
     /** 8 MiB: a 64 MiB value is hundreds of polled parts here; the overlap is measured at 64 MiB elsewhere. */
