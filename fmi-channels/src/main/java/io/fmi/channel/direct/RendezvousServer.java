@@ -79,23 +79,24 @@ public final class RendezvousServer implements AutoCloseable {
 
     private final Options options;
     private final EventLoopGroup group;
-    private final Channel server;
+    /** The listening channel, set once bound (connections are only accepted after that). */
+    private volatile Channel server;
     private final Map<String, Waiting> pending = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> sweeper;
     private final AtomicLong paired = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
 
-    private RendezvousServer(Options options, EventLoopGroup group, Channel server) {
+    private RendezvousServer(Options options, EventLoopGroup group) {
         this.options = options;
         this.group = group;
-        this.server = server;
         this.sweeper = group.next().scheduleAtFixedRate(this::expire, 200, 200, TimeUnit.MILLISECONDS);
     }
 
     /** Starts a server on {@code bind} (port 0 picks a free port). */
     public static RendezvousServer start(InetSocketAddress bind, Options options) {
         EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("fmi-rendezvous", true));
-        RendezvousServer[] self = new RendezvousServer[1];
+        // the server exists before it binds, so a client that connects at once finds its handler
+        RendezvousServer self = new RendezvousServer(options, group);
         try {
             Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
@@ -106,19 +107,21 @@ public final class RendezvousServer implements AutoCloseable {
                             ch.pipeline().addLast(
                                     new IdleStateHandler(0, 0, options.helloTimeout().toMillis(), TimeUnit.MILLISECONDS),
                                     new LengthFieldBasedFrameDecoder(Rendezvous.HEADER + Rendezvous.MAX_PAYLOAD, 4, 4, 0, 0),
-                                    self[0].new Handler());
+                                    self.new Handler());
                         }
                     })
                     .bind(bind).sync().channel();
-            self[0] = new RendezvousServer(options, group, channel);
+            self.server = channel;
             LOG.info("rendezvous server listening on {}{}", channel.localAddress(),
                     options.secret() == null ? " (no authentication)" : " (HMAC authentication)");
-            return self[0];
+            return self;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new io.fmi.ChannelException("interrupted while starting the rendezvous server", e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Netty rethrows the bind's IOException unchecked-in-disguise: catch every exception here
+            self.sweeper.cancel(false);
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new io.fmi.ChannelException("cannot start the rendezvous server on " + bind + ": " + e.getMessage(), e);
         }
@@ -211,11 +214,20 @@ public final class RendezvousServer implements AutoCloseable {
             while (true) {
                 Waiting other = pending.get(pair.name());
                 if (other == null) {
-                    if (pending.size() >= options.maxPending()) {
+                    boolean full;
+                    boolean added = false;
+                    // checking the bound and adding are one step: concurrent requests cannot overshoot it
+                    synchronized (pending) {
+                        full = pending.size() >= options.maxPending();
+                        if (!full) {
+                            added = pending.putIfAbsent(pair.name(), me) == null;
+                        }
+                    }
+                    if (full) {
                         reject(ch, Rendezvous.E_BUSY, "too many pending pairings (" + options.maxPending() + ")");
                         return;
                     }
-                    if (pending.putIfAbsent(pair.name(), me) == null) {
+                    if (added) {
                         return;
                     }
                     continue;
@@ -297,7 +309,20 @@ public final class RendezvousServer implements AutoCloseable {
                     System.exit(2);
             }
         }
-        RendezvousServer server = start(new InetSocketAddress(bind, port), Options.defaults().withSecret(secret));
+        RendezvousServer server;
+        try {
+            server = start(new InetSocketAddress(bind, port), Options.defaults().withSecret(secret));
+        } catch (io.fmi.ChannelException e) {
+            // one clear line and a non-zero exit, not a stack trace and a JVM kept alive by its threads
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            System.err.println("rendezvous server: cannot listen on " + bind + ":" + port + ": " + root.getMessage()
+                    + " (is another server using the port? choose one with --port)");
+            System.exit(1);
+            return;
+        }
         System.out.println("rendezvous server listening on " + bind + ":" + server.port()
                 + (secret == null ? " (no authentication)" : " (HMAC authentication)"));
         System.out.flush();

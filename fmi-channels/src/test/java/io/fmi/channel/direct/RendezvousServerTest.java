@@ -210,4 +210,23 @@ class RendezvousServerTest {
                 new InetSocketAddress("127.0.0.1", port), "x", 0, null, Deadline.after(Duration.ofSeconds(2))));
         assertTrue(e.getMessage().contains("127.0.0.1:" + port) || e.getMessage().contains("/127.0.0.1:" + port), e.getMessage());
     }
+
+    /** Started on a port in use, the command prints one line and exits non-zero (it used to print a stack trace and hang). */
+    @Test
+    void theCommandOnAPortInUseExitsWithOneClearLine() throws Exception {
+        RendezvousServer busy = RendezvousServer.start(new InetSocketAddress("127.0.0.1", 0), RendezvousServer.Options.defaults());
+        try {
+            String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                    RendezvousServer.class.getName(), "--bind", "127.0.0.1", "--port", Integer.toString(busy.port()))
+                    .redirectErrorStream(true).start();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the command kept running on a port in use");
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, p.exitValue(), output);
+            assertTrue(output.contains("cannot listen on 127.0.0.1:" + busy.port()), output);
+            assertTrue(!output.contains("\tat "), "a stack trace instead of one line: " + output);
+        } finally {
+            busy.close();
+        }
+    }
 }
