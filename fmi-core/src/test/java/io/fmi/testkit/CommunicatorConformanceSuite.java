@@ -1301,9 +1301,22 @@ public abstract class CommunicatorConformanceSuite {
                     }
                 };
             }
-            java.util.concurrent.CompletableFuture<?> other = java.util.concurrent.CompletableFuture.runAsync(threads[1]);
+            // a thread of its own (the common pool may have a single thread for every rank's second thread)
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread other = new Thread(() -> {
+                try {
+                    threads[1].run();
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            }, "second-thread-" + me);
+            other.start();
             threads[0].run();
-            other.join();
+            other.join(TimeUnit.MINUTES.toMillis(2));
+            if (failed.get() != null) {
+                throw new AssertionError("the second thread failed", failed.get());
+            }
+            assertTrue(!other.isAlive(), "the second thread did not finish");
             assertTrue(exchanged.get() > 0, "nothing was exchanged");
             return null;
         });
