@@ -215,7 +215,17 @@ public final class S3Channel implements ObjectStoreChannel {
         String full = context.keyPrefix() + key;
         ResponseBytes<GetObjectResponse> first = poller.await(() -> fetch(full), deadline,
                 () -> "S3 at " + aws.where() + ": object s3://" + settings.bucket + "/" + full);
-        return consume(full, first, deadline);
+        return consume(full, first, reading(deadline));
+    }
+
+    /**
+     * The deadline for reading the rest of a value that has appeared: the wait's deadline bounds the
+     * waiting, not the download it found (a short wait, like a puller's slice, must not cut a large
+     * value half-way — that would fetch it again); at least 60 s more.
+     */
+    private static Deadline reading(Deadline wait) {
+        return wait.remainingNanos() >= java.util.concurrent.TimeUnit.SECONDS.toNanos(60) ? wait
+                : Deadline.after(java.time.Duration.ofSeconds(60));
     }
 
     @Override
@@ -233,7 +243,7 @@ public final class S3Channel implements ObjectStoreChannel {
                 String full = context.keyPrefix() + keys.get(i);
                 ResponseBytes<GetObjectResponse> first = fetch(full);
                 if (first != null) {
-                    return new Taken(i, consume(full, first, deadline));
+                    return new Taken(i, consume(full, first, reading(deadline)));
                 }
             }
             return null;
