@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -71,7 +70,19 @@ public final class Request {
      * {@link Status#cancelled()} is true. Sends and collectives cannot be cancelled (false).
      */
     public boolean cancel() {
-        return canceller != null && !future.isDone() && canceller.getAsBoolean();
+        if (canceller == null || future.isDone() || !canceller.getAsBoolean()) {
+            return false;
+        }
+        // the cancelled status is set by whichever thread completed the receive: wait for it, so that
+        // test() and isCancelled() say so as soon as cancel() returns
+        try {
+            future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // completed
+        }
+        return true;
     }
 
     /** Whether the request was cancelled. */
@@ -173,7 +184,4 @@ public final class Request {
         }
         return done.stream().mapToInt(Integer::intValue).toArray();
     }
-
-    /** Counts requests created, for names of background threads. */
-    static final AtomicInteger CREATED = new AtomicInteger();
 }
