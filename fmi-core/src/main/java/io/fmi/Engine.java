@@ -377,13 +377,28 @@ final class Engine {
         }
     }
 
-    void send(Buf buf, int dest, int tag) {
-        Operation op = Operation.SEND;
+    /** Checks a send's arguments and returns the bytes to send (shared by {@code send} and {@code isend}). */
+    private ByteBuffer sendable(Operation op, Buf buf, int dest, int tag) {
         checkOpen(op);
         required(op, "send", buf);
         checkRank(op, "destination", dest);
         tag(op, tag);
-        ByteBuffer data = buf.readBuffer();
+        return buf.readBuffer();
+    }
+
+    /** Checks a receive's arguments and returns the buffer to receive into (shared by {@code recv} and {@code irecv}). */
+    private ByteBuffer receivable(Operation op, Buf buf, int src, int tag) {
+        checkOpen(op);
+        required(op, "receive", buf);
+        writable(op, "receive", buf);
+        checkSource(op, src);
+        receiveTag(op, tag);
+        return buf.receiveBuffer();
+    }
+
+    void send(Buf buf, int dest, int tag) {
+        Operation op = Operation.SEND;
+        ByteBuffer data = sendable(op, buf, dest, tag);
         point(op, (m, d) -> {
             m.send(dest, tag, data, d);
             return null;
@@ -392,12 +407,7 @@ final class Engine {
 
     Status recv(Buf buf, int src, int tag, boolean exact) {
         Operation op = Operation.RECV;
-        checkOpen(op);
-        required(op, "receive", buf);
-        writable(op, "receive", buf);
-        checkSource(op, src);
-        receiveTag(op, tag);
-        ByteBuffer into = buf.receiveBuffer();
+        ByteBuffer into = receivable(op, buf, src, tag);
         Mailbox.Envelope e = point(op, (m, d) -> m.recv(src, tag, into, exact, d));
         return received(op, buf, into, e);
     }
@@ -431,21 +441,11 @@ final class Engine {
 
     Status sendrecv(Buf send, int dest, int sendTag, Buf recv, int src, int recvTag) {
         Operation op = Operation.RECV;
-        checkOpen(op);
-        required(op, "send", send);
-        required(op, "receive", recv);
-        writable(op, "receive", recv);
-        checkRank(op, "destination", dest);
-        tag(op, sendTag);
-        checkSource(op, src);
-        receiveTag(op, recvTag);
-        ByteBuffer data = send.readBuffer();
-        if (send.target == recv.target) {
-            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
-            data = copy;
-        }
-        ByteBuffer out = data;
-        ByteBuffer into = recv.receiveBuffer();
+        ByteBuffer data = sendable(op, send, dest, sendTag);
+        ByteBuffer into = receivable(op, recv, src, recvTag);
+        // sendrecvReplace: what is sent must not be overwritten by what arrives
+        ByteBuffer out = send.target == recv.target
+                ? ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip() : data;
         Mailbox.Envelope e = point(op, (m, d) -> {
             m.send(dest, sendTag, out, d);
             return m.recv(src, recvTag, into, false, d);
@@ -674,11 +674,7 @@ final class Engine {
     /** A send that runs in the background, after this communicator's earlier non-blocking sends. */
     Request isend(Buf buf, int dest, int tag) {
         Operation op = Operation.SEND;
-        checkOpen(op);
-        required(op, "send", buf);
-        checkRank(op, "destination", dest);
-        tag(op, tag);
-        ByteBuffer data = buf.readBuffer();
+        ByteBuffer data = sendable(op, buf, dest, tag);
         Status status = new Status(rank, tag, data.remaining(), buf.type.size());
         java.util.concurrent.CompletableFuture<Status> f = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             point(op, (m, d) -> {
@@ -693,12 +689,7 @@ final class Engine {
     /** A receive posted now, completed in the background; it can be cancelled until a message matches it. */
     Request irecv(Buf buf, int src, int tag) {
         Operation op = Operation.RECV;
-        checkOpen(op);
-        required(op, "receive", buf);
-        writable(op, "receive", buf);
-        checkSource(op, src);
-        receiveTag(op, tag);
-        ByteBuffer into = buf.receiveBuffer();
+        ByteBuffer into = receivable(op, buf, src, tag);
         Route route = p2p();
         io.fmi.collective.Pending pending;
         try {

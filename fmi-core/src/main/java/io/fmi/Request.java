@@ -29,11 +29,6 @@ public final class Request {
         this.canceller = canceller;
     }
 
-    /** A request that is already complete. */
-    static Request done(String what, Status status) {
-        return new Request(what, CompletableFuture.completedFuture(status), null);
-    }
-
     /** Waits until the operation is complete and returns its status; throws what the blocking form would. */
     public Status waitFor() {
         try {

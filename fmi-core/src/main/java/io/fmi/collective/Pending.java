@@ -65,11 +65,6 @@ public final class Pending {
         return future;
     }
 
-    /** The receive being watched. */
-    public Mailbox.Receive receive() {
-        return receive;
-    }
-
     /** Cancels the receive if no message has matched it yet. */
     public boolean cancel() {
         if (mailbox.fail(receive, new Cancelled())) {

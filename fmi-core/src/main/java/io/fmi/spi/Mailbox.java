@@ -104,11 +104,6 @@ public final class Mailbox {
             return envelope;
         }
 
-        /** Whether this receive failed (then {@link #envelope()} throws). */
-        public synchronized boolean failed() {
-            return failure != null;
-        }
-
         void finish(Envelope e, RuntimeException error) {
             Runnable then;
             synchronized (this) {
@@ -194,7 +189,6 @@ public final class Mailbox {
     private final List<Receive> posted = new LinkedList<>();
     private final List<Message> unexpected = new LinkedList<>();
     private final long[] queuedBySource;
-    private long queuedBytes;
     private RuntimeException failure;
 
     /** A mailbox for messages from {@code sources} channel ranks (the channel's size). */
@@ -327,7 +321,6 @@ public final class Mailbox {
         }
         Message m = new Message(source, comm, tag, new byte[length]);
         unexpected.add(m);
-        queuedBytes += length;
         if (source >= 0 && source < queuedBySource.length) {
             queuedBySource[source] += length;
         }
@@ -379,7 +372,6 @@ public final class Mailbox {
     }
 
     private void unqueue(Message m) {
-        queuedBytes -= m.data.length;
         if (m.source >= 0 && m.source < queuedBySource.length) {
             queuedBySource[m.source] -= m.data.length;
         }
@@ -393,11 +385,6 @@ public final class Mailbox {
     /** Whether any receive or probe is posted (waiting for a message). */
     public synchronized boolean hasPosted() {
         return !posted.isEmpty();
-    }
-
-    /** Bytes queued from every source. */
-    public synchronized long queuedBytes() {
-        return queuedBytes;
     }
 
     /**

@@ -1,0 +1,39 @@
+package io.fmi.channel;
+
+import io.fmi.testkit.CommunicatorConformanceSuite;
+import java.util.stream.IntStream;
+
+/**
+ * The conformance suite at the sizes a polling store (S3, DynamoDB) runs it: polling stores are
+ * slow, and the algorithms are the same at every size (LocalStore runs them at 1, 2, 3, 5, 8 and 16
+ * peers), so 1, 3 and 8 keep CI short.
+ */
+public abstract class PollingStoreConformanceSuite extends CommunicatorConformanceSuite {
+
+    @Override
+    protected IntStream sizes() {
+        return IntStream.of(1, 3, 8);
+    }
+
+    /** The semantics are covered at every size by the other channels. */
+    @Override
+    protected IntStream semanticsSizes() {
+        return IntStream.of(1, 3);
+    }
+
+    /** 8 MiB: a 64 MiB value is hundreds of polled parts here; the overlap is measured at 64 MiB elsewhere. */
+    @Override
+    protected int overlapBytes() {
+        return 8 << 20;
+    }
+
+    @Override
+    protected IntStream itemSizes() {
+        return IntStream.of(3);
+    }
+
+    @Override
+    protected IntStream largeSizes() {
+        return IntStream.of(3);
+    }
+}
