@@ -671,18 +671,33 @@ final class Engine {
         return sender;
     }
 
-    /** A send that runs in the background, after this communicator's earlier non-blocking sends. */
+    /**
+     * A send that runs in the background, after this communicator's earlier non-blocking sends. A
+     * send to self runs at once instead: it only deposits the message here and never waits, and a
+     * receive from self that follows it (legal in MPI) must find it.
+     */
     Request isend(Buf buf, int dest, int tag) {
         Operation op = Operation.SEND;
         ByteBuffer data = sendable(op, buf, dest, tag);
         Status status = new Status(rank, tag, data.remaining(), buf.type.size());
-        java.util.concurrent.CompletableFuture<Status> f = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        java.util.function.Supplier<Status> send = () -> {
             point(op, (m, d) -> {
                 m.send(dest, tag, data, d);
                 return null;
             });
             return status;
-        }, sender());
+        };
+        java.util.concurrent.CompletableFuture<Status> f;
+        if (dest == rank) {
+            f = new java.util.concurrent.CompletableFuture<>();
+            try {
+                f.complete(send.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        } else {
+            f = java.util.concurrent.CompletableFuture.supplyAsync(send, sender());
+        }
         return new Request("isend to rank " + dest + " with tag " + tag, f, null);
     }
 

@@ -1074,6 +1074,25 @@ public abstract class CommunicatorConformanceSuite {
 
     @ParameterizedTest(name = "{0} peers")
     @MethodSource("semanticsSizes")
+    void anIsendToSelfIsReceivedByABlockingReceiveInOrder(int size) {
+        // MPI: a non-blocking send to self followed by a blocking receive from self is legal; the
+        // send must be in the mailbox before the receive looks for it, and two of them stay in order
+        peers(size, comm -> {
+            int me = comm.rank();
+            Request first = comm.isend(new int[] {me, 1}, me, 9);
+            Request second = comm.isend(new int[] {me, 2}, me, 9);
+            int[] got = new int[2];
+            comm.recv(got, me, 9);
+            assertArrayEquals(new int[] {me, 1}, got, "the first isend to self");
+            comm.recv(got, me, 9);
+            assertArrayEquals(new int[] {me, 2}, got, "the second isend to self");
+            Request.waitAll(first, second);
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0} peers")
+    @MethodSource("semanticsSizes")
     void waitAnyReturnsTheRequestThatCompletedAndCancelWithdrawsAnUnmatchedReceive(int size) {
         peers(size, comm -> {
             int me = comm.rank();
