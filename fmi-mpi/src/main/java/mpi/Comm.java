@@ -333,6 +333,43 @@ public class Comm implements Freeable {
         MPI.abort(this, errorcode, "MPI_ABORT was invoked");
     }
 
+    /**
+     * {@code MPI_COMM_GROUP}: not supported (groups are not part of this implementation).
+     *
+     * @return never
+     * @throws MPIException always, of class {@link MPI#ERR_UNSUPPORTED_OPERATION}
+     */
+    public final Group getGroup() throws MPIException {
+        throw fail("getGroup", Unsupported.of("process groups (getGroup)", "make sub-communicators with split"));
+    }
+
+    /**
+     * {@code MPI_INTERCOMM_CREATE}: not supported.
+     *
+     * @param localComm    the local communicator
+     * @param localLeader  its leader
+     * @param remoteLeader the remote leader's rank here
+     * @param tag          a safe tag
+     * @return never
+     * @throws MPIException always, of class {@link MPI#ERR_UNSUPPORTED_OPERATION}
+     */
+    public final Intercomm createIntercomm(Comm localComm, int localLeader, int remoteLeader, int tag)
+            throws MPIException {
+        throw fail("createIntercomm", Unsupported.of("inter-communicators (createIntercomm)",
+                "use split to make intra-communicators and send between them through a common parent"));
+    }
+
+    /**
+     * Whether this is an inter-communicator ({@code MPI_COMM_TEST_INTER}).
+     *
+     * @return false: every communicator here is an intra-communicator
+     * @throws MPIException if MPI is not initialized
+     */
+    public final boolean isInter() throws MPIException {
+        MPI.check();
+        return false;
+    }
+
     // ---- point to point ----
 
     /**

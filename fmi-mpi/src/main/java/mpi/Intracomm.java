@@ -67,6 +67,52 @@ public class Intracomm extends Comm {
     }
 
     /**
+     * {@code MPI_CART_CREATE}: not supported.
+     *
+     * @param dims    the grid's dimensions
+     * @param periods whether each dimension wraps
+     * @param reorder whether ranks may be reordered
+     * @return never
+     * @throws MPIException always, of class {@link MPI#ERR_UNSUPPORTED_OPERATION}
+     */
+    public final CartComm createCart(int[] dims, boolean[] periods, boolean reorder) throws MPIException {
+        throw fail("createCart", Unsupported.of("process topologies (createCart)",
+                "compute neighbours' ranks from getRank() and getSize()"));
+    }
+
+    /**
+     * {@code MPI_GRAPH_CREATE}: not supported.
+     *
+     * @param index   the graph's index array
+     * @param edges   its edges
+     * @param reorder whether ranks may be reordered
+     * @return never
+     * @throws MPIException always, of class {@link MPI#ERR_UNSUPPORTED_OPERATION}
+     */
+    public final GraphComm createGraph(int[] index, int[] edges, boolean reorder) throws MPIException {
+        throw fail("createGraph", Unsupported.of("process topologies (createGraph)",
+                "compute neighbours' ranks from getRank() and getSize()"));
+    }
+
+    /**
+     * {@code MPI_COMM_SPAWN}: not supported.
+     *
+     * @param command  the program
+     * @param argv     its arguments
+     * @param maxprocs how many
+     * @param info     hints
+     * @param root     the rank whose arguments count
+     * @param errcodes one code per process
+     * @return never
+     * @throws MPIException always, of class {@link MPI#ERR_UNSUPPORTED_OPERATION}
+     */
+    public final Intercomm spawn(String command, String[] argv, int maxprocs, Info info, int root, int[] errcodes)
+            throws MPIException {
+        throw fail("spawn", Unsupported.of("dynamic processes (spawn)",
+                "start every rank up front with fmirun -np N (or fmirun --lambda)"));
+    }
+
+    /**
      * Inclusive prefix reduction ({@code MPI_SCAN}): rank {@code r} gets the combination of ranks 0..r.
      *
      * @param sendbuf this rank's items

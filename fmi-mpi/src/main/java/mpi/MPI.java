@@ -192,6 +192,7 @@ public final class MPI {
     private static volatile boolean initialized;
     private static volatile boolean finalized;
     private static boolean ownsWorld;
+    private static byte[] attached;
 
     /**
      * Joins the job ({@code MPI_INIT}): opens the communicator of this rank.
@@ -330,6 +331,31 @@ public final class MPI {
     public static int queryThread() throws MPIException {
         check();
         return THREAD_MULTIPLE;
+    }
+
+    /**
+     * {@code MPI_BUFFER_ATTACH}: accepted and kept; buffered sends never need it here (the
+     * channels buffer messages themselves).
+     *
+     * @param buffer the buffer
+     * @throws MPIException if MPI is not initialized
+     */
+    public static void attachBuffer(byte[] buffer) throws MPIException {
+        check();
+        attached = buffer;
+    }
+
+    /**
+     * {@code MPI_BUFFER_DETACH}: gives back the attached buffer.
+     *
+     * @return the buffer given to {@link #attachBuffer}, or null
+     * @throws MPIException if MPI is not initialized
+     */
+    public static byte[] detachBuffer() throws MPIException {
+        check();
+        byte[] b = attached;
+        attached = null;
+        return b;
     }
 
     /** Profiling control: does nothing. */

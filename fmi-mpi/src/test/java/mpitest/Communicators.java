@@ -95,6 +95,22 @@ public final class Communicators {
         Check.fails(MPI.ERR_COMM, "freeing COMM_WORLD", world::free);
         Check.fails(MPI.ERR_ARG, "negative colour", () -> world.split(-3, 0));
         Check.fails(MPI.ERR_OTHER, "Init twice", () -> MPI.Init(args));
+        // what is not supported says so, with its own error class
+        int unsupported = MPI.ERR_UNSUPPORTED_OPERATION;
+        MPIException refused = Check.fails(unsupported, "getGroup", world::getGroup);
+        Check.isTrue(refused.getMessage().contains("not supported by fmi-mpi"), "the message says so: " + refused.getMessage());
+        Check.fails(unsupported, "createCart", () -> world.createCart(new int[] {p}, new boolean[] {true}, false));
+        Check.fails(unsupported, "createGraph", () -> world.createGraph(new int[] {0}, new int[0], false));
+        Check.fails(unsupported, "spawn", () -> world.spawn("worker", new String[0], 2, new mpi.Info(), 0, new int[2]));
+        Check.fails(unsupported, "createIntercomm", () -> world.createIntercomm(world, 0, 0, 1));
+        Check.fails(unsupported, "Win", () -> new mpi.Win(MPI.newIntBuffer(4), 16, 4, new mpi.Info(), world));
+        Check.fails(unsupported, "File", () -> new mpi.File(world, "data.bin", 0));
+        Check.isTrue(!world.isInter(), "isInter");
+        byte[] attachedBuffer = new byte[64];
+        MPI.attachBuffer(attachedBuffer);
+        world.bSend(new int[] {r}, 1, MPI.INT, r, 4);
+        world.recv(new int[1], 1, MPI.INT, r, 4);
+        Check.isTrue(MPI.detachBuffer() == attachedBuffer, "detachBuffer gives back the attached buffer");
         Check.isTrue(MPI.wtime() >= t0, "wtime is monotonic");
         Check.done("Communicators");
         MPI.Finalize();
