@@ -1,24 +1,15 @@
 package mpi;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
- * Reads and writes {@link MPI#DOUBLE_INT} items (a {@code double} value and an {@code int} index, laid out
- * as the C struct: 16 bytes per item, the index at byte 8) in a byte buffer, for
- * {@code MINLOC}/{@code MAXLOC}: {@code MPI.doubleInt.getData(buffer, i).putValue(v)}.
+ * Reads and writes {@link MPI#DOUBLE_INT} items (a {@code double} value and an {@code int} index: 16
+ * bytes per item, the index at byte 8) in a byte buffer, for {@code MINLOC}/{@code MAXLOC}:
+ * {@code MPI.doubleInt.getData(buffer, i).putValue(v)}.
  */
-public final class DoubleInt {
+public final class DoubleInt extends Struct {
     DoubleInt() {
-    }
-
-    /**
-     * Bytes per item.
-     *
-     * @return 16
-     */
-    public int getExtent() {
-        return 16;
+        super(16, 8);
     }
 
     /**
@@ -29,17 +20,13 @@ public final class DoubleInt {
      * @return a view of that item
      */
     public Data getData(ByteBuffer buffer, int index) {
-        return new Data(buffer.duplicate().order(ByteOrder.nativeOrder()), index * 16);
+        return new Data(view(buffer), offset(index), indexAt);
     }
 
-    /** One (value, index) item in a buffer. */
-    public static final class Data {
-        private final ByteBuffer buffer;
-        private final int at;
-
-        Data(ByteBuffer buffer, int at) {
-            this.buffer = buffer;
-            this.at = at;
+    /** One item: its value here, its index in {@link Struct.Data}. */
+    public static final class Data extends Struct.Data {
+        Data(ByteBuffer buffer, int at, int indexAt) {
+            super(buffer, at, indexAt);
         }
 
         /**
@@ -52,30 +39,12 @@ public final class DoubleInt {
         }
 
         /**
-         * The index.
-         *
-         * @return the index
-         */
-        public int getIndex() {
-            return buffer.getInt(at + 8);
-        }
-
-        /**
          * Writes the value.
          *
          * @param v the value
          */
         public void putValue(double v) {
             buffer.putDouble(at, v);
-        }
-
-        /**
-         * Writes the index.
-         *
-         * @param v the index
-         */
-        public void putIndex(int v) {
-            buffer.putInt(at + 8, v);
         }
     }
 }

@@ -295,12 +295,7 @@ public class Request implements Freeable {
      * @throws MPIException the first failure
      */
     public static Status[] waitSomeStatus(Request[] requests) throws MPIException {
-        MPI.check();
-        List<Integer> active = activeIndices(requests);
-        if (active.isEmpty()) {
-            return null;
-        }
-        return complete(requests, active, io.fmi.Request.waitSome(cores(requests, active)));
+        return some(requests, true);
     }
 
     /**
@@ -322,15 +317,18 @@ public class Request implements Freeable {
      * @throws MPIException the first failure
      */
     public static Status[] testSomeStatus(Request[] requests) throws MPIException {
+        return some(requests, false);
+    }
+
+    /** waitSome or testSome: completes the requests that are complete, after waiting for one if {@code wait}. */
+    private static Status[] some(Request[] requests, boolean wait) throws MPIException {
         MPI.check();
         List<Integer> active = activeIndices(requests);
         if (active.isEmpty()) {
             return null;
         }
-        return complete(requests, active, io.fmi.Request.testSome(cores(requests, active)));
-    }
-
-    private static Status[] complete(Request[] requests, List<Integer> active, int[] done) throws MPIException {
+        io.fmi.Request[] cores = cores(requests, active);
+        int[] done = wait ? io.fmi.Request.waitSome(cores) : io.fmi.Request.testSome(cores);
         Status[] statuses = new Status[done.length];
         MPIException first = null;
         for (int i = 0; i < done.length; i++) {
