@@ -333,8 +333,16 @@ public abstract class CommunicatorConformanceSuite {
         });
     }
 
+    /**
+     * The sizes of the full grid of every built-in operator over every buffer type and length; the
+     * channel's {@link #sizes()} unless a slow store runs fewer.
+     */
+    protected IntStream reductionSizes() {
+        return sizes();
+    }
+
     @ParameterizedTest(name = "{0} peers")
-    @MethodSource("sizes")
+    @MethodSource("reductionSizes")
     void builtinReductionsMatchTheSequentialFoldForEveryTypeAndRoot(int size) {
         peers(size, comm -> {
             for (Kind kind : Kind.values()) {
