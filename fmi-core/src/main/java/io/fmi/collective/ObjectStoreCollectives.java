@@ -149,6 +149,11 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
         }
         int length = (int) total;
         Mailbox.Landing landing = mailbox.arrive(src, 0, tag, length);
+        if (landing.discard()) {
+            // too long for the receive it matched, which fails: nothing to download
+            landing.complete();
+            return;
+        }
         ByteBuffer target = landing.target();
         int firstChunk = Math.min(length, first.length - HEADER - TAG);
         target.duplicate().put(first, HEADER + TAG, firstChunk);

@@ -162,6 +162,15 @@ public final class Mailbox {
             return message != null;
         }
 
+        /**
+         * Whether the message does not fit the receive it matched: its bytes are to be read and
+         * dropped, through {@link #target()} (a small buffer: clear it whenever it is full); on
+         * {@link #complete()} the receive fails with a {@link MessageSizeException}.
+         */
+        public boolean discard() {
+            return misfit;
+        }
+
         /** The payload is complete. */
         public void complete() {
             completed(this);
@@ -185,6 +194,9 @@ public final class Mailbox {
             this.data = data;
         }
     }
+
+    /** The buffer through which the bytes of a message too long for its receive are dropped. */
+    private static final int DISCARD_CHUNK = 64 * 1024;
 
     private final List<Receive> posted = new LinkedList<>();
     private final List<Message> unexpected = new LinkedList<>();
@@ -292,7 +304,19 @@ public final class Mailbox {
      * with {@code tag} is arriving: returns where to write it. Messages from one source must arrive
      * (this call) in the order they were sent.
      */
-    public synchronized Landing arrive(int source, int comm, int tag, int length) {
+    public Landing arrive(int source, int comm, int tag, int length) {
+        return arrive(source, comm, tag, length, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #arrive(int, int, int, int)}, refusing to queue a message that no receive waits for
+     * when it is longer than {@code maxQueued} bytes (a corrupt or hostile length must not allocate
+     * gigabytes).
+     *
+     * @throws MessageSizeException naming the source, tag, length and limit, if the message would be
+     *                              queued and is longer than {@code maxQueued}
+     */
+    public synchronized Landing arrive(int source, int comm, int tag, int length, long maxQueued) {
         Receive probed = null;
         for (Iterator<Receive> it = posted.iterator(); it.hasNext(); ) {
             Receive r = it.next();
@@ -307,9 +331,11 @@ public final class Mailbox {
             }
             int room = r.into.remaining();
             if (length > room || (r.exact && length != room)) {
-                // the message is consumed by this receive, which fails once the bytes are read
+                // the message is consumed by this receive, which fails once the bytes are read; they
+                // are read through a small buffer and dropped, however long the message says it is
                 r.claimed = true;
-                return new Landing(null, r, ByteBuffer.allocate(length), new Envelope(source, tag, length), true);
+                return new Landing(null, r, ByteBuffer.allocate(Math.min(length, DISCARD_CHUNK)),
+                        new Envelope(source, tag, length), true);
             }
             r.claimed = true;
             ByteBuffer view = r.into.duplicate();
@@ -318,6 +344,12 @@ public final class Mailbox {
         }
         if (probed != null) {
             notifyAll();
+        }
+        if (length > maxQueued) {
+            throw new MessageSizeException("rank " + source + " sent a message of " + length + " bytes (tag " + tag
+                    + ") that no receive waits for, more than the " + maxQueued + " bytes a message may take in the"
+                    + " queue; post its receive before it arrives (irecv), or give the function more memory",
+                    maxQueued, length);
         }
         Message m = new Message(source, comm, tag, new byte[length]);
         unexpected.add(m);
@@ -330,7 +362,9 @@ public final class Mailbox {
     /** Delivers a whole message that is already in memory (self-sends, object-store downloads). */
     public void deliver(int source, int comm, int tag, ByteBuffer data) {
         Landing landing = arrive(source, comm, tag, data.remaining());
-        landing.target().put(data.duplicate());
+        if (!landing.discard()) {
+            landing.target().put(data.duplicate());
+        }
         landing.complete();
     }
 

@@ -13,7 +13,10 @@ import java.util.zip.CRC32C;
  * many small frames); the rest of a large payload is read straight into its destination. Each
  * payload is copied once: into the buffer the {@link Mailbox} gives for it (a posted receive's, or
  * an array of exactly its length that is queued). A frame with another version, a negative length or a wrong
- * checksum is a {@link CorruptFrameException}.
+ * checksum is a {@link CorruptFrameException}, and so is one that no receive waits for and that is
+ * longer than the queue may take (half the heap by default): a corrupt or hostile length must not
+ * allocate gigabytes. A frame too long for the receive it matches is read through a small buffer and
+ * dropped (the receive fails), whatever length it announces.
  */
 final class FrameReader {
     private static final int STAGING = 32 * 1024;
@@ -29,11 +32,14 @@ final class FrameReader {
 
     private final Mailbox mailbox;
     private final int source;
+    private final long maxQueued;
     /** Read mode: bytes received but not yet decoded between position and limit. */
     private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING).flip();
     private int comm;
     private int tag;
     private int length;
+    /** Payload bytes of the current frame not read yet. */
+    private int left;
     private boolean crc;
     /** Where the current frame's payload goes; null between frames. */
     private ByteBuffer target;
@@ -41,8 +47,14 @@ final class FrameReader {
 
     /** Decodes the frames sent by channel rank {@code source} into {@code mailbox}. */
     FrameReader(Mailbox mailbox, int source) {
+        this(mailbox, source, Runtime.getRuntime().maxMemory() / 2);
+    }
+
+    /** ... queuing no message longer than {@code maxQueued} bytes that no receive waits for. */
+    FrameReader(Mailbox mailbox, int source, long maxQueued) {
         this.mailbox = mailbox;
         this.source = source;
+        this.maxQueued = maxQueued;
     }
 
     /**
@@ -66,16 +78,29 @@ final class FrameReader {
                     continue;
                 }
                 n = fill(socket);
-            } else if (target.hasRemaining()) {
+            } else if (left > 0) {
+                if (!target.hasRemaining()) {
+                    // a dropped frame: its bytes go through the same small buffer again and again
+                    target.clear();
+                    target.limit(Math.min(left, target.capacity()));
+                }
                 int staged = Math.min(staging.remaining(), target.remaining());
                 if (staged > 0) {
                     ByteBuffer from = staging.duplicate();
                     from.limit(from.position() + staged);
                     target.put(from);
                     staging.position(staging.position() + staged);
+                    left -= staged;
                     continue;
                 }
-                n = enough.getAsBoolean() ? 0 : target.remaining() >= STAGING ? readInto(socket, target) : fill(socket);
+                if (enough.getAsBoolean()) {
+                    n = 0;
+                } else if (target.remaining() >= STAGING) {
+                    n = readInto(socket, target);
+                    left -= Math.max(n, 0);
+                } else {
+                    n = fill(socket);
+                }
             } else if (crc && staging.remaining() < 4) {
                 n = enough.getAsBoolean() ? 0 : fill(socket);
             } else {
@@ -132,12 +157,19 @@ final class FrameReader {
             throw new CorruptFrameException("negative frame length " + length);
         }
         crc = (flags & Frames.FLAG_CRC) != 0;
-        landing = mailbox.arrive(source, comm, tag, length);
+        try {
+            landing = mailbox.arrive(source, comm, tag, length, maxQueued);
+        } catch (io.fmi.MessageSizeException e) {
+            throw new CorruptFrameException(e.getMessage());
+        }
         target = landing.target();
+        left = length;
     }
 
     private void finishFrame() throws CorruptFrameException {
-        if (crc) {
+        if (crc && landing.discard()) {
+            staging.getInt();
+        } else if (crc) {
             CRC32C c = new CRC32C();
             ByteBuffer payload = target.duplicate();
             payload.flip();
