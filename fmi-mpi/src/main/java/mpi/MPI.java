@@ -252,18 +252,30 @@ public final class MPI {
     public static synchronized void Finalize() throws MPIException {
         check();
         Communicator world = COMM_WORLD.fmi;
+        RuntimeException failed = null;
         try {
             world.barrier();
         } catch (RuntimeException e) {
-            throw COMM_WORLD.fail("Finalize", e);
+            failed = e;
         } finally {
             finalized = true;
             COMM_SELF.fmi.close();
             COMM_SELF.fmi = null;
             COMM_WORLD.fmi = null;
             if (ownsWorld) {
-                world.close();
+                try {
+                    world.close();
+                } catch (RuntimeException e) {
+                    if (failed == null) {
+                        failed = e;
+                    } else {
+                        failed.addSuppressed(e);
+                    }
+                }
             }
+        }
+        if (failed != null) {
+            throw COMM_WORLD.fail("Finalize", failed);
         }
     }
 

@@ -1834,6 +1834,11 @@ public final class Communicator implements AutoCloseable {
     /**
      * Releases connections and deletes what this peer stored. Idempotent; operations afterwards
      * fail with an {@link FmiException}.
+     *
+     * @throws ChannelException if a channel could not deliver messages that a send had already
+     *                          accepted (a send to a peer that could not be reached, or that left
+     *                          before reading): every channel is still closed, and the message says
+     *                          how many bytes to which rank were lost and why
      */
     @Override
     public void close() {

@@ -1020,8 +1020,22 @@ final class Engine {
         shared.closed = true;
         List<Route> reversed = new ArrayList<>(routes.values());
         java.util.Collections.reverse(reversed);
+        // every channel is closed; the first failure (a channel that lost messages it had accepted)
+        // is thrown afterwards, the others attached to it: a loss must not pass in silence
+        RuntimeException first = null;
         for (Route route : reversed) {
-            closeQuietly(route.channel);
+            try {
+                route.channel.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 

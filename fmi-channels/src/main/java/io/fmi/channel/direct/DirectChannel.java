@@ -79,6 +79,8 @@ public final class DirectChannel implements PeerToPeerChannel {
         SelectionKey key;
         boolean pairing;
         RuntimeException failure;
+        /** Bytes that send() accepted and that were dropped unwritten when this peer failed. */
+        long dropped;
 
         Peer(int rank) {
             this.rank = rank;
@@ -132,6 +134,8 @@ public final class DirectChannel implements PeerToPeerChannel {
                 // receives posted for this peer that nobody drives (non-blocking ones) fail now too
                 mailbox.failSource(rank, failure());
             }
+            // sends that returned before the connection took their bytes are lost: close() says so
+            dropped += writer.unwrittenBytes();
             writer.clear();
         }
 
@@ -454,6 +458,7 @@ public final class DirectChannel implements PeerToPeerChannel {
      */
     @Override
     public void close() {
+        String lost;
         if (progress == null) {
             closed = true;
             return;
@@ -467,6 +472,7 @@ public final class DirectChannel implements PeerToPeerChannel {
             while (!grace.expired() && undelivered()) {
                 progress.poll(Math.min(grace.remainingMillis(), 100));
             }
+            lost = lostMessages();
             closed = true;
             for (Peer p : peers) {
                 if (p.socket != null && p.failure == null) {
@@ -484,6 +490,26 @@ public final class DirectChannel implements PeerToPeerChannel {
             progress.exit();
         }
         progress.close();
+        if (lost != null) {
+            throw new ChannelException("Direct: rank " + context.rank() + " closed its channel with messages that"
+                    + " send() had accepted but that never reached their receivers: " + lost + "; those receivers"
+                    + " did not get them (a send returns once its bytes are queued for the connection)");
+        }
+    }
+
+    /** What sends accepted and no connection carried: dropped by failed peers, or still queued after the grace. */
+    private String lostMessages() {
+        StringBuilder lost = new StringBuilder();
+        for (Peer p : peers) {
+            long queued = p.failure == null ? p.writer.unwrittenBytes() : 0;
+            if (p.dropped + queued == 0) {
+                continue;
+            }
+            lost.append(lost.length() == 0 ? "" : "; ").append(p.dropped + queued).append(" bytes (with frame headers) to rank ")
+                    .append(p.rank).append(" (").append(queued > 0 ? "still not taken by the connection after"
+                    + " close_grace " + settings.closeGrace.toMillis() + " ms" : p.failure.getMessage()).append(')');
+        }
+        return lost.length() == 0 ? null : lost.toString();
     }
 
     private boolean undelivered() {

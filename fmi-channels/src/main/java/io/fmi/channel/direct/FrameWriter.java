@@ -34,6 +34,17 @@ final class FrameWriter {
         out = null;
     }
 
+    /** Bytes added but not yet written to the socket. */
+    long unwrittenBytes() {
+        long n = out == null ? 0 : out.remaining();
+        for (ByteBuffer[] frame : pending) {
+            for (ByteBuffer b : frame) {
+                n += b.remaining();
+            }
+        }
+        return n;
+    }
+
     /** Whether every byte added has been written to the socket. */
     boolean idle() {
         return pending.isEmpty() && (out == null || !out.hasRemaining());

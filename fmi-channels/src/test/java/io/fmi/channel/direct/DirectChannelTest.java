@@ -59,6 +59,34 @@ class DirectChannelTest {
     }
 
     @Test
+    void closeReportsSendsThatWereAcceptedButNeverDeliveredBecausePairingFailed() {
+        // rank 1 never starts: rank 0's send is queued (it returns), the pairing then fails, and
+        // close() must say that those bytes never reached rank 1 instead of dropping them silently
+        Communicator alone = Communicator.builder().rank(0).size(2).name("direct-lost-" + UUID.randomUUID())
+                .config(config("\"pairing_timeout\": 1000, \"close_grace\": 5000")).timeout(Duration.ofSeconds(1))
+                .build();
+        alone.send(new int[1000], 1, 5);
+        long start = System.nanoTime();
+        ChannelException e = assertThrows(ChannelException.class, alone::close);
+        // 4000 bytes of data in one 16-byte-header frame, and why they were dropped: the pairing failed
+        assertTrue(e.getMessage().contains("4016 bytes (with frame headers) to rank 1 (") && e.getMessage().contains("never reached"),
+                e.getMessage());
+        assertTrue(!e.getMessage().contains("close_grace"), "the pairing failed within the grace: " + e.getMessage());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10, "close took too long");
+    }
+
+    @Test
+    void closeAfterEverythingWasDeliveredIsQuiet() {
+        run(2, config(""), comm -> {
+            comm.send(new long[] {comm.rank()}, 1 - comm.rank(), 1);
+            long[] got = new long[1];
+            comm.recv(got, 1 - comm.rank(), 1);
+            assertEquals(1 - comm.rank(), got[0]);
+            return null;
+        });
+    }
+
+    @Test
     void sixtyFourPeersInOneJvm() {
         int size = 64;
         List<long[]> sums = run(size, config(""), comm -> {
