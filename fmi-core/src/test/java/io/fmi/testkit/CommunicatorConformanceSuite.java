@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fmi.ChannelException;
 import io.fmi.Communicator;
 import io.fmi.FmiException;
 import io.fmi.FmiTimeoutException;
@@ -1375,7 +1376,8 @@ public abstract class CommunicatorConformanceSuite {
     @Test
     void aPeerThatNeverArrivesCausesATimeoutNamingTheOperationNotAHang() {
         String name = getClass().getSimpleName() + "-alone-" + UUID.randomUUID();
-        try (Communicator alone = create(0, 3, name, Duration.ofMillis(300))) {
+        Communicator alone = create(0, 3, name, Duration.ofMillis(300));
+        try {
             long start = System.nanoTime();
             FmiTimeoutException e = assertThrows(FmiTimeoutException.class, alone::barrier);
             long tookMs = (System.nanoTime() - start) / 1_000_000;
@@ -1384,6 +1386,15 @@ public abstract class CommunicatorConformanceSuite {
                     && e.getMessage().contains(name), e.getMessage());
             double[] buf = new double[4];
             assertThrows(FmiTimeoutException.class, () -> alone.recv(buf, 2));
+        } finally {
+            try {
+                alone.close();
+            } catch (ChannelException lost) {
+                // a channel that queues sends for a peer it is still pairing with (Direct) reports at
+                // close that the barrier's message never reached the missing rank: not a silent loss
+                assertTrue(lost.getMessage().contains("never reached") && lost.getMessage().contains("to rank"),
+                        lost.getMessage());
+            }
         }
     }
 

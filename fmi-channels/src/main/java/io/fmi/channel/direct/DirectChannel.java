@@ -78,6 +78,8 @@ public final class DirectChannel implements PeerToPeerChannel {
         SocketChannel socket;
         SelectionKey key;
         boolean pairing;
+        /** The background pairing under way, cancelled by close(). */
+        java.util.concurrent.Future<?> pairingTask;
         RuntimeException failure;
         /** Bytes that send() accepted and that were dropped unwritten when this peer failed. */
         long dropped;
@@ -97,7 +99,7 @@ public final class DirectChannel implements PeerToPeerChannel {
             Deadline deadline = opDeadline.remainingNanos() > own.remainingNanos() ? opDeadline : own;
             int me = context.rank();
             String pairingName = context.communicatorName() + "/" + Math.min(me, rank) + "-" + Math.max(me, rank);
-            PAIRING.execute(() -> {
+            pairingTask = PAIRING.submit(() -> {
                 try {
                     SocketChannel made = HolePuncher.connect(settings.server, pairingName, me < rank ? 0 : 1, settings.secret,
                             deadline);
@@ -475,6 +477,11 @@ public final class DirectChannel implements PeerToPeerChannel {
             lost = lostMessages();
             closed = true;
             for (Peer p : peers) {
+                if (p.pairingTask != null) {
+                    // a pairing still waiting for its peer (at the rendezvous server, or punching)
+                    // ends now, not at its deadline: interrupting it closes its sockets
+                    p.pairingTask.cancel(true);
+                }
                 if (p.socket != null && p.failure == null) {
                     // read what has arrived, so that closing does not reset the connection under the peer
                     p.read();

@@ -55,7 +55,13 @@ final class HolePuncher {
             InetSocketAddress peer = awaitPeer(rendezvous, server, pairing, deadline);
             LOG.debug("pairing {}: local port {}, peer at {}", pairing, localPort, peer);
             SocketChannel connection = punch(localPort, peer, pairing, deadline);
-            handshake(connection, pairing, side, deadline);
+            try {
+                handshake(connection, pairing, side, deadline);
+            } catch (IOException | RuntimeException e) {
+                // whatever failed (the handshake's own write included), the connection goes
+                close(connection);
+                throw e;
+            }
             return connection;
         } catch (IOException e) {
             throw new ChannelException("Direct: pairing '" + pairing + "' via " + server + " failed: " + e, e);

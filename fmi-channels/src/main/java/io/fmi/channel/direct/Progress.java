@@ -115,17 +115,19 @@ final class Progress implements AutoCloseable {
      * {@link #close} in the calling thread).
      */
     void submit(Runnable task) {
+        tasks.add(task);
         if (stopped) {
-            // nobody drives any more (a pairing that finished after close): run it here
+            // nobody drives any more (a pairing that finished after, or while, close ran): run it
+            // here. Checked after queuing, so that a task queued while close() drained the queue
+            // still runs (checked before, it could be queued after the drain and never run).
             lock.lock();
             try {
-                task.run();
+                runTasks();
             } finally {
                 lock.unlock();
             }
             return;
         }
-        tasks.add(task);
         selector.wakeup();
         LockSupport.unpark(driver);
     }

@@ -75,6 +75,32 @@ class DirectChannelTest {
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10, "close took too long");
     }
 
+    /** Polls {@code condition} until it holds or {@code seconds} pass. */
+    private static boolean within(int seconds, java.util.function.BooleanSupplier condition) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return true;
+    }
+
+    @Test
+    void closeCancelsAPairingThatStillWaitsForItsPeer() {
+        // rank 1 never comes: rank 0's receive starts a pairing that waits at the rendezvous server;
+        // close() must end it at once, not leave it (a thread and two sockets) until its deadline
+        Communicator alone = Communicator.builder().rank(0).size(2).name("direct-cancel-" + UUID.randomUUID())
+                .config(config("")).timeout(Duration.ofSeconds(60)).build();
+        io.fmi.Request pending = alone.irecv(new int[1], 1, 0);
+        assertTrue(within(10, () -> server.pendingPairings() == 1), "the pairing never reached the server");
+        alone.close();
+        assertTrue(within(5, () -> server.pendingPairings() == 0),
+                "the pairing still waits at the rendezvous server after close()");
+        assertThrows(RuntimeException.class, pending::waitFor);
+    }
+
     @Test
     void closeAfterEverythingWasDeliveredIsQuiet() {
         run(2, config(""), comm -> {
