@@ -162,6 +162,11 @@ public final class Mailbox {
             return message != null;
         }
 
+        /** Whether this message is being written into {@code r}. */
+        public boolean isFor(Receive r) {
+            return receive == r;
+        }
+
         /**
          * Whether the message does not fit the receive it matched: its bytes are to be read and
          * dropped, through {@link #target()} (a small buffer: clear it whenever it is full); on

@@ -311,6 +311,16 @@ public final class DirectChannel implements PeerToPeerChannel {
         }
     }
 
+    /** The peer whose frame is being written into {@code receive}, or null. */
+    private static Peer writer(Peer[] from, Mailbox.Receive receive) {
+        for (Peer p : from) {
+            if (p.reader.writing(receive)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     /** Decodes what every connection has staged or buffered (a receive that finished may have left frames staged). */
     @Override
     public void poll() {
@@ -395,12 +405,18 @@ public final class DirectChannel implements PeerToPeerChannel {
                     if (mailbox.withdraw(receive)) {
                         throw new FmiTimeoutException(timeoutMessage(single, receive, deadline));
                     }
+                    // the deadline passed while a message was being written into the receive: its
+                    // sender gets one more budget to finish, then counts as lost (with one candidate
+                    // or many: a wildcard receive must not hang on a sender that stalled either)
                     if (overtimeFrom == 0) {
                         overtimeFrom = System.nanoTime();
-                    } else if (System.nanoTime() - overtimeFrom > deadline.budget().toNanos() && single != null) {
-                        single.lost(new IOException("a message stalled half-way for "
-                                + 2 * deadline.budget().toMillis() + " ms"));
-                        throw single.failure();
+                    } else if (System.nanoTime() - overtimeFrom > deadline.budget().toNanos()) {
+                        Peer stalled = writer(from, receive);
+                        if (stalled != null) {
+                            stalled.lost(new IOException("a message stalled half-way for "
+                                    + 2 * deadline.budget().toMillis() + " ms"));
+                            throw stalled.failure();
+                        }
                     }
                 }
                 if (spinBudget < 0) {

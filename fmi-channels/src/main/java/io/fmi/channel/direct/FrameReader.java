@@ -118,6 +118,11 @@ final class FrameReader {
         return staging.hasRemaining() || target != null;
     }
 
+    /** Whether a frame is being written into {@code r} (it has started and not finished). */
+    boolean writing(Mailbox.Receive r) {
+        return landing != null && landing.isFor(r);
+    }
+
     /** Bytes of a frame being received that no receive waits for (they will be queued). */
     long unclaimedBytes() {
         return landing != null && landing.unexpected() ? target.position() : 0;

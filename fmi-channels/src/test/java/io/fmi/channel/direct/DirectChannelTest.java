@@ -101,6 +101,72 @@ class DirectChannelTest {
         assertThrows(RuntimeException.class, pending::waitFor);
     }
 
+    /** Joins {@code name} as {@code rank} from the outside (a bare socket, as a peer would). */
+    private java.nio.channels.SocketChannel impersonate(String name, int rank) {
+        return HolePuncher.connect(new InetSocketAddress("127.0.0.1", server.port()), name + "/0-" + rank, 1, null,
+                io.fmi.spi.Deadline.after(Duration.ofSeconds(20)));
+    }
+
+    /** A frame header announcing {@code length} bytes and only {@code sent} of them: a sender that stalls half-way. */
+    private static void stallHalfWay(java.nio.channels.SocketChannel socket, int comm, int tag, int length, int sent)
+            throws java.io.IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(Frames.HEADER + sent);
+        b.put(Frames.VERSION).put((byte) 0).putShort((short) 0).putInt(comm).putInt(tag).putInt(length);
+        b.put(new byte[sent]).flip();
+        while (b.hasRemaining()) {
+            socket.write(b);
+        }
+    }
+
+    @Test
+    void aWildcardReceiveWhoseSenderStallsHalfWayFailsInsteadOfHanging() throws Exception {
+        // rank 0 is real; ranks 1 and 2 are bare sockets: 1 sends 10 of 1000 announced bytes and
+        // stops, 2 says nothing. The receive from any source must end, naming rank 1.
+        String name = "direct-stall-" + UUID.randomUUID();
+        Communicator rank0 = Communicator.builder().rank(0).size(3).name(name).config(config(""))
+                .timeout(Duration.ofSeconds(2)).build();
+        java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> one =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> impersonate(name, 1));
+        java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> two =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> impersonate(name, 2));
+        java.util.concurrent.CompletableFuture<ChannelException> failed =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> assertThrows(ChannelException.class,
+                        () -> rank0.recv(new byte[1000], Communicator.ANY_SOURCE, 5)));
+        try (java.nio.channels.SocketChannel stalling = one.get(20, TimeUnit.SECONDS);
+             java.nio.channels.SocketChannel silent = two.get(20, TimeUnit.SECONDS)) {
+            stallHalfWay(stalling, rank0.id(), 5, 1000, 10);
+            long start = System.nanoTime();
+            ChannelException e = failed.get(20, TimeUnit.SECONDS);
+            assertTrue(e.getMessage().contains("rank 1") && e.getMessage().contains("stalled"), e.getMessage());
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10, "noticed late");
+        } finally {
+            try {
+                rank0.close();
+            } catch (ChannelException ignored) {
+                // nothing was sent; close has nothing to report, but the bare peers are gone
+            }
+        }
+    }
+
+    @Test
+    void aReceiveFromOneSenderThatStallsHalfWayFailsInsteadOfHanging() throws Exception {
+        String name = "direct-stall1-" + UUID.randomUUID();
+        Communicator rank0 = Communicator.builder().rank(0).size(2).name(name).config(config(""))
+                .timeout(Duration.ofSeconds(2)).build();
+        java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> one =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> impersonate(name, 1));
+        java.util.concurrent.CompletableFuture<ChannelException> failed =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> assertThrows(ChannelException.class,
+                        () -> rank0.recv(new byte[1000], 1, 5)));
+        try (java.nio.channels.SocketChannel stalling = one.get(20, TimeUnit.SECONDS)) {
+            stallHalfWay(stalling, rank0.id(), 5, 1000, 10);
+            ChannelException e = failed.get(20, TimeUnit.SECONDS);
+            assertTrue(e.getMessage().contains("rank 1") && e.getMessage().contains("stalled"), e.getMessage());
+        } finally {
+            rank0.close();
+        }
+    }
+
     @Test
     void closeAfterEverythingWasDeliveredIsQuiet() {
         run(2, config(""), comm -> {
