@@ -3,7 +3,7 @@ package io.fmi.channel.direct;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import io.fmi.spi.Mailbox;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32C;
 
@@ -64,7 +64,7 @@ final class FrameReader {
      *
      * @return false when the peer closed the connection
      */
-    boolean read(SocketChannel socket, BooleanSupplier enough) throws IOException {
+    boolean read(ReadableByteChannel socket, BooleanSupplier enough) throws IOException {
         while (true) {
             int n;
             if (target == null) {
@@ -128,7 +128,7 @@ final class FrameReader {
         return landing != null && landing.unexpected() ? target.position() : 0;
     }
 
-    private int fill(SocketChannel socket) throws IOException {
+    private int fill(ReadableByteChannel socket) throws IOException {
         staging.compact();
         try {
             return socket.read(staging);
@@ -137,7 +137,7 @@ final class FrameReader {
         }
     }
 
-    private static int readInto(SocketChannel socket, ByteBuffer target) throws IOException {
+    private static int readInto(ReadableByteChannel socket, ByteBuffer target) throws IOException {
         if (target.isDirect() || target.remaining() <= Frames.CHUNK) {
             return socket.read(target);
         }

@@ -117,9 +117,14 @@ final class Rendezvous {
     }
 
     static InetSocketAddress parseEndpoint(ByteBuffer p) {
-        int length = p.get();
+        int length = p.hasRemaining() ? p.get() : -1;
         if (length != 4 && length != 16) {
             throw new ChannelException("rendezvous server sent a malformed endpoint (address of " + length + " bytes)");
+        }
+        if (p.remaining() < length + 2) {
+            // found by DirectFuzzTest: a truncated endpoint threw BufferUnderflowException
+            throw new ChannelException("rendezvous server sent a truncated endpoint (" + p.remaining()
+                    + " bytes after the length, " + (length + 2) + " needed)");
         }
         byte[] a = new byte[length];
         p.get(a);
