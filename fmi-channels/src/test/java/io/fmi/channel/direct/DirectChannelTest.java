@@ -101,6 +101,16 @@ class DirectChannelTest {
         assertThrows(RuntimeException.class, pending::waitFor);
     }
 
+    /**
+     * Threads of their own for the bare peers and the waiting receive: the common pool has one
+     * thread on two cores (and on newer JDKs CompletableFuture then runs its tasks one by one).
+     */
+    private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "direct-test");
+        t.setDaemon(true);
+        return t;
+    });
+
     /** Joins {@code name} as {@code rank} from the outside (a bare socket, as a peer would). */
     private java.nio.channels.SocketChannel impersonate(String name, int rank) {
         return HolePuncher.connect(new InetSocketAddress("127.0.0.1", server.port()), name + "/0-" + rank, 1, null,
@@ -126,12 +136,12 @@ class DirectChannelTest {
         Communicator rank0 = Communicator.builder().rank(0).size(3).name(name).config(config(""))
                 .timeout(Duration.ofSeconds(2)).build();
         java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> one =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> impersonate(name, 1));
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> impersonate(name, 1), THREADS);
         java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> two =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> impersonate(name, 2));
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> impersonate(name, 2), THREADS);
         java.util.concurrent.CompletableFuture<ChannelException> failed =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> assertThrows(ChannelException.class,
-                        () -> rank0.recv(new byte[1000], Communicator.ANY_SOURCE, 5)));
+                        () -> rank0.recv(new byte[1000], Communicator.ANY_SOURCE, 5)), THREADS);
         try (java.nio.channels.SocketChannel stalling = one.get(20, TimeUnit.SECONDS);
              java.nio.channels.SocketChannel silent = two.get(20, TimeUnit.SECONDS)) {
             stallHalfWay(stalling, rank0.id(), 5, 1000, 10);
@@ -154,10 +164,10 @@ class DirectChannelTest {
         Communicator rank0 = Communicator.builder().rank(0).size(2).name(name).config(config(""))
                 .timeout(Duration.ofSeconds(2)).build();
         java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> one =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> impersonate(name, 1));
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> impersonate(name, 1), THREADS);
         java.util.concurrent.CompletableFuture<ChannelException> failed =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> assertThrows(ChannelException.class,
-                        () -> rank0.recv(new byte[1000], 1, 5)));
+                        () -> rank0.recv(new byte[1000], 1, 5)), THREADS);
         try (java.nio.channels.SocketChannel stalling = one.get(20, TimeUnit.SECONDS)) {
             stallHalfWay(stalling, rank0.id(), 5, 1000, 10);
             ChannelException e = failed.get(20, TimeUnit.SECONDS);
