@@ -130,6 +130,7 @@ public final class Communicator implements AutoCloseable {
         private String name;
         private int memoryMiB = 1024;
         private Hint hint = Hint.CHEAP;
+        private FmiEventListener listener = FmiEventListener.NONE;
         private Duration timeout;
         private final List<Channel> channels = new ArrayList<>();
         private final Map<Operation, String> pins = new EnumMap<>(Operation.class);
@@ -207,6 +208,15 @@ public final class Communicator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Who is told of every operation (start, end with duration and requests, failure) and of
+         * close; default none. {@link FmiEventListener#summary} writes a per-job summary at close.
+         */
+        public Builder eventListener(FmiEventListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
         /** Overrides every channel's {@code max_timeout}: the deadline of each operation. */
         public Builder timeout(Duration timeout) {
             if (timeout == null || timeout.isZero() || timeout.isNegative()) {
@@ -265,6 +275,7 @@ public final class Communicator implements AutoCloseable {
                     ? cfg.model("FaaS").getOrDefault("gib_second_price", DEFAULT_GIB_SECOND_PRICE) : DEFAULT_GIB_SECOND_PRICE;
             Engine engine = new Engine(new ChannelContext(rank, size, name, namespace), memoryMiB, gibSecondPrice,
                     policy, hint);
+            engine.listen(listener);
             try {
                 if (cfg != null) {
                     for (BackendConfig backend : cfg.enabledBackends().values()) {

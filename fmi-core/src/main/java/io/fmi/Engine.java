@@ -72,6 +72,8 @@ final class Engine {
         /** The lowest communicator id this peer has not used; agreed on by every split and dup. */
         int nextId = 1;
         boolean closed;
+        /** Told of every operation of every communicator sharing these channels. */
+        volatile FmiEventListener listener = FmiEventListener.NONE;
 
         Shared(ChannelContext context, int memoryMiB, double gibSecondPrice, ChannelPolicy policy) {
             this.context = context;
@@ -329,11 +331,48 @@ final class Engine {
         Long reserved = collective ? RESERVED.get() : null;
         long n = !collective ? 0 : reserved != null ? reserved : seq.incrementAndGet();
         Call call = new Call(op.label(), n, 0, Deadline.after(route.timeout));
-        try {
+        observed(op, n, bytes, route, () -> {
             body.run(route.collectives, call);
-        } catch (FmiException e) {
-            throw withContext(e, op, n, route);
+            return null;
+        });
+    }
+
+    /** Runs an operation's body on {@code route}, adding context to its failure and telling the listener. */
+    private <T> T observed(Operation op, long n, long bytes, Route route, java.util.function.Supplier<T> body) {
+        FmiEventListener listener = shared.listener;
+        if (listener == FmiEventListener.NONE) {
+            try {
+                return body.get();
+            } catch (FmiException e) {
+                throw withContext(e, op, n, route);
+            }
         }
+        OperationEvent event = new OperationEvent(name, rank, size, op.label(), n, route.name, bytes);
+        Map<String, Long> before = route.channel.requestCounts();
+        long start = System.nanoTime();
+        listener.operationStart(event);
+        T result;
+        try {
+            result = body.get();
+        } catch (FmiException e) {
+            FmiException failure = withContext(e, op, n, route);
+            listener.operationFailed(event, java.time.Duration.ofNanos(System.nanoTime() - start), failure);
+            throw failure;
+        }
+        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - start);
+        Map<String, Long> requests = new java.util.TreeMap<>();
+        route.channel.requestCounts().forEach((kind, count) -> {
+            long made = count - before.getOrDefault(kind, 0L);
+            if (made > 0) {
+                requests.put(kind, made);
+            }
+        });
+        listener.operationEnd(event, took, requests);
+        return result;
+    }
+
+    void listen(FmiEventListener listener) {
+        shared.listener = java.util.Objects.requireNonNull(listener, "listener");
     }
 
     private FmiException withContext(FmiException e, Operation op, long n, Route route) {
@@ -368,13 +407,15 @@ final class Engine {
 
     /** Runs a point-to-point operation on the route of point-to-point messages. */
     private <T> T point(Operation op, java.util.function.BiFunction<Messages, Deadline, T> body) {
+        return point(op, 0, body);
+    }
+
+    /** A point-to-point operation moving {@code bytes} (a send's data, a receive's buffer). */
+    private <T> T point(Operation op, long bytes, java.util.function.BiFunction<Messages, Deadline, T> body) {
         checkOpen(op);
         Route route = p2p();
-        try {
-            return body.apply(route.collectives.messages(), Deadline.after(route.timeout));
-        } catch (FmiException e) {
-            throw withContext(e, op, 0, route);
-        }
+        return observed(op, 0, bytes, route,
+                () -> body.apply(route.collectives.messages(), Deadline.after(route.timeout)));
     }
 
     /** Checks a send's arguments and returns the bytes to send (shared by {@code send} and {@code isend}). */
@@ -399,7 +440,7 @@ final class Engine {
     void send(Buf buf, int dest, int tag) {
         Operation op = Operation.SEND;
         ByteBuffer data = sendable(op, buf, dest, tag);
-        point(op, (m, d) -> {
+        point(op, data.remaining(), (m, d) -> {
             m.send(dest, tag, data, d);
             return null;
         });
@@ -408,7 +449,7 @@ final class Engine {
     Status recv(Buf buf, int src, int tag, boolean exact) {
         Operation op = Operation.RECV;
         ByteBuffer into = receivable(op, buf, src, tag);
-        Mailbox.Envelope e = point(op, (m, d) -> m.recv(src, tag, into, exact, d));
+        Mailbox.Envelope e = point(op, into.remaining(), (m, d) -> m.recv(src, tag, into, exact, d));
         return received(op, buf, into, e);
     }
 
@@ -681,7 +722,7 @@ final class Engine {
         ByteBuffer data = sendable(op, buf, dest, tag);
         Status status = new Status(rank, tag, data.remaining(), buf.type.size());
         java.util.function.Supplier<Status> send = () -> {
-            point(op, (m, d) -> {
+            point(op, data.remaining(), (m, d) -> {
                 m.send(dest, tag, data, d);
                 return null;
             });
@@ -1009,6 +1050,11 @@ final class Engine {
             return;
         }
         closed = true;
+        try {
+            shared.listener.closed(name, rank, root);
+        } catch (RuntimeException e) {
+            LOG.warn("the event listener failed at close of {}: {}", name, e.toString(), e);
+        }
         synchronized (this) {
             if (sender != null) {
                 sender.shutdown();

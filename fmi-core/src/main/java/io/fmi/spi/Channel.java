@@ -35,7 +35,9 @@ public interface Channel extends AutoCloseable {
 
     /**
      * Releases connections and deletes what this peer stored. Idempotent; never throws for a
-     * backend that has already gone away (it logs instead).
+     * backend that has already gone away (it logs instead). Throws a
+     * {@link io.fmi.ChannelException} only when messages it had accepted from sends were never
+     * delivered (after releasing everything): such a loss must not pass in silence.
      */
     @Override
     void close();

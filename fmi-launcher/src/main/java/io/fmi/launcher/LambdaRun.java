@@ -42,11 +42,6 @@ final class LambdaRun {
     static final double REQUEST_PRICE = 0.0000002;
     private static final Pattern BILLED = Pattern.compile("Billed Duration: (\\d+) ms");
     private static final Pattern MEMORY = Pattern.compile("Memory Size: (\\d+) MB");
-    /** Dollars per request by channel and request kind (us-east-1 list prices; Redis bills by the hour). */
-    private static final Map<String, Map<String, Double>> PRICES = Map.of(
-            "S3", Map.of("put", 0.005 / 1000, "get", 0.0004 / 1000, "get_miss", 0.0004 / 1000),
-            "DynamoDB", Map.of("put", 1.25 / 1e6, "update", 1.25 / 1e6, "delete", 1.25 / 1e6, "get", 0.25 / 1e6,
-                    "get_miss", 0.25 / 1e6));
 
     private final FmiRun options;
     private final String name;
@@ -211,10 +206,7 @@ final class LambdaRun {
         out.printf("cost: %d invocations, %.3f GB-s billed: $%.6f for the functions%n", invocations, gibSeconds, functions);
         double channels = 0;
         for (Map.Entry<String, Map<String, Long>> channel : requests.entrySet()) {
-            double dollars = 0;
-            for (Map.Entry<String, Long> kind : channel.getValue().entrySet()) {
-                dollars += kind.getValue() * PRICES.getOrDefault(channel.getKey(), Map.of()).getOrDefault(kind.getKey(), 0.0);
-            }
+            double dollars = io.fmi.model.RequestPrices.dollars(channel.getKey(), channel.getValue());
             channels += dollars;
             out.printf("cost: %s requests %s: $%.6f%n", channel.getKey(), channel.getValue(), dollars);
         }

@@ -59,6 +59,44 @@ class S3ChannelTest {
     }
 
     @Test
+    void theEventListenerSeesEachOperationsRequestsAndTheSummaryPricesThem() {
+        FmiConfig config = FmiConfig.parse(s3.backend(""));
+        String name = "events-" + UUID.randomUUID();
+        List<String> summaries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Map<String, Long>> allreduceRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.fmi.FmiEventListener summary = io.fmi.FmiEventListener.summary(summaries::add);
+        io.fmi.FmiEventListener both = new io.fmi.FmiEventListener() {
+            @Override
+            public void operationEnd(io.fmi.OperationEvent e, Duration took, Map<String, Long> requests) {
+                if (e.operation().equals("allreduce")) {
+                    allreduceRequests.add(requests);
+                }
+                summary.operationEnd(e, took, requests);
+            }
+
+            @Override
+            public void closed(String communicator, int rank, boolean root) {
+                summary.closed(communicator, rank, root);
+            }
+        };
+        LocalPeers.call(2, rank -> Communicator.builder().rank(rank).size(2).name(name).config(config)
+                .eventListener(rank == 0 ? both : io.fmi.FmiEventListener.NONE).build(), comm -> {
+                    comm.allreduce(new long[] {comm.rank()}, new long[1], io.fmi.Op.SUM);
+                    return null;
+                }, Duration.ofMinutes(1));
+        assertEquals(1, allreduceRequests.size(), allreduceRequests.toString());
+        Map<String, Long> made = allreduceRequests.get(0);
+        assertTrue(made.getOrDefault("put", 0L) >= 1 && made.getOrDefault("get", 0L) >= 1, made.toString());
+        assertEquals(1, summaries.size());
+        String s = summaries.get(0);
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("S3\\s+1 operations \\(0 failed\\).*requests \\{(.*)\\}, \\$([0-9.]+)").matcher(s);
+        assertTrue(m.find(), s);
+        assertTrue(m.group(1).contains("put=") && m.group(1).contains("get="), s);
+        assertTrue(Double.parseDouble(m.group(2)) > 0, "the S3 requests have a price: " + s);
+    }
+
+    @Test
     void largeMessagesGoUpInPartsAndComeDownByParallelRangedGets() {
         FmiConfig config = FmiConfig.parse(s3.backend("\"part_size\": 5242880, \"parallelism\": 3"));
         String name = "parts-" + UUID.randomUUID();

@@ -1,0 +1,74 @@
+package io.fmi;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Callbacks on what a communicator does, in the manner of OkHttp's {@code EventListener}: every
+ * operation's start and end (channel, bytes, duration, requests to the backend) or failure, and the
+ * communicator's close. Set one with {@link Communicator.Builder#eventListener}; sub-communicators
+ * made by {@code split}/{@code dup} report to the same listener. Callbacks run in the thread doing
+ * the operation (a background thread for non-blocking ones), so they must be quick and thread-safe.
+ * With no listener nothing is measured.
+ *
+ * <p>{@link #summary(Consumer)} is a ready-made listener that writes a per-job summary at close:
+ * operations, bytes, time, requests and dollars per channel.
+ */
+public interface FmiEventListener {
+    /** The listener that does nothing (the default). */
+    FmiEventListener NONE = new FmiEventListener() {
+    };
+
+    /**
+     * An operation starts.
+     *
+     * @param event what, where and how much
+     */
+    default void operationStart(OperationEvent event) {
+    }
+
+    /**
+     * An operation completed.
+     *
+     * @param event    what, where and how much
+     * @param took     how long it took
+     * @param requests the requests its channel made meanwhile, by kind (a storage channel's GETs,
+     *                 PUTs, ...; empty for channels that do not count requests; other threads'
+     *                 concurrent operations on the channel are included)
+     */
+    default void operationEnd(OperationEvent event, Duration took, Map<String, Long> requests) {
+    }
+
+    /**
+     * An operation failed.
+     *
+     * @param event what, where and how much
+     * @param took  how long it ran
+     * @param error what went wrong
+     */
+    default void operationFailed(OperationEvent event, Duration took, FmiException error) {
+    }
+
+    /**
+     * A communicator was closed.
+     *
+     * @param communicator its name
+     * @param rank         this peer's rank in it
+     * @param root         whether it is the one the builder made (its close releases the channels)
+     */
+    default void closed(String communicator, int rank, boolean root) {
+    }
+
+    /**
+     * A listener that adds up every operation per channel and, when the root communicator closes,
+     * gives {@code out} a summary: per channel the operations, failures, bytes, time, requests by
+     * kind and their price ({@link io.fmi.model.RequestPrices}); per operation the count and time.
+     *
+     * @param out where the summary goes (e.g. a logger's {@code info})
+     * @return the listener
+     */
+    static FmiEventListener summary(Consumer<String> out) {
+        return new JobSummary(out);
+    }
+}
