@@ -72,6 +72,8 @@ final class Engine {
         /** The lowest communicator id this peer has not used; agreed on by every split and dup. */
         int nextId = 1;
         boolean closed;
+        /** Whether an operation lost a peer or passed its deadline: close() then does not wait for readers. */
+        volatile boolean failed;
         /** Told of every operation of every communicator sharing these channels. */
         volatile FmiEventListener listener = FmiEventListener.NONE;
 
@@ -344,7 +346,7 @@ final class Engine {
             try {
                 return body.get();
             } catch (FmiException e) {
-                throw withContext(e, op, n, route);
+                throw failed(e, op, n, route);
             }
         }
         OperationEvent event = new OperationEvent(name, rank, size, op.label(), n, route.name, bytes);
@@ -355,7 +357,7 @@ final class Engine {
         try {
             result = body.get();
         } catch (FmiException e) {
-            FmiException failure = withContext(e, op, n, route);
+            FmiException failure = failed(e, op, n, route);
             listener.operationFailed(event, java.time.Duration.ofNanos(System.nanoTime() - start), failure);
             throw failure;
         }
@@ -369,6 +371,17 @@ final class Engine {
         });
         listener.operationEnd(event, took, requests);
         return result;
+    }
+
+    /**
+     * An operation failed: its exception with context. A lost peer or a passed deadline marks the
+     * job as failed, so that close() does not wait for peers to read what was sent.
+     */
+    private FmiException failed(FmiException e, Operation op, long n, Route route) {
+        if (e instanceof FmiTimeoutException || e instanceof ChannelException) {
+            shared.failed = true;
+        }
+        return withContext(e, op, n, route);
     }
 
     void listen(FmiEventListener listener) {
@@ -1071,7 +1084,11 @@ final class Engine {
         RuntimeException first = null;
         for (Route route : reversed) {
             try {
-                route.channel.close();
+                if (shared.failed) {
+                    route.channel.abandon();
+                } else {
+                    route.channel.close();
+                }
             } catch (RuntimeException e) {
                 if (first == null) {
                     first = e;

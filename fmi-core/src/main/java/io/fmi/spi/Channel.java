@@ -41,4 +41,13 @@ public interface Channel extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * {@link #close()} for a job that has already failed (an operation lost a peer or passed its
+     * deadline): releases everything without waiting for peers to read what was sent. By default
+     * the same as {@code close()}; a channel whose close waits for readers skips that wait.
+     */
+    default void abandon() {
+        close();
+    }
 }

@@ -476,6 +476,16 @@ public final class DirectChannel implements PeerToPeerChannel {
      */
     @Override
     public void close() {
+        close(settings.closeGrace);
+    }
+
+    /** The job failed: close without waiting {@code close_grace} for peers to read what was sent. */
+    @Override
+    public void abandon() {
+        close(java.time.Duration.ZERO);
+    }
+
+    private void close(java.time.Duration graceTime) {
         String lost;
         if (progress == null) {
             closed = true;
@@ -486,7 +496,7 @@ public final class DirectChannel implements PeerToPeerChannel {
             if (closed) {
                 return;
             }
-            Deadline grace = Deadline.after(settings.closeGrace);
+            Deadline grace = Deadline.after(graceTime);
             while (!grace.expired() && undelivered()) {
                 progress.poll(Math.min(grace.remainingMillis(), 100));
             }
@@ -530,7 +540,7 @@ public final class DirectChannel implements PeerToPeerChannel {
             }
             lost.append(lost.length() == 0 ? "" : "; ").append(p.dropped + queued).append(" bytes (with frame headers) to rank ")
                     .append(p.rank).append(" (").append(queued > 0 ? "still not taken by the connection after"
-                    + " close_grace " + settings.closeGrace.toMillis() + " ms" : p.failure.getMessage()).append(')');
+                    + " close_grace" : p.failure.getMessage()).append(')');
         }
         return lost.length() == 0 ? null : lost.toString();
     }

@@ -256,12 +256,22 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
 
     @Override
     public void close() {
+        close(aws.closeGrace);
+    }
+
+    /** The job failed: delete this peer's items without waiting {@code close_grace} for readers. */
+    @Override
+    public void abandon() {
+        close(java.time.Duration.ZERO);
+    }
+
+    private void close(java.time.Duration graceTime) {
         if (cleaner != null) {
-            cleaner.close(aws.closeGrace.plusSeconds(30));
+            cleaner.close(graceTime.plusSeconds(30));
         }
         try {
             if (!written.isEmpty() && dynamo != null) {
-                Deadline grace = Deadline.after(aws.closeGrace);
+                Deadline grace = Deadline.after(graceTime);
                 List<String> left = remaining(new ArrayList<>(written));
                 while (!left.isEmpty() && !grace.expired()) {
                     Poller.sleepNanos(Math.min(50_000_000L, grace.remainingNanos()));
@@ -278,7 +288,7 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
                 }
                 if (!left.isEmpty()) {
                     LOG.warn("DynamoDB channel of '{}' rank {}: deleted {} item(s) no peer read within {} ms",
-                            context.communicatorName(), context.rank(), left.size(), aws.closeGrace.toMillis());
+                            context.communicatorName(), context.rank(), left.size(), graceTime.toMillis());
                 }
                 written.clear();
             }

@@ -391,6 +391,16 @@ public final class RedisChannel implements ObjectStoreChannel {
 
     @Override
     public void close() {
+        close(settings.closeGrace);
+    }
+
+    /** The job failed: delete this peer's values without waiting {@code close_grace} for readers. */
+    @Override
+    public void abandon() {
+        close(java.time.Duration.ZERO);
+    }
+
+    private void close(java.time.Duration grace) {
         boolean anything;
         synchronized (idle) {
             anything = !slots.isEmpty();
@@ -403,7 +413,7 @@ public final class RedisChannel implements ObjectStoreChannel {
         }
         try {
             leased(() -> {
-                cleanUp();
+                cleanUp(grace);
                 return null;
             });
         } finally {
@@ -424,7 +434,7 @@ public final class RedisChannel implements ObjectStoreChannel {
         }
     }
 
-    private void cleanUp() {
+    private void cleanUp(java.time.Duration graceTime) {
         try {
             String[] keys;
             synchronized (written) {
@@ -432,14 +442,14 @@ public final class RedisChannel implements ObjectStoreChannel {
                 written.clear();
             }
             if (keys.length > 0) {
-                Deadline grace = Deadline.after(settings.closeGrace);
-                while (connection().exists(keys) > 0 && !grace.expired()) {
+                Deadline grace = Deadline.after(graceTime);
+                while (!graceTime.isZero() && connection().exists(keys) > 0 && !grace.expired()) {
                     Thread.sleep(Math.min(50, Math.max(1, grace.remainingMillis())));
                 }
                 long deleted = connection().del(keys);
                 if (deleted > 0) {
                     LOG.warn("Redis channel of '{}' rank {}: deleted {} value(s) no peer read within {} ms",
-                            context.communicatorName(), context.rank(), deleted, settings.closeGrace.toMillis());
+                            context.communicatorName(), context.rank(), deleted, graceTime.toMillis());
                 }
             }
         } catch (InterruptedException e) {

@@ -321,13 +321,23 @@ public final class S3Channel implements ObjectStoreChannel {
 
     @Override
     public void close() {
+        close(aws.closeGrace);
+    }
+
+    /** The job failed: delete this peer's objects without waiting {@code close_grace} for readers. */
+    @Override
+    public void abandon() {
+        close(java.time.Duration.ZERO);
+    }
+
+    private void close(java.time.Duration grace) {
         if (cleaner != null) {
-            cleaner.close(aws.closeGrace.plusSeconds(5));
+            cleaner.close(grace.plusSeconds(5));
         }
         try {
             if (!written.isEmpty() && s3 != null) {
                 long youngest = written.values().stream().mapToLong(Long::longValue).max().orElse(0);
-                long waitNanos = aws.closeGrace.toNanos() - (System.nanoTime() - youngest);
+                long waitNanos = grace.toNanos() - (System.nanoTime() - youngest);
                 if (waitNanos > 0) {
                     Poller.sleepNanos(waitNanos);
                 }

@@ -178,6 +178,20 @@ class DirectChannelTest {
     }
 
     @Test
+    void closeAfterAFailedOperationDoesNotWaitTheGrace() {
+        // the barrier's message to the missing rank 1 stays queued; the barrier times out, so the
+        // job has failed: close() must not wait close_grace (10 s) for rank 1 to read it
+        Communicator alone = Communicator.builder().rank(0).size(2).name("direct-failed-" + UUID.randomUUID())
+                .config(config("")).timeout(Duration.ofMillis(300)).build();
+        assertThrows(io.fmi.FmiTimeoutException.class, alone::barrier);
+        long start = System.nanoTime();
+        ChannelException lost = assertThrows(ChannelException.class, alone::close);
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMs < 3000, "close after a failure took " + tookMs + " ms (close_grace is 10 s)");
+        assertTrue(lost.getMessage().contains("to rank 1"), lost.getMessage());
+    }
+
+    @Test
     void closeAfterEverythingWasDeliveredIsQuiet() {
         run(2, config(""), comm -> {
             comm.send(new long[] {comm.rank()}, 1 - comm.rank(), 1);

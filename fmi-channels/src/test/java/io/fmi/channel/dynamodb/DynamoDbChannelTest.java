@@ -33,6 +33,21 @@ class DynamoDbChannelTest {
     }
 
     @Test
+    void closeAfterAFailedOperationDeletesAtOnceInsteadOfWaitingForReaders() {
+        String name = "abandon-" + UUID.randomUUID();
+        Communicator alone = Communicator.builder().rank(0).size(2).name(name)
+                .config(FmiConfig.parse(dynamo.backend(TABLE, ""))).timeout(Duration.ofSeconds(1)).build();
+        alone.send(new byte[100], 1, 3);
+        assertTrue(!dynamo.keys(TABLE, "fmi/" + name + "/").isEmpty(), "the message is stored");
+        assertThrows(io.fmi.FmiTimeoutException.class, () -> alone.recv(new byte[1], 1, 4));
+        long start = System.nanoTime();
+        alone.close();
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMs < 4000, "close after a failure took " + tookMs + " ms (close_grace is 10 s)");
+        assertEquals(List.of(), dynamo.keys(TABLE, "fmi/" + name + "/"), "what rank 0 stored is deleted");
+    }
+
+    @Test
     void aFiveMiBMessageIsChunkedAcrossItemsAndReassembledExactly() {
         FmiConfig config = FmiConfig.parse(dynamo.backend(TABLE, ""));
         String name = "chunk-" + UUID.randomUUID();

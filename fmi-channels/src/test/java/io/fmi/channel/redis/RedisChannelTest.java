@@ -2,6 +2,7 @@ package io.fmi.channel.redis;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,23 @@ class RedisChannelTest {
     private static List<Object> run(int size, String name, FmiConfig config, LocalPeers.Peer<Object> peer) {
         return LocalPeers.call(size, rank -> Communicator.builder().rank(rank).size(size).name(name).config(config)
                 .timeout(Duration.ofSeconds(20)).build(), peer, Duration.ofMinutes(2));
+    }
+
+    @Test
+    void closeAfterAFailedOperationDeletesAtOnceInsteadOfWaitingForReaders() {
+        // rank 1 never comes: rank 0's message to it waits in Redis, and its receive times out, so
+        // the job has failed; close() must delete at once instead of giving rank 1 close_grace (10 s)
+        String name = "abandon-" + UUID.randomUUID();
+        Communicator alone = Communicator.builder().rank(0).size(2).name(name)
+                .config(FmiConfig.parse(redis.backend(""))).timeout(Duration.ofMillis(500)).build();
+        alone.send(new byte[100], 1, 3);
+        assertFalse(redis.keys("fmi/" + name + "/*").isEmpty(), "the message is stored");
+        assertThrows(io.fmi.FmiTimeoutException.class, () -> alone.recv(new byte[1], 1, 4));
+        long start = System.nanoTime();
+        alone.close();
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMs < 3000, "close after a failure took " + tookMs + " ms (close_grace is 10 s)");
+        assertEquals(List.of(), redis.keys("fmi/" + name + "/*"), "what rank 0 stored is deleted");
     }
 
     @Test

@@ -25,6 +25,21 @@ class S3ChannelTest {
     private final S3ServerFixture s3 = S3ServerFixture.shared();
 
     @Test
+    void closeAfterAFailedOperationDeletesAtOnceInsteadOfWaitingForReaders() {
+        String name = "abandon-" + UUID.randomUUID();
+        Communicator alone = Communicator.builder().rank(0).size(2).name(name)
+                .config(FmiConfig.parse(s3.backend(""))).timeout(Duration.ofSeconds(1)).build();
+        alone.send(new byte[100], 1, 3);
+        assertTrue(!s3.keys("fmi/" + name + "/").isEmpty(), "the message is stored");
+        assertThrows(io.fmi.FmiTimeoutException.class, () -> alone.recv(new byte[1], 1, 4));
+        long start = System.nanoTime();
+        alone.close();
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMs < 4000, "close after a failure took " + tookMs + " ms (close_grace is 10 s)");
+        assertEquals(List.of(), s3.keys("fmi/" + name + "/"), "what rank 0 stored is deleted");
+    }
+
+    @Test
     void aMissingBucketFailsAtBuildNamingTheSettingAndTheFix() {
         String json = s3.backend("").replace("\"bucket_name\": \"" + S3ServerFixture.BUCKET + "\"", "\"bucket_name\": \"no-such-bucket\"");
         ChannelException e = assertThrows(ChannelException.class, () -> Communicator.builder().rank(0).size(1)
