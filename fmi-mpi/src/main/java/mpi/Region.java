@@ -31,6 +31,9 @@ final class Region {
     static final int E_FLOAT = 6;
     static final int E_DOUBLE = 7;
     static final int[] E_SIZE = {1, 2, 2, 1, 4, 8, 4, 8};
+    /** The array class of each wire kind (wire kinds are BYTE, INT, LONG, FLOAT, DOUBLE only). */
+    private static final Class<?>[] WIRE_CLASSES = {byte[].class, null, null, null, int[].class, long[].class,
+        float[].class, double[].class};
     private static final String[] E_NAME = {"byte", "char", "short", "boolean", "int", "long", "float", "double"};
 
     final Object buf;
@@ -193,7 +196,7 @@ final class Region {
 
     /** Whether the user buffer itself is the wire array of these items. */
     private boolean isWire(int fromItem, int items) {
-        return fromItem == 0 && buf.getClass() == newWire(type, 0).getClass()
+        return fromItem == 0 && buf.getClass() == WIRE_CLASSES[wireKind(type)]
                 && java.lang.reflect.Array.getLength(buf) == items * wirePerItem(type);
     }
 
@@ -208,7 +211,7 @@ final class Region {
             return buf;
         }
         Object wire = newWire(type, items * wirePerItem(type));
-        copy(true, wire, 0, fromItem, items * wirePerItem(type));
+        copy(true, wire, fromItem, items * wirePerItem(type));
         return wire;
     }
 
@@ -228,16 +231,16 @@ final class Region {
             return;
         }
         if (wireOffset == 0) {
-            copy(false, wire, 0, toItem, wireElements);
+            copy(false, wire, toItem, wireElements);
         } else {
             Object part = newWire(type, wireElements);
             System.arraycopy(wire, wireOffset, part, 0, wireElements);
-            copy(false, part, 0, toItem, wireElements);
+            copy(false, part, toItem, wireElements);
         }
     }
 
     /** Copies between the user buffer (at item {@code item}) and {@code wire[0..wireElements)}. */
-    private void copy(boolean toWire, Object wire, int unused, int item, int wireElements) {
+    private void copy(boolean toWire, Object wire, int item, int wireElements) {
         int wireSize = E_SIZE[wireKind(type)];
         int bytes = wireElements * wireSize;
         int userByteOffset = item * type.itemBytes();
