@@ -131,6 +131,7 @@ public final class Communicator implements AutoCloseable {
         private int memoryMiB = 1024;
         private Hint hint = Hint.CHEAP;
         private FmiEventListener listener = FmiEventListener.NONE;
+        private boolean abortOnFailure;
         private Duration timeout;
         private final List<Channel> channels = new ArrayList<>();
         private final Map<Operation, String> pins = new EnumMap<>(Operation.class);
@@ -217,6 +218,16 @@ public final class Communicator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether an operation that fails because of a lost peer, a passed deadline or a channel
+         * error {@link Communicator#abort aborts} the job for every peer (default false: only this
+         * peer's operation fails, and the others find out through their own failure detection).
+         */
+        public Builder abortOnFailure(boolean abortOnFailure) {
+            this.abortOnFailure = abortOnFailure;
+            return this;
+        }
+
         /** Overrides every channel's {@code max_timeout}: the deadline of each operation. */
         public Builder timeout(Duration timeout) {
             if (timeout == null || timeout.isZero() || timeout.isNegative()) {
@@ -276,6 +287,7 @@ public final class Communicator implements AutoCloseable {
             Engine engine = new Engine(new ChannelContext(rank, size, name, namespace), memoryMiB, gibSecondPrice,
                     policy, hint);
             engine.listen(listener);
+            engine.abortOnFailure(abortOnFailure);
             try {
                 if (cfg != null) {
                     for (BackendConfig backend : cfg.enabledBackends().values()) {
@@ -1854,6 +1866,24 @@ public final class Communicator implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+    }
+
+    /**
+     * Ends the job for every peer: each channel tells the other peers (Direct sends an abort frame
+     * over each connection, at once; the storage channels write an abort mark that waiting peers
+     * read within about one heartbeat interval), their operations then fail with an
+     * {@link FmiAbortedException} carrying this rank and {@code reason}, and this communicator
+     * (with every one derived from it) is closed without waiting for peers to read what was sent.
+     * Failures to reach a channel are logged, not thrown: abort always completes. For MPI's
+     * {@code Comm.abort}, and for a peer that hit an error it cannot recover from.
+     */
+    public void abort(String reason) {
+        engine.abort(reason == null || reason.isBlank() ? "(no reason given)" : reason);
+        try {
+            engine.close();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Communicator.class).debug("close after abort: {}", e.toString());
+        }
     }
 
     @Override

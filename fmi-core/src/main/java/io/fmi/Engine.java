@@ -53,12 +53,16 @@ final class Engine {
         final Channel channel;
         final Duration timeout;
         final ChannelModel model;
+        /** Failure detection of a storage channel with a heartbeat, else null. */
+        final io.fmi.collective.Liveness liveness;
 
-        Opened(String name, Channel channel, Duration timeout, ChannelModel model) {
+        Opened(String name, Channel channel, Duration timeout, ChannelModel model,
+               io.fmi.collective.Liveness liveness) {
             this.name = name;
             this.channel = channel;
             this.timeout = timeout;
             this.model = model;
+            this.liveness = liveness;
         }
     }
 
@@ -74,6 +78,10 @@ final class Engine {
         boolean closed;
         /** Whether an operation lost a peer or passed its deadline: close() then does not wait for readers. */
         volatile boolean failed;
+        /** Set when this peer aborted the job: every operation fails with it. */
+        volatile FmiAbortedException aborted;
+        /** Whether a failed operation aborts the job for every peer. */
+        volatile boolean abortOnFailure;
         /** Told of every operation of every communicator sharing these channels. */
         volatile FmiEventListener listener = FmiEventListener.NONE;
 
@@ -90,7 +98,7 @@ final class Engine {
         final Collectives collectives;
 
         Route(Opened opened, Collectives collectives) {
-            super(opened.name, opened.channel, opened.timeout, opened.model);
+            super(opened.name, opened.channel, opened.timeout, opened.model, opened.liveness);
             this.collectives = collectives;
         }
     }
@@ -133,7 +141,7 @@ final class Engine {
         Channel channel = opened.channel;
         Collectives collectives = channel instanceof PeerToPeerChannel
                 ? new PeerToPeerCollectives(new ChannelMessages((PeerToPeerChannel) channel, group), rank, size)
-                : new ObjectStoreCollectives((ObjectStoreChannel) channel, group);
+                : new ObjectStoreCollectives((ObjectStoreChannel) channel, group, opened.liveness);
         routes.put(opened.name, new Route(opened, collectives));
     }
 
@@ -163,7 +171,17 @@ final class Engine {
         ChannelModel m = model != null ? model : channel instanceof PeerToPeerChannel
                 ? new PeerToPeerModel(ModelParameters.of(channelName, true, Map.of()))
                 : new ObjectStoreModel(ModelParameters.of(channelName, false, Map.of()), 0.01, 0.2);
-        Opened opened = new Opened(channelName, channel, timeout, m);
+        io.fmi.collective.Liveness liveness = null;
+        if (channel instanceof ObjectStoreChannel && !((ObjectStoreChannel) channel).heartbeat().isZero()) {
+            liveness = new io.fmi.collective.Liveness((ObjectStoreChannel) channel, shared.context);
+            try {
+                liveness.start();
+            } catch (RuntimeException e) {
+                closeQuietly(channel);
+                throw e;
+            }
+        }
+        Opened opened = new Opened(channelName, channel, timeout, m, liveness);
         shared.channels.put(channelName, opened);
         route(opened);
     }
@@ -258,6 +276,10 @@ final class Engine {
     // ---- argument checks ----
 
     private void checkOpen(Operation op) {
+        FmiAbortedException aborted = shared.aborted;
+        if (aborted != null) {
+            throw new FmiAbortedException(aborted.abortingRank(), aborted.reason());
+        }
         if (shared.closed && !closed) {
             throw new FmiException(op.label() + ": communicator '" + name + "' (rank " + rank
                     + ") was derived from a communicator that is closed; its channels are gone");
@@ -378,10 +400,43 @@ final class Engine {
      * job as failed, so that close() does not wait for peers to read what was sent.
      */
     private FmiException failed(FmiException e, Operation op, long n, Route route) {
-        if (e instanceof FmiTimeoutException || e instanceof ChannelException) {
+        if (e instanceof FmiTimeoutException || e instanceof ChannelException || e instanceof FmiAbortedException) {
             shared.failed = true;
+            if (shared.abortOnFailure && !(e instanceof FmiAbortedException) && shared.aborted == null) {
+                abort(op.label() + " failed on rank " + shared.context.rank() + ": " + e.getMessage());
+            }
         }
         return withContext(e, op, n, route);
+    }
+
+    void abortOnFailure(boolean abortOnFailure) {
+        shared.abortOnFailure = abortOnFailure;
+    }
+
+    /**
+     * Aborts the job: every channel tells the other peers (storage channels through their abort
+     * marks, peer-to-peer channels as they can); from now on every operation here fails.
+     */
+    void abort(String reason) {
+        synchronized (shared) {
+            if (shared.aborted != null) {
+                return;
+            }
+            shared.aborted = new FmiAbortedException(shared.context.rank(), reason);
+            shared.failed = true;
+        }
+        for (Opened opened : shared.channels.values()) {
+            try {
+                if (opened.liveness != null) {
+                    opened.liveness.abort(reason);
+                } else {
+                    opened.channel.abort(reason);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("rank {}: telling the peers on {} of the abort failed ({}); they find out by their own"
+                        + " failure detection or deadline", shared.context.rank(), opened.name, e.toString());
+            }
+        }
     }
 
     void listen(FmiEventListener listener) {
@@ -404,6 +459,9 @@ final class Engine {
         }
         if (e instanceof ChannelException) {
             return new ChannelException(message, e);
+        }
+        if (e instanceof FmiAbortedException) {
+            return new FmiAbortedException(message, (FmiAbortedException) e);
         }
         if (e instanceof FmiConfigException) {
             return new FmiConfigException(message, e);
@@ -1084,7 +1142,13 @@ final class Engine {
         RuntimeException first = null;
         for (Route route : reversed) {
             try {
+                if (route.liveness != null) {
+                    route.liveness.stop();
+                }
                 if (shared.failed) {
+                    if (route.liveness != null && route.liveness.sawGone()) {
+                        sweep((ObjectStoreChannel) route.channel);
+                    }
                     route.channel.abandon();
                 } else {
                     route.channel.close();
@@ -1099,6 +1163,16 @@ final class Engine {
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    /** A peer of the job is gone and cannot delete what it wrote: the survivors do, as the store allows. */
+    private void sweep(ObjectStoreChannel channel) {
+        try {
+            channel.sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("rank {}: sweeping what a gone peer left on {} failed ({}); the store's expiry removes it",
+                    rank, channel.name(), e.toString());
         }
     }
 

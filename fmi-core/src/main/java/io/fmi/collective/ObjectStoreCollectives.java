@@ -1,5 +1,6 @@
 package io.fmi.collective;
 
+import io.fmi.ChannelException;
 import io.fmi.FmiException;
 import io.fmi.FmiTimeoutException;
 import io.fmi.MessageSizeException;
@@ -39,11 +40,24 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
     private final long[] sent;
     private final long[] received;
     private final StoreMessages messages = new StoreMessages();
+    private final Group group;
+    /** Failure detection on this channel, or null when the channel has no heartbeat. */
+    private final Liveness liveness;
 
-    /** Collectives and messages of communicator {@code group} over {@code channel}. */
+    /** Collectives and messages of communicator {@code group} over {@code channel}, without failure detection. */
     public ObjectStoreCollectives(ObjectStoreChannel channel, Group group) {
+        this(channel, group, null);
+    }
+
+    /**
+     * Collectives and messages of communicator {@code group} over {@code channel}; waits look at
+     * {@code liveness} (null: none) between slices of one heartbeat interval.
+     */
+    public ObjectStoreCollectives(ObjectStoreChannel channel, Group group, Liveness liveness) {
         super(group.rank(), group.size());
         this.channel = channel;
+        this.group = group;
+        this.liveness = liveness;
         this.prefix = "c" + group.id() + "/";
         this.mailbox = new Mailbox(group.size());
         this.sent = new long[group.size()];
@@ -99,7 +113,7 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
     /** The rest of a split value after its first part, into {@code into} from {@code done}. */
     private void downloadParts(String key, int from, byte[] into, int offset, int done, int length, Deadline deadline) {
         for (int part = 1; done < length; part++) {
-            byte[] chunk = channel.get(key + "~" + part, deadline);
+            byte[] chunk = await(key + "~" + part, from, deadline);
             if (chunk.length == 0 || done + chunk.length > length) {
                 throw new io.fmi.ChannelException("object " + key + "~" + part + " from rank " + from
                         + " does not fit the announced " + length + " bytes");
@@ -109,8 +123,38 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
         }
     }
 
+    /**
+     * Waits for the value {@code key} written by {@code writer} (a rank of this communicator). With
+     * failure detection, in slices of one heartbeat interval, looking at the writer's liveness in
+     * between: a writer found gone fails the wait (after one last look at the key, which it may
+     * have written just before it went).
+     */
+    private byte[] await(String key, int writer, Deadline deadline) {
+        if (liveness == null) {
+            return channel.get(key, deadline);
+        }
+        Integer channelRank = group.channelRank(writer);
+        while (true) {
+            ChannelException gone = liveness.gone(java.util.List.of(channelRank)).get(channelRank);
+            if (gone != null) {
+                byte[] last = channel.tryGet(key);
+                if (last != null) {
+                    return last;
+                }
+                throw new ChannelException("waiting for " + key + ": " + gone.getMessage(), gone);
+            }
+            try {
+                return channel.get(key, deadline.slice(liveness.interval()));
+            } catch (FmiTimeoutException e) {
+                if (deadline.expired()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private void download(Call call, String key, int from, byte[] into, int offset, int length) {
-        byte[] first = channel.get(key, call.deadline());
+        byte[] first = await(key, from, call.deadline());
         if (first.length < HEADER) {
             throw new io.fmi.ChannelException("object " + key + " from rank " + from + " is corrupt: "
                     + first.length + " bytes, shorter than its " + HEADER + "-byte header");
@@ -240,6 +284,9 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
             last = sources;
             pullLock.lock();
             try {
+                if (liveness != null && !withoutTheGone(now, sources)) {
+                    continue;
+                }
                 java.util.List<String> keys = new java.util.ArrayList<>(sources.size());
                 int[] from = new int[sources.size()];
                 int i = 0;
@@ -247,7 +294,8 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
                     from[i++] = s;
                     keys.add(streamKey(s, rank, received[s]));
                 }
-                Deadline deadline = Deadline.after(java.time.Duration.ofMillis(slice));
+                Deadline deadline = Deadline.after(java.time.Duration.ofMillis(liveness == null ? slice
+                        : Math.min(slice, liveness.interval().toMillis())));
                 ObjectStoreChannel.Taken taken = keys.size() == 1
                         ? new ObjectStoreChannel.Taken(0, channel.get(keys.get(0), deadline))
                         : channel.getAny(keys, deadline);
@@ -262,6 +310,42 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
                 pullLock.unlock();
             }
         }
+    }
+
+    /**
+     * Failure detection for the puller: fails the waiting receives that only gone ranks could
+     * serve (after one last look at each gone rank's stream) and removes those ranks from
+     * {@code sources}. False when a last look found a message (the caller then starts over).
+     */
+    private boolean withoutTheGone(java.util.List<Mailbox.Receive> now, java.util.SortedSet<Integer> sources) {
+        java.util.Map<Integer, Integer> byChannelRank = new java.util.HashMap<>();
+        for (int s : sources) {
+            byChannelRank.put(group.channelRank(s), s);
+        }
+        java.util.Map<Integer, ChannelException> gone = liveness.gone(byChannelRank.keySet());
+        if (gone.isEmpty()) {
+            return true;
+        }
+        java.util.Map<Integer, ChannelException> goneRanks = new java.util.HashMap<>();
+        for (var e : gone.entrySet()) {
+            int s = byChannelRank.get(e.getKey());
+            byte[] last = channel.tryGet(streamKey(s, rank, received[s]));
+            if (last != null) {
+                accept(s, last, Deadline.after(java.time.Duration.ofMinutes(5)));
+                return false;
+            }
+            goneRanks.put(s, e.getValue());
+        }
+        for (Mailbox.Receive r : now) {
+            ChannelException why = r.source() == Mailbox.ANY_SOURCE
+                    ? (goneRanks.keySet().containsAll(sources(java.util.List.of(r))) ? goneRanks.values().iterator().next() : null)
+                    : goneRanks.get(r.source());
+            if (why != null) {
+                mailbox.fail(r, new ChannelException("receive on rank " + rank + ": " + why.getMessage(), why));
+            }
+        }
+        sources.removeAll(goneRanks.keySet());
+        return !sources.isEmpty();
     }
 
     /** Blocks until {@code r} is done (its message arrived, its deadline passed, the store failed). */

@@ -67,6 +67,14 @@ public final class BackendConfig {
         return bool("enabled", true);
     }
 
+    /**
+     * {@code heartbeat_ms}: how often a storage channel writes this peer's liveness mark (0 turns
+     * failure detection off); {@code defaultMs} is the backend's default.
+     */
+    public Duration heartbeat(long defaultMs) {
+        return Duration.ofMillis(integer("heartbeat_ms", defaultMs, 0, 600_000));
+    }
+
     /** {@code timeout}: the first interval of a polling wait. */
     public Duration pollInterval() {
         return Duration.ofMillis(integer("timeout", DEFAULT_POLL_MS, 0, 3_600_000));

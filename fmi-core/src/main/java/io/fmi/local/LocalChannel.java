@@ -62,6 +62,12 @@ public final class LocalChannel implements PeerToPeerChannel {
         return mailbox.await(receive, deadline, "Local: " + Mailbox.describe(receive));
     }
 
+    /** Fails every other peer's receives of this communicator at once (they share the hub). */
+    @Override
+    public void abort(String reason) {
+        hub.abort(context.communicatorName(), new io.fmi.FmiAbortedException(context.rank(), reason));
+    }
+
     @Override
     public void close() {
         if (context != null) {

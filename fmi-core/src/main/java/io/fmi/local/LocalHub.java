@@ -52,6 +52,39 @@ public final class LocalHub {
         }
     }
 
+    // ---- marks (failure detection of LocalStore) ----
+
+    private final Map<String, byte[]> marks = new ConcurrentHashMap<>();
+
+    void putMark(String key, byte[] value) {
+        marks.put(key, value.clone());
+    }
+
+    byte[] getMark(String key) {
+        return marks.get(key);
+    }
+
+    void deleteMark(String key) {
+        marks.remove(key);
+    }
+
+    /** Deletes every value and mark whose key starts with {@code prefix}. */
+    void deletePrefix(String prefix) {
+        marks.keySet().removeIf(k -> k.startsWith(prefix));
+        storeLock.lock();
+        try {
+            store.keySet().removeIf(k -> k.startsWith(prefix));
+            storeChanged.signalAll();
+        } finally {
+            storeLock.unlock();
+        }
+    }
+
+    /** The number of marks whose key starts with {@code prefix}: for leak checks. */
+    public int marks(String prefix) {
+        return (int) marks.keySet().stream().filter(k -> k.startsWith(prefix)).count();
+    }
+
     /** Forgets an {@link #abort}, so that the communicator name can be used again. */
     public void clearAbort(String communicator) {
         aborted.remove(communicator);
@@ -74,7 +107,11 @@ public final class LocalHub {
         }
     }
 
-    private static ChannelException abortedError(String communicator, Throwable cause) {
+    private static io.fmi.FmiException abortedError(String communicator, Throwable cause) {
+        if (cause instanceof io.fmi.FmiAbortedException) {
+            io.fmi.FmiAbortedException a = (io.fmi.FmiAbortedException) cause;
+            return new io.fmi.FmiAbortedException(a.abortingRank(), a.reason());
+        }
         return new ChannelException("communicator '" + communicator + "' was aborted because a peer failed: "
                 + cause, cause);
     }
@@ -175,23 +212,6 @@ public final class LocalHub {
         storeLock.lock();
         try {
             return store.containsKey(key);
-        } finally {
-            storeLock.unlock();
-        }
-    }
-
-    /** Waits until none of {@code keys} is stored any more, or the deadline passes. */
-    void awaitGone(java.util.Collection<String> keys, Deadline deadline) {
-        storeLock.lock();
-        try {
-            while (keys.stream().anyMatch(store::containsKey) && !deadline.expired()) {
-                try {
-                    storeChanged.await(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
         } finally {
             storeLock.unlock();
         }

@@ -5,9 +5,7 @@ import io.fmi.spi.ChannelContext;
 import io.fmi.spi.Deadline;
 import io.fmi.spi.ObjectStoreChannel;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashSet;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * An in-memory object store shared by threads of one JVM ({@code LocalStore} backend). Values are
@@ -23,8 +21,21 @@ public final class LocalStoreChannel implements ObjectStoreChannel {
 
     private final LocalHub hub;
     private final long maxValueBytes;
-    private final Set<String> written = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+    private final io.fmi.spi.WrittenKeys written = new io.fmi.spi.WrittenKeys("LocalStore channel",
+            new io.fmi.spi.WrittenKeys.Store() {
+                @Override
+                public java.util.List<String> existing(java.util.List<String> keys) {
+                    return keys.stream().filter(hub::contains).collect(java.util.stream.Collectors.toList());
+                }
+
+                @Override
+                public java.util.List<String> delete(java.util.List<String> keys) {
+                    keys.forEach(hub::delete);
+                    return java.util.List.of();
+                }
+            });
     private ChannelContext context;
+    private java.time.Duration heartbeat = java.time.Duration.ofMillis(200);
 
     /** A store on the JVM-wide {@link LocalHub#shared() shared} hub. */
     public LocalStoreChannel() {
@@ -72,9 +83,6 @@ public final class LocalStoreChannel implements ObjectStoreChannel {
         String full = context.keyPrefix() + key;
         hub.put(full, copy, readers);
         written.add(full);
-        if (written.size() > 4096) {
-            written.removeIf(k -> !hub.contains(k));
-        }
     }
 
     @Override
@@ -93,16 +101,55 @@ public final class LocalStoreChannel implements ObjectStoreChannel {
                 keys.stream().map(k -> context.keyPrefix() + k).collect(java.util.stream.Collectors.toList()), deadline);
     }
 
+    /** Marks live in the hub's memory: {@link #heartbeat} 200 ms unless set, so that tests exercise failure detection. */
+    @Override
+    public java.time.Duration heartbeat() {
+        return heartbeat;
+    }
+
+    /** Sets the heartbeat interval ({@code heartbeat_ms}); zero turns failure detection off. */
+    public LocalStoreChannel heartbeat(java.time.Duration interval) {
+        this.heartbeat = Objects.requireNonNull(interval, "interval");
+        return this;
+    }
+
+    @Override
+    public void putMark(String key, byte[] value, java.time.Duration ttl) {
+        hub.putMark(context.keyPrefix() + key, value);
+    }
+
+    @Override
+    public byte[][] getMarks(java.util.List<String> keys) {
+        return keys.stream().map(k -> hub.getMark(context.keyPrefix() + k)).toArray(byte[][]::new);
+    }
+
+    @Override
+    public void deleteMarks(java.util.List<String> keys) {
+        keys.forEach(k -> hub.deleteMark(context.keyPrefix() + k));
+    }
+
+    /** Deletes every value and mark under the job's prefix. */
+    @Override
+    public void sweep() {
+        hub.deletePrefix(context.keyPrefix());
+    }
+
     /**
      * Waits up to {@link #CLOSE_GRACE} for slower peers to read what this peer wrote (a fast peer
      * may finish while others still download its values), then deletes whatever is left.
      */
     @Override
     public void close() {
-        if (!written.isEmpty()) {
-            hub.awaitGone(written, Deadline.after(CLOSE_GRACE));
-            written.forEach(hub::delete);
-            written.clear();
-        }
+        close(CLOSE_GRACE);
+    }
+
+    /** The job failed: delete what this peer wrote without waiting for readers. */
+    @Override
+    public void abandon() {
+        close(java.time.Duration.ZERO);
+    }
+
+    private void close(java.time.Duration grace) {
+        written.close(grace, java.time.Duration.ofMillis(5), java.time.Duration.ofSeconds(10));
     }
 }

@@ -17,8 +17,8 @@ public final class LocalStoreChannelProvider implements ChannelProvider {
 
     @Override
     public Channel create(BackendConfig config) {
-        config.rejectUnknown(Set.of("max_value_bytes"));
+        config.rejectUnknown(Set.of("max_value_bytes", "heartbeat_ms"));
         long max = config.integer("max_value_bytes", Integer.MAX_VALUE - 8, 16, Integer.MAX_VALUE - 8);
-        return new LocalStoreChannel(LocalHub.shared(), max);
+        return new LocalStoreChannel(LocalHub.shared(), max).heartbeat(config.heartbeat(200));
     }
 }

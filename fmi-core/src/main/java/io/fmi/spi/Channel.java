@@ -43,6 +43,18 @@ public interface Channel extends AutoCloseable {
     void close();
 
     /**
+     * This peer aborts the job ({@link io.fmi.Communicator#abort}): tell the other peers now, where
+     * the channel can, so that their waiting operations fail with an
+     * {@link io.fmi.FmiAbortedException} carrying {@code reason} (Direct sends an abort frame over
+     * each open connection; the local channel fails the others' receives). {@link #abandon()}
+     * follows. Storage channels with a {@link ObjectStoreChannel#heartbeat() heartbeat} are not
+     * called: the core writes their abort marks. Never throws for an unreachable peer. Default:
+     * nothing (the peers find out through their failure detection or deadline).
+     */
+    default void abort(String reason) {
+    }
+
+    /**
      * {@link #close()} for a job that has already failed (an operation lost a peer or passed its
      * deadline): releases everything without waiting for peers to read what was sent. By default
      * the same as {@code close()}; a channel whose close waits for readers skips that wait.

@@ -23,6 +23,16 @@ public final class Deadline {
         return new Deadline(System.nanoTime() + nanos, budget);
     }
 
+    /**
+     * A deadline at most {@code max} from now and never later than this one, with this one's
+     * budget for messages: a wait in slices (to look at other things between them) still reports
+     * the operation's budget when it finally times out.
+     */
+    public Deadline slice(Duration max) {
+        long end = System.nanoTime() + max.toNanos();
+        return new Deadline(end - deadlineNanos < 0 ? end : deadlineNanos, budget);
+    }
+
     /** Nanoseconds left, never negative. */
     public long remainingNanos() {
         return Math.max(0, deadlineNanos - System.nanoTime());

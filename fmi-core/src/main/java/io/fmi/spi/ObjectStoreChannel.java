@@ -1,6 +1,8 @@
 package io.fmi.spi;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * A channel over shared storage: peers exchange data by writing and reading keys. Keys passed to
@@ -53,7 +55,7 @@ public interface ObjectStoreChannel extends Channel {
      *
      * @throws io.fmi.FmiTimeoutException if none appeared before the deadline
      */
-    default Taken getAny(java.util.List<String> keys, Deadline deadline) {
+    default Taken getAny(List<String> keys, Deadline deadline) {
         return new Poller(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(50)).await(() -> {
             for (int i = 0; i < keys.size(); i++) {
                 byte[] value = tryGet(keys.get(i));
@@ -63,6 +65,54 @@ public interface ObjectStoreChannel extends Channel {
             }
             return null;
         }, deadline, () -> name() + ": none of the keys " + keys);
+    }
+
+    // ---- failure detection (optional) ----
+
+    /**
+     * How often this peer writes its liveness mark ({@code heartbeat_ms} in the backend's block);
+     * {@link Duration#ZERO} (the default) turns failure detection off for this channel. With it on,
+     * the communicator writes a mark every interval, and a peer waiting for another's value reads
+     * that writer's mark about once per interval: a writer whose mark stopped changing or vanished
+     * fails the wait with a {@link io.fmi.ChannelException} naming it, instead of at the deadline.
+     * A channel that returns non-zero implements the three mark methods.
+     */
+    default Duration heartbeat() {
+        return Duration.ZERO;
+    }
+
+    /**
+     * Writes (replaces) a small mark under {@code key} (relative, like every key here): unlike
+     * {@link #put} it is not consumed by reads and may be overwritten. Expires after {@code ttl}
+     * where the backend can expire values; otherwise lives until {@link #deleteMarks}.
+     */
+    default void putMark(String key, byte[] value, Duration ttl) {
+        throw new UnsupportedOperationException(name() + " does not implement marks (failure detection)");
+    }
+
+    /**
+     * The current values of the marks under {@code keys}, null for those that do not exist (or have
+     * expired), in one request where the backend can (Redis {@code MGET}, DynamoDB
+     * {@code BatchGetItem}). Never waits.
+     */
+    default byte[][] getMarks(List<String> keys) {
+        throw new UnsupportedOperationException(name() + " does not implement marks (failure detection)");
+    }
+
+    /** Deletes the marks under {@code keys}; keys that do not exist are no error. */
+    default void deleteMarks(List<String> keys) {
+        throw new UnsupportedOperationException(name() + " does not implement marks (failure detection)");
+    }
+
+    /**
+     * A peer of this job was found gone (it crashed or was killed, so it will never delete what it
+     * wrote): delete whatever is left under this job's {@link ChannelContext#keyPrefix() prefix},
+     * where the backend can find it without reading the whole store. Called by survivors at close,
+     * after {@link #abandon()}-style clean-up of their own values; the job is over for every peer.
+     * Default: nothing (the backend's expiry removes the gone peer's values). S3 lists the prefix
+     * (one listing per 1000 keys); Redis walks the prefix with {@code SCAN MATCH}.
+     */
+    default void sweep() {
     }
 
     /** The largest value {@link #put} accepts; larger messages are rejected before any write. */

@@ -22,5 +22,6 @@ class LocalStoreConformanceTest extends CommunicatorConformanceSuite {
     @Override
     protected void afterRun(String name) {
         assertEquals(0, LocalHub.shared().storedKeys("fmi/" + name + "/"), "keys left behind by " + name);
+        assertEquals(0, LocalHub.shared().marks("fmi/" + name + "/"), "liveness marks left behind by " + name);
     }
 }

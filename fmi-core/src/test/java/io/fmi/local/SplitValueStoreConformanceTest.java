@@ -34,5 +34,6 @@ class SplitValueStoreConformanceTest extends CommunicatorConformanceSuite {
     @Override
     protected void afterRun(String name) {
         assertEquals(0, LocalHub.shared().storedKeys("fmi/" + name + "/"), "keys left behind by " + name);
+        assertEquals(0, LocalHub.shared().marks("fmi/" + name + "/"), "liveness marks left behind by " + name);
     }
 }
