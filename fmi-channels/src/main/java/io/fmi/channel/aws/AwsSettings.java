@@ -1,6 +1,9 @@
 package io.fmi.channel.aws;
 
 import io.fmi.ChannelException;
+import io.fmi.FmiException;
+import io.fmi.FmiTimeoutException;
+import io.fmi.spi.Deadline;
 import io.fmi.FmiConfigException;
 import io.fmi.config.BackendConfig;
 import java.net.URI;
@@ -13,7 +16,11 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -27,6 +34,11 @@ public final class AwsSettings {
     /** Fields every AWS backend block accepts. */
     public static final Set<String> FIELDS = Set.of("region", "endpoint", "access_key_id", "secret_access_key",
             "session_token", "connect_timeout", "request_timeout", "max_poll_interval", "close_grace");
+
+    /** Attempts per request: enough that the deadline, not the count, ends retrying under throttling. */
+    static final int MAX_ATTEMPTS = 30;
+    /** The time a request made at its deadline still gets. */
+    static final Duration LAST_LOOK = Duration.ofMillis(200);
 
     private final String backend;
     private final Region region;
@@ -93,11 +105,36 @@ public final class AwsSettings {
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallAttemptTimeout(requestTimeout)
                         .apiCallTimeout(requestTimeout.multipliedBy(3))
+                        // the SDK's retries (throttling, 5xx, broken connections) are the only ones:
+                        // requests with a deadline are bounded by it through within(), so the SDK
+                        // retries until the operation's deadline, not a fixed number of times
+                        .retryStrategy(AwsRetryStrategy.configure(StandardRetryStrategy.builder())
+                                .maxAttempts(MAX_ATTEMPTS).circuitBreakerEnabled(false).build())
                         .build());
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }
         return builder;
+    }
+
+    /**
+     * The per-request override that bounds a request, with the SDK's retries, by what is left of
+     * {@code deadline} (and each attempt by {@code request_timeout}). A deadline that has just
+     * passed still allows {@link #LAST_LOOK} (a poll's last attempt at its deadline).
+     */
+    public AwsRequestOverrideConfiguration within(Deadline deadline) {
+        long left = deadline.remainingMillis();
+        Duration call = Duration.ofMillis(Math.max(left, LAST_LOOK.toMillis()));
+        return AwsRequestOverrideConfiguration.builder().apiCallTimeout(call)
+                .apiCallAttemptTimeout(call.compareTo(requestTimeout) < 0 ? call : requestTimeout).build();
+    }
+
+    /**
+     * The bound of the check that opening a channel makes (bucket or table exists), retries
+     * included: an unreachable endpoint fails the build in seconds, not at the request timeout.
+     */
+    public Deadline openDeadline() {
+        return Deadline.after(Duration.ofMillis(Math.max(5_000, 3 * connectTimeout.toMillis())));
     }
 
     /** Where requests go, for messages: the endpoint override, or the region. */
@@ -109,8 +146,18 @@ public final class AwsSettings {
      * A {@link ChannelException} for a failed request, naming the backend and endpoint, with the fix
      * for the common causes (no credentials, unreachable endpoint).
      */
-    public ChannelException failure(String what, RuntimeException e) {
+    public FmiException failure(String what, RuntimeException e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e instanceof ApiCallTimeoutException && what.startsWith("checking ")) {
+            Throwable last = e.getSuppressed().length > 0 ? e.getSuppressed()[e.getSuppressed().length - 1] : e.getCause();
+            return new ChannelException(backend + " at " + where() + ": " + what + " failed: no answer within the"
+                    + " retries (" + (last != null ? last.toString() : message) + "); check that " + where()
+                    + " is reachable (backends." + backend + ".endpoint/region)", e);
+        }
+        if (e instanceof ApiCallTimeoutException) {
+            return new FmiTimeoutException(backend + " at " + where() + ": " + what + " did not complete before the"
+                    + " operation's deadline (with the SDK's retries): " + message, e);
+        }
         String hint = "";
         if (e instanceof SdkClientException) {
             if (message.toLowerCase(java.util.Locale.ROOT).contains("credentials")) {

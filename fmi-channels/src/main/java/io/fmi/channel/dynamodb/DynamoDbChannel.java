@@ -11,11 +11,10 @@ import io.fmi.spi.Poller;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -48,7 +47,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * with one reader is deleted by it; otherwise each reader atomically decrements {@code r}
  * ({@code UpdateItem ADD}) and the reader that brings it to zero deletes the item, so nothing
  * lingers; this bookkeeping runs in the background, off the critical path of the receive.
- * Throttling is retried with backoff until the deadline. {@link #close()} waits up to
+ * Throttling and transient errors are retried by the SDK until the operation's deadline (each
+ * request carries it). {@link #close()} waits up to
  * {@code close_grace} for this peer's items to be consumed, then batch-deletes what is left.
  */
 public final class DynamoDbChannel implements ObjectStoreChannel {
@@ -64,7 +64,19 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
     private final DynamoDbSettings settings;
     private final AwsSettings aws;
     private final Poller poller;
-    private final Set<String> written = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+    /** What this peer wrote that readers may not have consumed yet. */
+    private final io.fmi.spi.WrittenKeys written = new io.fmi.spi.WrittenKeys("DynamoDB channel",
+            new io.fmi.spi.WrittenKeys.Store() {
+                @Override
+                public List<String> existing(List<String> keys) {
+                    return remaining(keys);
+                }
+
+                @Override
+                public List<String> delete(List<String> keys) {
+                    return deleteOnce(keys, Deadline.after(Duration.ofSeconds(30)));
+                }
+            });
     private final io.fmi.channel.aws.RequestCounter requests = new io.fmi.channel.aws.RequestCounter();
     private ChannelContext context;
     private DynamoDbClient dynamo;
@@ -91,7 +103,7 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
         dynamo = aws.configure(DynamoDbClient.builder()).build();
         try {
             count("describe");
-            dynamo.describeTable(b -> b.tableName(settings.table));
+            dynamo.describeTable(b -> b.tableName(settings.table).overrideConfiguration(aws.within(aws.openDeadline())));
         } catch (ResourceNotFoundException e) {
             if (!settings.createTable) {
                 close();
@@ -149,26 +161,27 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
         return settings.maxValueBytes;
     }
 
-    /** Runs a request, retrying throttling with backoff until the deadline. */
-    private <T> T throttled(String what, Deadline deadline, Supplier<T> request) {
-        long backoffMs = 20;
-        while (true) {
-            try {
-                return request.get();
-            } catch (ProvisionedThroughputExceededException | RequestLimitExceededException e) {
-                count("throttled");
-                if (deadline.remainingMillis() <= backoffMs) {
-                    throw new FmiTimeoutException("DynamoDB at " + aws.where() + ": " + what + " was throttled until the"
-                            + " deadline (" + deadline.budget().toMillis() + " ms); raise the table's capacity or use"
-                            + " on-demand billing", e);
-                }
-                Poller.sleepNanos(backoffMs * 1_000_000);
-                backoffMs = Math.min(1000, backoffMs * 2);
-            } catch (FmiException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw aws.failure(what, e);
-            }
+    /**
+     * Runs a request bounded by {@code deadline}: the SDK retries throttling and transient errors
+     * with its backoff until then (there is no second retry loop here); what is left is turned into
+     * the library's exceptions.
+     */
+    private <T> T call(String what, Deadline deadline, Function<AwsRequestOverrideConfiguration, T> request) {
+        AwsRequestOverrideConfiguration within = aws.within(deadline);
+        try {
+            return request.apply(within);
+        } catch (ProvisionedThroughputExceededException | RequestLimitExceededException e) {
+            count("throttled");
+            throw new FmiTimeoutException("DynamoDB at " + aws.where() + ": " + what + " was throttled on every"
+                    + " attempt; raise the table's capacity or use on-demand billing", e);
+        } catch (software.amazon.awssdk.core.exception.ApiCallTimeoutException e) {
+            throw new FmiTimeoutException("DynamoDB at " + aws.where() + ": " + what + " did not complete within the"
+                    + " deadline of " + deadline.budget().toMillis() + " ms (throttled or slow; if throttled, raise the"
+                    + " table's capacity or use on-demand billing)", e);
+        } catch (FmiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw aws.failure(what, e);
         }
     }
 
@@ -180,9 +193,9 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
                 VALUE, AttributeValue.fromB(SdkBytes.fromByteBuffer(value.duplicate())),
                 READERS, AttributeValue.fromN(Integer.toString(readers)),
                 EXPIRES, AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 + settings.ttlSeconds)));
-        throttled("writing item " + full, deadline, () -> {
+        call("writing item " + full, deadline, o -> {
             count("put");
-            return dynamo.putItem(b -> b.tableName(settings.table).item(item));
+            return dynamo.putItem(b -> b.tableName(settings.table).item(item).overrideConfiguration(o));
         });
         written.add(full);
     }
@@ -217,9 +230,9 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
     private byte[] attempt(String key, Deadline deadline) {
         String full = context.keyPrefix() + key;
         Map<String, AttributeValue> k = Map.of(KEY, AttributeValue.fromS(full));
-        GetItemResponse response = throttled("reading item " + full, deadline, () -> {
+        GetItemResponse response = call("reading item " + full, deadline, o -> {
             count("get");
-            return dynamo.getItem(b -> b.tableName(settings.table).key(k).consistentRead(true));
+            return dynamo.getItem(b -> b.tableName(settings.table).key(k).consistentRead(true).overrideConfiguration(o));
         });
         if (!response.hasItem() || response.item().isEmpty()) {
             count("get_miss");
@@ -237,9 +250,9 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
     private void consumed(String full, Map<String, AttributeValue> k, int readers, Deadline deadline) {
         boolean last = readers <= 1;
         if (!last) {
-            AttributeValue left = throttled("counting readers of " + full, deadline, () -> {
+            AttributeValue left = call("counting readers of " + full, deadline, o -> {
                 count("update");
-                return dynamo.updateItem(b -> b.tableName(settings.table).key(k)
+                return dynamo.updateItem(b -> b.tableName(settings.table).key(k).overrideConfiguration(o)
                         .updateExpression("ADD " + READERS + " :minus")
                         .expressionAttributeValues(Map.of(":minus", AttributeValue.fromN("-1")))
                         .returnValues(ReturnValue.UPDATED_NEW));
@@ -247,11 +260,110 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
             last = left != null && Integer.parseInt(left.n()) <= 0;
         }
         if (last) {
-            throttled("deleting item " + full, deadline, () -> {
+            call("deleting item " + full, deadline, o -> {
                 count("delete");
-                return dynamo.deleteItem(b -> b.tableName(settings.table).key(k));
+                return dynamo.deleteItem(b -> b.tableName(settings.table).key(k).overrideConfiguration(o));
             });
         }
+    }
+
+    @Override
+    public Duration heartbeat() {
+        return settings.heartbeat;
+    }
+
+    /** One PutItem, expiring through the table's TTL attribute. */
+    @Override
+    public void putMark(String key, byte[] value, Duration ttl) {
+        String full = context.keyPrefix() + key;
+        Map<String, AttributeValue> item = Map.of(
+                KEY, AttributeValue.fromS(full),
+                VALUE, AttributeValue.fromB(SdkBytes.fromByteArray(value)),
+                EXPIRES, AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 + Math.max(1, ttl.toSeconds()))));
+        call("writing mark " + full, Deadline.after(settings.heartbeat.multipliedBy(2)), o -> {
+            count("mark_put");
+            return dynamo.putItem(b -> b.tableName(settings.table).item(item).overrideConfiguration(o));
+        });
+    }
+
+    /** One strongly consistent BatchGetItem (unprocessed keys asked again). */
+    @Override
+    public byte[][] getMarks(List<String> keys) {
+        Map<String, Integer> index = new java.util.HashMap<>();
+        List<Map<String, AttributeValue>> ask = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String full = context.keyPrefix() + keys.get(i);
+            index.put(full, i);
+            ask.add(Map.of(KEY, AttributeValue.fromS(full)));
+        }
+        byte[][] values = new byte[keys.size()][];
+        Deadline deadline = Deadline.after(settings.heartbeat.multipliedBy(2));
+        while (!ask.isEmpty()) {
+            List<Map<String, AttributeValue>> batch = ask;
+            var response = call("reading marks " + keys, deadline, o -> {
+                count("mark_get");
+                return dynamo.batchGetItem(b -> b.overrideConfiguration(o).requestItems(Map.of(settings.table,
+                        software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(batch)
+                                .consistentRead(true).build())));
+            });
+            for (Map<String, AttributeValue> found : response.responses().getOrDefault(settings.table, List.of())) {
+                values[index.get(found.get(KEY).s())] = found.get(VALUE).b().asByteArray();
+            }
+            var unprocessed = response.unprocessedKeys().get(settings.table);
+            ask = unprocessed == null ? List.of() : unprocessed.keys();
+            if (!ask.isEmpty()) {
+                count("throttled");
+                if (deadline.expired()) {
+                    throw new FmiTimeoutException("DynamoDB at " + aws.where() + ": reading marks " + keys
+                            + " was left unprocessed until the deadline");
+                }
+                Poller.sleepNanos(20_000_000L);
+            }
+        }
+        return values;
+    }
+
+    @Override
+    public void deleteMarks(List<String> keys) {
+        List<String> full = new ArrayList<>();
+        for (String key : keys) {
+            full.add(context.keyPrefix() + key);
+        }
+        deleteAll(full, Deadline.after(Duration.ofSeconds(10)));
+    }
+
+    /** Deletes {@code keys} with BatchWriteItem, 25 per request, asking again for what DynamoDB leaves unprocessed. */
+    private void deleteAll(List<String> keys, Deadline deadline) {
+        List<String> left = deleteOnce(keys, deadline);
+        long backoffMs = 20;
+        while (!left.isEmpty() && deadline.remainingMillis() > backoffMs) {
+            Poller.sleepNanos(backoffMs * 1_000_000);
+            backoffMs = Math.min(1000, backoffMs * 2);
+            left = deleteOnce(left, deadline);
+        }
+    }
+
+    /** One BatchWriteItem per 25 keys; returns the keys DynamoDB left unprocessed. */
+    private List<String> deleteOnce(List<String> keys, Deadline deadline) {
+        List<String> unprocessed = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i += 25) {
+            List<WriteRequest> batch = new ArrayList<>();
+            for (String key : keys.subList(i, Math.min(keys.size(), i + 25))) {
+                batch.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
+                        .key(Map.of(KEY, AttributeValue.fromS(key))).build()).build());
+            }
+            var response = call("deleting " + batch.size() + " item(s)", deadline, o -> {
+                count("batch_delete");
+                return dynamo.batchWriteItem(b -> b.overrideConfiguration(o).requestItems(Map.of(settings.table, batch)));
+            });
+            for (WriteRequest left : response.unprocessedItems().getOrDefault(settings.table, List.of())) {
+                unprocessed.add(left.deleteRequest().key().get(KEY).s());
+            }
+        }
+        if (!unprocessed.isEmpty()) {
+            count("unprocessed");
+        }
+        return unprocessed;
     }
 
     @Override
@@ -270,27 +382,12 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
             cleaner.close(graceTime.plusSeconds(30));
         }
         try {
-            if (!written.isEmpty() && dynamo != null) {
-                Deadline grace = Deadline.after(graceTime);
-                List<String> left = remaining(new ArrayList<>(written));
-                while (!left.isEmpty() && !grace.expired()) {
-                    Poller.sleepNanos(Math.min(50_000_000L, grace.remainingNanos()));
-                    left = remaining(left);
-                }
-                for (int i = 0; i < left.size(); i += 25) {
-                    List<WriteRequest> batch = new ArrayList<>();
-                    for (String key : left.subList(i, Math.min(left.size(), i + 25))) {
-                        batch.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
-                                .key(Map.of(KEY, AttributeValue.fromS(key))).build()).build());
-                    }
-                    count("batch_delete");
-                    dynamo.batchWriteItem(b -> b.requestItems(Map.of(settings.table, batch)));
-                }
-                if (!left.isEmpty()) {
+            if (dynamo != null) {
+                int unread = written.close(graceTime, Duration.ofMillis(50), Duration.ofSeconds(30));
+                if (unread > 0) {
                     LOG.warn("DynamoDB channel of '{}' rank {}: deleted {} item(s) no peer read within {} ms",
-                            context.communicatorName(), context.rank(), left.size(), graceTime.toMillis());
+                            context.communicatorName(), context.rank(), unread, graceTime.toMillis());
                 }
-                written.clear();
             }
         } catch (RuntimeException e) {
             LOG.warn("DynamoDB channel of '{}' rank {}: cleanup failed ({}); the items expire through TTL",

@@ -15,9 +15,12 @@ final class DynamoDbSettings {
     final long ttlSeconds;
     final long maxValueBytes;
     final AwsSettings aws;
+    /** {@code heartbeat_ms}: how often the liveness mark is written (default 1000; 0 = no failure detection). */
+    final java.time.Duration heartbeat;
 
     DynamoDbSettings(BackendConfig config) {
         Set<String> fields = new HashSet<>(AwsSettings.FIELDS);
+        fields.add("heartbeat_ms");
         fields.addAll(Set.of("table", "create_table", "ttl_seconds", "max_value_bytes"));
         config.rejectUnknown(fields);
         this.table = config.requiredString("table");
@@ -29,5 +32,6 @@ final class DynamoDbSettings {
         this.ttlSeconds = config.integer("ttl_seconds", 3600, 1, 366L * 24 * 3600);
         this.maxValueBytes = config.integer("max_value_bytes", DEFAULT_MAX_VALUE, 64, DEFAULT_MAX_VALUE);
         this.aws = new AwsSettings(config, null);
+        this.heartbeat = config.heartbeat(1000);
     }
 }

@@ -10,9 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -51,6 +49,10 @@ public final class RedisChannel implements ObjectStoreChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisChannel.class);
     private static final long WAIT_SLICE_MS = 1000;
+    /** The socket timeout of requests without a deadline (clean-up, marks); others get their deadline's rest. */
+    private static final int SOCKET_TIMEOUT_MS = 10_000;
+    /** What a request made at its deadline still gets. */
+    private static final int LAST_LOOK_MS = 200;
     /**
      * A connection idle for longer than this is checked with PING before use, so that a server
      * restart while this peer was computing costs a reconnect instead of a failed operation. (A
@@ -91,7 +93,45 @@ public final class RedisChannel implements ObjectStoreChannel {
     }
 
     private final RedisSettings settings;
-    private final Set<String> written = new LinkedHashSet<>();
+    /** What this peer wrote and no reader has consumed yet, as far as it knows; deleted at close. */
+    private final io.fmi.spi.WrittenKeys written = new io.fmi.spi.WrittenKeys("Redis channel", new io.fmi.spi.WrittenKeys.Store() {
+        @Override
+        public List<String> existing(List<String> keys) {
+            return leased(() -> {
+                try {
+                    redis.clients.jedis.Pipeline pipeline = connection().pipelined();
+                    List<redis.clients.jedis.Response<Boolean>> exists = new ArrayList<>(keys.size());
+                    for (String key : keys) {
+                        exists.add(pipeline.exists(key));
+                    }
+                    pipeline.sync();
+                    List<String> left = new ArrayList<>();
+                    for (int i = 0; i < keys.size(); i++) {
+                        if (exists.get(i).get()) {
+                            left.add(keys.get(i));
+                        }
+                    }
+                    return left;
+                } catch (JedisException e) {
+                    throw failure("checking written keys", e);
+                }
+            });
+        }
+
+        @Override
+        public List<String> delete(List<String> keys) {
+            return leased(() -> {
+                try {
+                    for (int i = 0; i < keys.size(); i += 1000) {
+                        connection().del(keys.subList(i, Math.min(keys.size(), i + 1000)).toArray(new String[0]));
+                    }
+                    return List.of();
+                } catch (JedisException e) {
+                    throw failure("deleting written keys", e);
+                }
+            });
+        }
+    });
     private ChannelContext context;
 
     /**
@@ -173,10 +213,13 @@ public final class RedisChannel implements ObjectStoreChannel {
             }
         }
         slot.lastUsedNanos = now;
+        if (slot.jedis != null && slot.jedis.getConnection().getSoTimeout() != SOCKET_TIMEOUT_MS) {
+            slot.jedis.getConnection().setSoTimeout(SOCKET_TIMEOUT_MS);
+        }
         if (slot.jedis == null) {
             DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                     .connectionTimeoutMillis(settings.connectTimeoutMs)
-                    .socketTimeoutMillis((int) Math.max(10_000, settings.connectTimeoutMs))
+                    .socketTimeoutMillis(SOCKET_TIMEOUT_MS)
                     .blockingSocketTimeoutMillis((int) (WAIT_SLICE_MS + 5_000))
                     .database(settings.database)
                     .ssl(settings.tls)
@@ -197,6 +240,30 @@ public final class RedisChannel implements ObjectStoreChannel {
             slot.jedis = fresh;
         }
         return slot.jedis;
+    }
+
+    /**
+     * This thread's connection with its socket timeout cut to what is left of {@code deadline}
+     * (at least {@link #LAST_LOOK_MS}): a silent server fails the request at the operation's
+     * deadline, not after the fixed socket timeout.
+     */
+    private Jedis connection(Deadline deadline) {
+        Jedis jedis = connection();
+        int timeout = (int) Math.max(LAST_LOOK_MS, Math.min(deadline.remainingMillis(), SOCKET_TIMEOUT_MS));
+        if (jedis.getConnection().getSoTimeout() != timeout) {
+            jedis.getConnection().setSoTimeout(timeout);
+        }
+        return jedis;
+    }
+
+    /** A failed request: an {@link FmiTimeoutException} if the deadline cut it, else {@link #failure}. */
+    private io.fmi.FmiException failure(String what, JedisException e, Deadline deadline) {
+        ChannelException failure = failure(what, e);
+        if (deadline.expired()) {
+            return new FmiTimeoutException("Redis at " + settings.endpoint() + ": " + what + " did not complete within "
+                    + deadline.budget().toMillis() + " ms", failure);
+        }
+        return failure;
     }
 
     /** A {@link ChannelException} naming the endpoint; drops a broken connection so the next call reconnects. */
@@ -235,12 +302,12 @@ public final class RedisChannel implements ObjectStoreChannel {
     @Override
     public void put(String key, ByteBuffer value, int readers, Deadline deadline) {
         leased(() -> {
-            putLeased(key, value, readers);
+            putLeased(key, value, readers, deadline);
             return null;
         });
     }
 
-    private void putLeased(String key, ByteBuffer value, int readers) {
+    private void putLeased(String key, ByteBuffer value, int readers, Deadline deadline) {
         byte[] bytes = bytesOf(value);
         String full = context.keyPrefix() + key;
         byte[] k = full.getBytes(StandardCharsets.UTF_8);
@@ -251,38 +318,29 @@ public final class RedisChannel implements ObjectStoreChannel {
                 args[0] = k;
                 args[1] = ttl;
                 Arrays.fill(args, 2, args.length, bytes);
-                script(PUSH_COPIES, PUSH_COPIES_SHA, 1, args);
-                synchronized (written) {
-                    written.add(full);
-                }
+                script(deadline, PUSH_COPIES, PUSH_COPIES_SHA, 1, args);
+                written.add(full);
             } else {
                 byte[] shared = (full + "#v").getBytes(StandardCharsets.UTF_8);
                 byte[] counter = (full + "#c").getBytes(StandardCharsets.UTF_8);
                 byte[] tokens = (full + "#n").getBytes(StandardCharsets.UTF_8);
-                script(PUT_SHARED, PUT_SHARED_SHA, 3, shared, counter, tokens, ttl, bytes,
+                script(deadline, PUT_SHARED, PUT_SHARED_SHA, 3, shared, counter, tokens, ttl, bytes,
                         Integer.toString(readers).getBytes(StandardCharsets.US_ASCII));
-                synchronized (written) {
-                    written.add(full + "#v");
-                    written.add(full + "#c");
-                    written.add(full + "#n");
-                }
+                written.add(full + "#v");
+                written.add(full + "#c");
+                written.add(full + "#n");
             }
         } catch (JedisException e) {
-            throw failure("writing " + full + " (" + bytes.length + " bytes)", e);
-        }
-        synchronized (written) {
-            if (written.size() > 4096) {
-                pruneWritten();
-            }
+            throw failure("writing " + full + " (" + bytes.length + " bytes)", e, deadline);
         }
     }
 
     /** Runs a script by its SHA1 (one short command), loading it on the first NOSCRIPT. */
-    private Object script(byte[] script, byte[] sha, int keyCount, byte[]... args) {
+    private Object script(Deadline deadline, byte[] script, byte[] sha, int keyCount, byte[]... args) {
         try {
-            return connection().evalsha(sha, keyCount, args);
+            return connection(deadline).evalsha(sha, keyCount, args);
         } catch (redis.clients.jedis.exceptions.JedisNoScriptException e) {
-            return connection().eval(script, keyCount, args);
+            return connection(deadline).eval(script, keyCount, args);
         }
     }
 
@@ -326,23 +384,23 @@ public final class RedisChannel implements ObjectStoreChannel {
                 for (int i = 0; i < 2 * n; i++) {
                     if (Arrays.equals(popped.getKey(), waitOn[i])) {
                         String full = context.keyPrefix() + keys.get(i / 2);
-                        return new Taken(i / 2, i % 2 == 0 ? popped.getValue() : readShared(full));
+                        return new Taken(i / 2, i % 2 == 0 ? popped.getValue() : readShared(full, deadline));
                     }
                 }
                 throw new ChannelException("Redis at " + settings.endpoint() + ": BLPOP answered with a key it was not"
                         + " asked for");
             }
         } catch (JedisException e) {
-            throw failure("waiting for " + what, e);
+            throw failure("waiting for " + what, e, deadline);
         }
     }
 
     /** A reader's turn at a value stored once for several readers (it has taken a token). */
-    private byte[] readShared(String full) {
+    private byte[] readShared(String full, Deadline deadline) {
         byte[] shared = (full + "#v").getBytes(StandardCharsets.UTF_8);
         byte[] counter = (full + "#c").getBytes(StandardCharsets.UTF_8);
         byte[] tokens = (full + "#n").getBytes(StandardCharsets.UTF_8);
-        Object value = script(READ_SHARED, READ_SHARED_SHA, 3, shared, counter, tokens);
+        Object value = script(deadline, READ_SHARED, READ_SHARED_SHA, 3, shared, counter, tokens);
         if (!(value instanceof byte[])) {
             throw new ChannelException("Redis at " + settings.endpoint() + ": value " + full
                     + " vanished before it was read (expired? raise backends.Redis.ttl_seconds)");
@@ -363,30 +421,80 @@ public final class RedisChannel implements ObjectStoreChannel {
                 return value;
             }
             byte[] token = connection().lpop((full + "#n").getBytes(StandardCharsets.UTF_8));
-            return token == null ? null : readShared(full);
+            return token == null ? null : readShared(full, Deadline.after(java.time.Duration.ofMillis(SOCKET_TIMEOUT_MS)));
         } catch (JedisException e) {
             throw failure("reading " + full, e);
         }
     }
 
-    /** Forgets written keys that readers have consumed already. */
-    private void pruneWritten() {
-        List<String> keys = new ArrayList<>(written);
-        try {
-            redis.clients.jedis.Pipeline pipeline = connection().pipelined();
-            List<redis.clients.jedis.Response<Boolean>> exists = new ArrayList<>(keys.size());
-            for (String key : keys) {
-                exists.add(pipeline.exists(key));
+    @Override
+    public java.time.Duration heartbeat() {
+        return settings.heartbeat;
+    }
+
+    /** {@code SET key value PX ttl}. */
+    @Override
+    public void putMark(String key, byte[] value, java.time.Duration ttl) {
+        leased(() -> {
+            try {
+                connection().psetex(key(key), Math.max(1, ttl.toMillis()), value);
+            } catch (JedisException e) {
+                throw failure("writing mark " + context.keyPrefix() + key, e);
             }
-            pipeline.sync();
-            for (int i = 0; i < keys.size(); i++) {
-                if (!exists.get(i).get()) {
-                    written.remove(keys.get(i));
-                }
+            return null;
+        });
+    }
+
+    /** One {@code MGET}. */
+    @Override
+    public byte[][] getMarks(List<String> keys) {
+        return leased(() -> {
+            byte[][] full = keys.stream().map(this::key).toArray(byte[][]::new);
+            try {
+                return connection().mget(full).toArray(new byte[0][]);
+            } catch (JedisException e) {
+                throw failure("reading marks " + keys + " under " + context.keyPrefix(), e);
             }
-        } catch (JedisException e) {
-            throw failure("checking written keys", e);
-        }
+        });
+    }
+
+    /** One {@code DEL}. */
+    @Override
+    public void deleteMarks(List<String> keys) {
+        leased(() -> {
+            try {
+                connection().del(keys.stream().map(this::key).toArray(byte[][]::new));
+            } catch (JedisException e) {
+                throw failure("deleting marks " + keys + " under " + context.keyPrefix(), e);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Walks the job's prefix with {@code SCAN MATCH} and deletes what is there: only after a peer
+     * was found gone (operations never scan).
+     */
+    @Override
+    public void sweep() {
+        leased(() -> {
+            String match = context.keyPrefix().replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
+            redis.clients.jedis.params.ScanParams params = new redis.clients.jedis.params.ScanParams().match(match)
+                    .count(1000);
+            String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+            try {
+                do {
+                    redis.clients.jedis.resps.ScanResult<String> page = connection().scan(cursor, params);
+                    if (!page.getResult().isEmpty()) {
+                        connection().del(page.getResult().toArray(new String[0]));
+                    }
+                    cursor = page.getCursor();
+                } while (!cursor.equals(redis.clients.jedis.params.ScanParams.SCAN_POINTER_START));
+            } catch (JedisException e) {
+                throw failure("sweeping " + match, e);
+            }
+            return null;
+        });
     }
 
     @Override
@@ -405,9 +513,7 @@ public final class RedisChannel implements ObjectStoreChannel {
         synchronized (idle) {
             anything = !slots.isEmpty();
         }
-        synchronized (written) {
-            anything |= !written.isEmpty();
-        }
+        anything |= written.size() > 0;
         if (!anything) {
             return;
         }
@@ -436,31 +542,17 @@ public final class RedisChannel implements ObjectStoreChannel {
 
     private void cleanUp(java.time.Duration graceTime) {
         try {
-            String[] keys;
-            synchronized (written) {
-                keys = written.toArray(new String[0]);
-                written.clear();
+            int unread = written.close(graceTime, java.time.Duration.ofMillis(50), java.time.Duration.ofSeconds(10));
+            if (unread > 0) {
+                LOG.warn("Redis channel of '{}' rank {}: deleted {} value(s) no peer read within {} ms",
+                        context.communicatorName(), context.rank(), unread, graceTime.toMillis());
             }
-            if (keys.length > 0) {
-                Deadline grace = Deadline.after(graceTime);
-                while (!graceTime.isZero() && connection().exists(keys) > 0 && !grace.expired()) {
-                    Thread.sleep(Math.min(50, Math.max(1, grace.remainingMillis())));
-                }
-                long deleted = connection().del(keys);
-                if (deleted > 0) {
-                    LOG.warn("Redis channel of '{}' rank {}: deleted {} value(s) no peer read within {} ms",
-                            context.communicatorName(), context.rank(), deleted, graceTime.toMillis());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("Redis channel of '{}' rank {}: cleanup at {} failed ({}); the keys expire after {} s",
                     context.communicatorName(), context.rank(), settings.endpoint(), e.toString(),
                     settings.ttlMillis / 1000);
         }
     }
-
 
     @Override
     public String toString() {

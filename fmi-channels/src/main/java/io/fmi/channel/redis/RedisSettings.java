@@ -14,7 +14,7 @@ import java.util.Set;
  */
 final class RedisSettings {
     static final Set<String> FIELDS = Set.of("host", "port", "url", "user", "password", "database", "tls",
-            "ttl_seconds", "connect_timeout", "max_value_bytes", "close_grace", "copy_limit_bytes");
+            "ttl_seconds", "connect_timeout", "max_value_bytes", "close_grace", "copy_limit_bytes", "heartbeat_ms");
 
     /** Redis' largest bulk string is 512 MB; stay below it with room for the protocol. */
     static final long DEFAULT_MAX_VALUE = 512L * 1024 * 1024 - 1024;
@@ -29,6 +29,8 @@ final class RedisSettings {
     final int connectTimeoutMs;
     final long maxValueBytes;
     final Duration closeGrace;
+    /** {@code heartbeat_ms} (default 500; a SET per interval per peer, free on Redis). */
+    final Duration heartbeat;
     final long copyLimitBytes;
 
     RedisSettings(BackendConfig config) {
@@ -90,6 +92,7 @@ final class RedisSettings {
         this.maxValueBytes = config.integer("max_value_bytes", DEFAULT_MAX_VALUE, 64, DEFAULT_MAX_VALUE);
         this.closeGrace = Duration.ofMillis(config.integer("close_grace", 10_000, 0, 600_000));
         this.copyLimitBytes = config.integer("copy_limit_bytes", 1 << 20, 0, Integer.MAX_VALUE);
+        this.heartbeat = config.heartbeat(500);
     }
 
     /** {@code host:port}, for messages; never the password. */

@@ -8,7 +8,6 @@ import io.fmi.spi.ObjectStoreChannel;
 import io.fmi.spi.Poller;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -36,8 +35,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * deleted by that reader (S3 DELETE requests are free), in the background, off the critical path. Values with several readers (broadcasts)
  * cannot be counted without paid requests, so their writer deletes them at {@link #close()}, once
  * they are at least {@code close_grace} ms old — a batch delete of up to 1000 keys per request.
- * A lifecycle rule on the namespace prefix (see the README) removes what crashed functions leave.
- * Nothing lists the bucket.
+ * When a peer is found gone (crashed or killed), the survivors {@link #sweep() list the job's
+ * prefix} and delete what it left; a lifecycle rule on the namespace prefix (see the README) removes
+ * what a job whose every function crashed leaves. Nothing else lists the bucket.
  */
 public final class S3Channel implements ObjectStoreChannel {
     /** The backend name. */
@@ -56,7 +56,45 @@ public final class S3Channel implements ObjectStoreChannel {
     private final S3Settings settings;
     private final AwsSettings aws;
     private final Poller poller;
-    private final Map<String, Long> written = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    /** What this peer wrote that may still be there (values for several readers stay until close). */
+    private final io.fmi.spi.WrittenKeys written = new io.fmi.spi.WrittenKeys("S3 channel", new io.fmi.spi.WrittenKeys.Store() {
+        /** One HEAD per key (pruning is amortised: about one per write). */
+        @Override
+        public List<String> existing(List<String> keys) {
+            List<String> left = new ArrayList<>();
+            for (String key : keys) {
+                try {
+                    count("head");
+                    s3.headObject(b -> b.bucket(settings.bucket).key(key));
+                    left.add(key);
+                } catch (NoSuchKeyException e) {
+                    // consumed
+                } catch (S3Exception e) {
+                    if (e.statusCode() != 404) {
+                        throw e;
+                    }
+                }
+            }
+            return left;
+        }
+
+        /** DeleteObjects, 1000 keys per request; keys it reports as errors are asked again. */
+        @Override
+        public List<String> delete(List<String> keys) {
+            List<String> again = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i += 1000) {
+                List<ObjectIdentifier> batch = new ArrayList<>();
+                for (String k : keys.subList(i, Math.min(keys.size(), i + 1000))) {
+                    batch.add(ObjectIdentifier.builder().key(k).build());
+                }
+                count("delete");
+                var response = s3.deleteObjects(b -> b.bucket(settings.bucket)
+                        .delete(Delete.builder().objects(batch).quiet(true).build()));
+                response.errors().forEach(error -> again.add(error.key()));
+            }
+            return again;
+        }
+    });
     private final io.fmi.channel.aws.RequestCounter requests = new io.fmi.channel.aws.RequestCounter();
     private ChannelContext context;
     private S3Client s3;
@@ -83,7 +121,7 @@ public final class S3Channel implements ObjectStoreChannel {
         s3 = aws.configure(S3Client.builder()).forcePathStyle(settings.pathStyle).build();
         try {
             count("head");
-            s3.headBucket(b -> b.bucket(settings.bucket));
+            s3.headBucket(b -> b.bucket(settings.bucket).overrideConfiguration(aws.within(aws.openDeadline())));
         } catch (NoSuchBucketException e) {
             throw missingBucket(e);
         } catch (S3Exception e) {
@@ -128,7 +166,7 @@ public final class S3Channel implements ObjectStoreChannel {
             } else {
                 count("put");
                 // slice(): the SDK copies a ByteBuffer from index 0, not from its position
-                s3.putObject(b -> b.bucket(settings.bucket).key(full).metadata(metadata),
+                s3.putObject(b -> b.bucket(settings.bucket).key(full).metadata(metadata).overrideConfiguration(aws.within(deadline)),
                         RequestBody.fromByteBuffer(value.slice()));
             }
         } catch (io.fmi.FmiException e) {
@@ -136,13 +174,14 @@ public final class S3Channel implements ObjectStoreChannel {
         } catch (RuntimeException e) {
             throw aws.failure("writing s3://" + settings.bucket + "/" + full, e);
         }
-        written.put(full, System.nanoTime());
+        written.add(full);
     }
 
     /** A large value as a multipart upload, {@code parallelism} parts at a time; aborted on failure. */
     private void multipartPut(String full, ByteBuffer value, Map<String, String> metadata, Deadline deadline) {
         count("multipart_create");
-        String upload = s3.createMultipartUpload(b -> b.bucket(settings.bucket).key(full).metadata(metadata)).uploadId();
+        String upload = s3.createMultipartUpload(b -> b.bucket(settings.bucket).key(full).metadata(metadata)
+                .overrideConfiguration(aws.within(deadline))).uploadId();
         try {
             int parts = (int) ((value.remaining() + settings.partSize - 1) / settings.partSize);
             List<java.util.concurrent.Future<software.amazon.awssdk.services.s3.model.CompletedPart>> futures = new ArrayList<>();
@@ -156,7 +195,7 @@ public final class S3Channel implements ObjectStoreChannel {
                 futures.add(TRANSFERS.submit(() -> {
                     try {
                         count("multipart_part");
-                        String etag = s3.uploadPart(b -> b.bucket(settings.bucket).key(full).uploadId(upload)
+                        String etag = s3.uploadPart(b -> b.bucket(settings.bucket).key(full).uploadId(upload).overrideConfiguration(aws.within(deadline))
                                 .partNumber(number), RequestBody.fromByteBuffer(slice.slice())).eTag();
                         return software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(number)
                                 .eTag(etag).build();
@@ -170,7 +209,7 @@ public final class S3Channel implements ObjectStoreChannel {
                 done.add(await(f, deadline, full));
             }
             count("multipart_complete");
-            s3.completeMultipartUpload(b -> b.bucket(settings.bucket).key(full).uploadId(upload)
+            s3.completeMultipartUpload(b -> b.bucket(settings.bucket).key(full).uploadId(upload).overrideConfiguration(aws.within(deadline))
                     .multipartUpload(m -> m.parts(done)));
         } catch (RuntimeException e) {
             try {
@@ -213,7 +252,7 @@ public final class S3Channel implements ObjectStoreChannel {
     @Override
     public byte[] get(String key, Deadline deadline) {
         String full = context.keyPrefix() + key;
-        ResponseBytes<GetObjectResponse> first = poller.await(() -> fetch(full), deadline,
+        ResponseBytes<GetObjectResponse> first = poller.await(() -> fetch(full, deadline), deadline,
                 () -> "S3 at " + aws.where() + ": object s3://" + settings.bucket + "/" + full);
         return consume(full, first, reading(deadline));
     }
@@ -231,7 +270,7 @@ public final class S3Channel implements ObjectStoreChannel {
     @Override
     public byte[] tryGet(String key) {
         String full = context.keyPrefix() + key;
-        ResponseBytes<GetObjectResponse> first = fetch(full);
+        ResponseBytes<GetObjectResponse> first = fetch(full, Deadline.after(aws.closeGrace.plusSeconds(30)));
         return first == null ? null : consume(full, first, Deadline.after(aws.closeGrace.plusSeconds(30)));
     }
 
@@ -241,7 +280,7 @@ public final class S3Channel implements ObjectStoreChannel {
         return poller.await(() -> {
             for (int i = 0; i < keys.size(); i++) {
                 String full = context.keyPrefix() + keys.get(i);
-                ResponseBytes<GetObjectResponse> first = fetch(full);
+                ResponseBytes<GetObjectResponse> first = fetch(full, deadline);
                 if (first != null) {
                     return new Taken(i, consume(full, first, reading(deadline)));
                 }
@@ -265,14 +304,14 @@ public final class S3Channel implements ObjectStoreChannel {
     }
 
     /** Polls with a GET of the first part only, so a large object's remaining parts can be fetched in parallel. */
-    private ResponseBytes<GetObjectResponse> fetch(String full) {
+    private ResponseBytes<GetObjectResponse> fetch(String full, Deadline deadline) {
         try {
             count("get");
             if (settings.parallelism > 1) {
-                return s3.getObjectAsBytes(b -> b.bucket(settings.bucket).key(full)
+                return s3.getObjectAsBytes(b -> b.bucket(settings.bucket).key(full).overrideConfiguration(aws.within(deadline))
                         .range("bytes=0-" + (settings.partSize - 1)));
             }
-            return s3.getObjectAsBytes(b -> b.bucket(settings.bucket).key(full));
+            return s3.getObjectAsBytes(b -> b.bucket(settings.bucket).key(full).overrideConfiguration(aws.within(deadline)));
         } catch (NoSuchKeyException e) {
             count("get_miss");
             return null;
@@ -304,7 +343,7 @@ public final class S3Channel implements ObjectStoreChannel {
             futures.add(TRANSFERS.submit(() -> {
                 try {
                     count("get_range");
-                    byte[] part = s3.getObjectAsBytes(b -> b.bucket(settings.bucket).key(full)
+                    byte[] part = s3.getObjectAsBytes(b -> b.bucket(settings.bucket).key(full).overrideConfiguration(aws.within(deadline))
                             .range("bytes=" + start + "-" + end)).asByteArrayUnsafe();
                     System.arraycopy(part, 0, value, (int) start, part.length);
                     return null;
@@ -317,6 +356,77 @@ public final class S3Channel implements ObjectStoreChannel {
             await(f, deadline, full);
         }
         return value;
+    }
+
+    @Override
+    public java.time.Duration heartbeat() {
+        return settings.heartbeat;
+    }
+
+    /** One PUT (S3 cannot expire single objects: {@link #deleteMarks} or the lifecycle rule removes it). */
+    @Override
+    public void putMark(String key, byte[] value, java.time.Duration ttl) {
+        String full = context.keyPrefix() + key;
+        try {
+            count("mark_put");
+            s3.putObject(b -> b.bucket(settings.bucket).key(full).overrideConfiguration(aws.within(Deadline.after(ttl))),
+                    RequestBody.fromBytes(value));
+        } catch (RuntimeException e) {
+            throw aws.failure("writing mark s3://" + settings.bucket + "/" + full, e);
+        }
+    }
+
+    /** One GET per key. */
+    @Override
+    public byte[][] getMarks(List<String> keys) {
+        byte[][] values = new byte[keys.size()][];
+        for (int i = 0; i < keys.size(); i++) {
+            String full = context.keyPrefix() + keys.get(i);
+            try {
+                count("mark_get");
+                values[i] = s3.getObjectAsBytes(b -> b.bucket(settings.bucket).key(full)
+                        .overrideConfiguration(aws.within(Deadline.after(settings.heartbeat.multipliedBy(2))))).asByteArray();
+            } catch (NoSuchKeyException e) {
+                values[i] = null;
+            } catch (RuntimeException e) {
+                throw aws.failure("reading mark s3://" + settings.bucket + "/" + full, e);
+            }
+        }
+        return values;
+    }
+
+    /** One DeleteObjects. */
+    @Override
+    public void deleteMarks(List<String> keys) {
+        List<ObjectIdentifier> ids = new ArrayList<>();
+        for (String key : keys) {
+            ids.add(ObjectIdentifier.builder().key(context.keyPrefix() + key).build());
+        }
+        try {
+            count("delete");
+            s3.deleteObjects(b -> b.bucket(settings.bucket).delete(Delete.builder().objects(ids).quiet(true).build()));
+        } catch (RuntimeException e) {
+            throw aws.failure("deleting marks " + keys + " under s3://" + settings.bucket + "/" + context.keyPrefix(), e);
+        }
+    }
+
+    /** Lists the job's prefix (1000 keys per request) and deletes what is there. */
+    @Override
+    public void sweep() {
+        String prefix = context.keyPrefix();
+        String token = null;
+        do {
+            String from = token;
+            count("list");
+            var page = s3.listObjectsV2(b -> b.bucket(settings.bucket).prefix(prefix).continuationToken(from));
+            List<ObjectIdentifier> ids = new ArrayList<>();
+            page.contents().forEach(o -> ids.add(ObjectIdentifier.builder().key(o.key()).build()));
+            if (!ids.isEmpty()) {
+                count("delete");
+                s3.deleteObjects(b -> b.bucket(settings.bucket).delete(Delete.builder().objects(ids).quiet(true).build()));
+            }
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (token != null);
     }
 
     @Override
@@ -335,26 +445,13 @@ public final class S3Channel implements ObjectStoreChannel {
             cleaner.close(grace.plusSeconds(5));
         }
         try {
-            if (!written.isEmpty() && s3 != null) {
-                long youngest = written.values().stream().mapToLong(Long::longValue).max().orElse(0);
-                long waitNanos = grace.toNanos() - (System.nanoTime() - youngest);
-                if (waitNanos > 0) {
-                    Poller.sleepNanos(waitNanos);
-                }
-                List<String> keys = new ArrayList<>(written.keySet());
-                for (int i = 0; i < keys.size(); i += 1000) {
-                    List<ObjectIdentifier> batch = new ArrayList<>();
-                    for (String k : keys.subList(i, Math.min(keys.size(), i + 1000))) {
-                        batch.add(ObjectIdentifier.builder().key(k).build());
-                    }
-                    count("delete");
-                    s3.deleteObjects(b -> b.bucket(settings.bucket).delete(Delete.builder().objects(batch).quiet(true).build()));
-                }
-                written.clear();
+            if (s3 != null) {
+                // S3 charges for looking: no polling, the writer waits out the grace and deletes
+                written.close(grace, null, java.time.Duration.ofSeconds(30));
             }
         } catch (RuntimeException e) {
-            LOG.warn("S3 channel of '{}' rank {}: deleting {} object(s) at close failed ({}); the bucket's"
-                    + " lifecycle rule removes them", context.communicatorName(), context.rank(), written.size(), e.toString());
+            LOG.warn("S3 channel of '{}' rank {}: deleting objects at close failed ({}); the bucket's"
+                    + " lifecycle rule removes them", context.communicatorName(), context.rank(), e.toString());
         } finally {
             if (s3 != null) {
                 s3.close();

@@ -16,13 +16,17 @@ final class S3Settings {
     final long partSize;
     final int parallelism;
     final AwsSettings aws;
+    /** {@code heartbeat_ms}: how often the liveness mark is written (default 3000; 0 = no failure detection). */
+    final java.time.Duration heartbeat;
 
     S3Settings(BackendConfig config) {
         Set<String> fields = new HashSet<>(AwsSettings.FIELDS);
+        fields.add("heartbeat_ms");
         fields.addAll(Set.of("bucket_name", "s3_region", "path_style", "max_value_bytes", "part_size", "parallelism"));
         config.rejectUnknown(fields);
         this.bucket = config.requiredString("bucket_name");
         this.aws = new AwsSettings(config, "s3_region");
+        this.heartbeat = config.heartbeat(3000);
         this.pathStyle = config.bool("path_style", config.has("endpoint"));
         this.maxValueBytes = config.integer("max_value_bytes", Integer.MAX_VALUE - 64, 64, Integer.MAX_VALUE - 64);
         this.partSize = config.integer("part_size", 8L << 20, 5L << 20, 1L << 30);

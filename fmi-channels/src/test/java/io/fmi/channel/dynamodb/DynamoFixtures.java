@@ -22,4 +22,9 @@ public final class DynamoFixtures {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("fmi", "fmi")))
                 .build();
     }
+
+    /** Keys of items under a prefix (a scan, for leak checks in tests only). */
+    public static java.util.List<String> keys(String table, String prefix) {
+        return DynaliteFixture.shared().keys(table, prefix);
+    }
 }

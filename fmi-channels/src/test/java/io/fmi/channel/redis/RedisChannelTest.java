@@ -185,6 +185,27 @@ class RedisChannelTest {
         }
     }
 
+    @Test
+    void theBookkeepingOfWrittenKeysCostsAFewChecksPerWriteEvenWhenNothingIsRead() {
+        // 6000 messages to a rank that never reads them: each stays, and each is remembered for close()
+        try (RedisServerFixture own = RedisServerFixture.startOwn(); Jedis admin = own.client()) {
+            FmiConfig config = FmiConfig.parse(own.backend("\"close_grace\": 0"));
+            int writes = 6000;
+            admin.configResetStat();
+            try (Communicator comm = Communicator.builder().rank(0).size(2).name("prune-" + UUID.randomUUID())
+                    .config(config).build()) {
+                for (int i = 0; i < writes; i++) {
+                    comm.send(new byte[8], 1, 0);
+                }
+            }
+            Map<String, Long> calls = commandCalls(admin.info("commandstats"));
+            long exists = calls.getOrDefault("exists", 0L);
+            assertTrue(exists <= 4L * writes, exists + " EXISTS for " + writes + " writes (a check of every key on"
+                    + " every write past a threshold is quadratic)");
+            assertEquals(0, own.keys("fmi/*").size(), "close() deletes what nobody read");
+        }
+    }
+
     private static Map<String, Long> commandCalls(String info) {
         return info.lines().filter(l -> l.startsWith("cmdstat_")).collect(Collectors.toMap(
                 l -> l.substring("cmdstat_".length(), l.indexOf(':')),
@@ -235,7 +256,8 @@ class RedisChannelTest {
              Jedis jedis = redis.client()) {
             comm.send(new byte[] {1, 2, 3}, 1, 0);
             jedis.select(3);
-            assertEquals(1, jedis.keys("fmi/" + name + "/*").size(), "the message is not in database 3");
+            assertEquals(1, jedis.keys("fmi/" + name + "/c*").size(), "the message is not in database 3");
+            assertEquals(1, jedis.keys("fmi/" + name + "/!hb/*").size(), "the liveness mark is not in database 3");
         }
     }
 }

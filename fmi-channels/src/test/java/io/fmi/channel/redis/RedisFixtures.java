@@ -10,4 +10,9 @@ public final class RedisFixtures {
         RedisServerFixture redis = RedisServerFixture.shared();
         return "\"Redis\": {\"host\": \"" + redis.host() + "\", \"port\": " + redis.port() + "}";
     }
+
+    /** Keys matching a glob (SCAN, for leak checks in tests only). */
+    public static java.util.List<String> keys(String glob) {
+        return RedisServerFixture.shared().keys(glob);
+    }
 }

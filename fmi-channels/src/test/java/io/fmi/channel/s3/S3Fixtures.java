@@ -26,4 +26,9 @@ public final class S3Fixtures {
                         AwsBasicCredentials.create(S3ServerFixture.ACCESS, S3ServerFixture.SECRET)))
                 .build();
     }
+
+    /** Object keys under a prefix (a listing, for leak checks in tests only). */
+    public static java.util.List<String> keys(String prefix) {
+        return S3ServerFixture.shared().keys(prefix);
+    }
 }

@@ -1,0 +1,105 @@
+package io.fmi.channel.fault;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP forwarder on loopback in front of a real server that can be frozen: while frozen it
+ * accepts and reads nothing and forwards nothing, so the server looks alive but silent (a hung
+ * endpoint), which a plain stopped server would not (it refuses connections at once).
+ */
+final class FreezableProxy implements AutoCloseable {
+    private final ServerSocket listener;
+    private final InetSocketAddress target;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private volatile boolean frozen;
+
+    FreezableProxy(InetSocketAddress target) throws IOException {
+        this.target = target;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::accept, "proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    void freeze() {
+        frozen = true;
+    }
+
+    void thaw() {
+        synchronized (lock) {
+            frozen = false;
+            lock.notifyAll();
+        }
+    }
+
+    private void awaitThawed() throws InterruptedException {
+        synchronized (lock) {
+            while (frozen) {
+                lock.wait();
+            }
+        }
+    }
+
+    private void accept() {
+        try {
+            while (true) {
+                Socket client = listener.accept();
+                Socket server = new Socket(target.getAddress(), target.getPort());
+                sockets.add(client);
+                sockets.add(server);
+                pump(client, server);
+                pump(server, client);
+            }
+        } catch (IOException e) {
+            // closed
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[64 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    awaitThawed();
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // one side closed
+            } finally {
+                close(from);
+                close(to);
+            }
+        }, "proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void close(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        thaw();
+        listener.close();
+        sockets.forEach(FreezableProxy::close);
+    }
+}
