@@ -479,6 +479,38 @@ public final class DirectChannel implements PeerToPeerChannel {
         close(settings.closeGrace);
     }
 
+    /**
+     * Sends an abort frame with {@code reason} over every open connection (within 2 s in all):
+     * those peers fail every receive with an {@link io.fmi.FmiAbortedException} at once. Peers this
+     * one never connected to find out when they next try to reach it (its connections are gone).
+     */
+    @Override
+    public void abort(String reason) {
+        if (progress == null || closed) {
+            return;
+        }
+        byte[] text = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer payload = ByteBuffer.wrap(text, 0, Math.min(text.length, Frames.MAX_ABORT_BYTES));
+        Deadline deadline = Deadline.after(java.time.Duration.ofSeconds(2));
+        for (Peer peer : peers) {
+            boolean connected;
+            progress.enter();
+            try {
+                connected = peer != null && peer.socket != null && peer.failure == null;
+            } finally {
+                progress.exit();
+            }
+            if (connected) {
+                try {
+                    send(peer.rank, Frames.ABORT_COMM, 0, payload.duplicate(), deadline);
+                } catch (RuntimeException e) {
+                    LOG.debug("rank {}: the abort frame to rank {} was not delivered: {}", context.rank(), peer.rank,
+                            e.toString());
+                }
+            }
+        }
+    }
+
     /** The job failed: close without waiting {@code close_grace} for peers to read what was sent. */
     @Override
     public void abandon() {

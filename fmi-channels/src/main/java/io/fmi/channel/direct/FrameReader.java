@@ -162,6 +162,16 @@ final class FrameReader {
             throw new CorruptFrameException("negative frame length " + length);
         }
         crc = (flags & Frames.FLAG_CRC) != 0;
+        if (comm == Frames.ABORT_COMM) {
+            if (length > Frames.MAX_ABORT_BYTES) {
+                throw new CorruptFrameException("abort frame of " + length + " bytes, more than "
+                        + Frames.MAX_ABORT_BYTES);
+            }
+            landing = null;
+            target = ByteBuffer.allocate(length);
+            left = length;
+            return;
+        }
         try {
             landing = mailbox.arrive(source, comm, tag, length, maxQueued);
         } catch (io.fmi.MessageSizeException e) {
@@ -172,6 +182,17 @@ final class FrameReader {
     }
 
     private void finishFrame() throws CorruptFrameException {
+        if (landing == null) {
+            // an abort frame: every receive of this peer fails with the sender's reason
+            if (crc) {
+                staging.getInt();
+            }
+            target.flip();
+            String reason = java.nio.charset.StandardCharsets.UTF_8.decode(target).toString();
+            target = null;
+            mailbox.fail(new io.fmi.FmiAbortedException(source, reason));
+            return;
+        }
         if (crc && landing.discard()) {
             staging.getInt();
         } else if (crc) {

@@ -2,7 +2,7 @@ package io.fmi.channel.direct;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
 
 /**
@@ -51,11 +51,12 @@ final class FrameWriter {
     }
 
     /**
-     * Writes what the socket takes without blocking.
+     * Writes what the socket (any non-blocking channel: tests give it one that takes a few bytes
+     * at a time) takes without blocking.
      *
      * @return whether everything is written
      */
-    boolean flush(SocketChannel socket) throws IOException {
+    boolean flush(WritableByteChannel socket) throws IOException {
         while (true) {
             if (out != null && out.hasRemaining()) {
                 if (socket.write(out) == 0) {
@@ -67,7 +68,7 @@ final class FrameWriter {
             if (frame == null) {
                 return true;
             }
-            ByteBuffer next = firstUnwritten(frame);
+            ByteBuffer next = Frames.firstUnwritten(frame);
             if (next == null) {
                 pending.removeFirst();
             } else if (next.isDirect() && next.remaining() >= OUTBOX) {
@@ -87,7 +88,7 @@ final class FrameWriter {
         }
         out.clear();
         while (out.hasRemaining() && !pending.isEmpty()) {
-            ByteBuffer next = firstUnwritten(pending.peekFirst());
+            ByteBuffer next = Frames.firstUnwritten(pending.peekFirst());
             if (next == null) {
                 pending.removeFirst();
                 continue;
@@ -102,14 +103,5 @@ final class FrameWriter {
             next.position(next.position() + n);
         }
         out.flip();
-    }
-
-    private static ByteBuffer firstUnwritten(ByteBuffer[] frame) {
-        for (ByteBuffer b : frame) {
-            if (b.hasRemaining()) {
-                return b;
-            }
-        }
-        return null;
     }
 }

@@ -18,6 +18,12 @@ final class Frames {
      * in one call would need 1 GiB of native memory.
      */
     static final int CHUNK = 256 * 1024;
+    /**
+     * The communicator id of an abort frame: its payload is the reason (UTF-8, at most
+     * {@link #MAX_ABORT_BYTES}); the receiving peer fails every receive with it.
+     */
+    static final int ABORT_COMM = Integer.MIN_VALUE;
+    static final int MAX_ABORT_BYTES = 4096;
 
     private Frames() {
     }
@@ -45,11 +51,16 @@ final class Frames {
     }
 
     static boolean written(ByteBuffer[] frame) {
+        return firstUnwritten(frame) == null;
+    }
+
+    /** The first buffer of {@code frame} with bytes left to write, or null when it is all written. */
+    static ByteBuffer firstUnwritten(ByteBuffer[] frame) {
         for (ByteBuffer b : frame) {
             if (b.hasRemaining()) {
-                return false;
+                return b;
             }
         }
-        return true;
+        return null;
     }
 }
