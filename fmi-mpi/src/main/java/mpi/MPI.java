@@ -397,8 +397,18 @@ public final class MPI {
 
     static void abort(Comm comm, int code, String what) {
         System.out.flush();
-        System.err.println(what + " on " + who() + " with errorcode " + code);
+        String message = what + " on " + who() + " with errorcode " + code;
+        System.err.println(message);
         System.err.flush();
+        if (comm != null && comm.fmi != null) {
+            try {
+                // every other process's waiting operations fail with this message at once (Direct)
+                // or within a heartbeat (storage channels), instead of at their deadline
+                comm.fmi.abort(message);
+            } catch (RuntimeException e) {
+                System.err.println("(telling the other processes failed: " + e + ")");
+            }
+        }
         Runtime.getRuntime().halt(code);
     }
 

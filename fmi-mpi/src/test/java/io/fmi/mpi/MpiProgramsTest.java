@@ -82,6 +82,19 @@ class MpiProgramsTest {
     }
 
     @Test
+    void abortReachesTheOtherProcessesWhichFailWithTheReasonInsteadOfWaiting() {
+        long start = System.nanoTime();
+        // a long grace: fmirun does not stop the others, the abort frames do
+        Outcome run = fmirun("-np", "3", "--grace", "60", "mpitest.Abort", "abort", "3", "connected");
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertEquals(3, run.status, run.all());
+        assertTrue(run.err.contains("[0] MPI error") && run.err.contains("[1] MPI error"), run.all());
+        assertTrue(run.err.contains("rank 2 aborted the job: MPI_ABORT was invoked on rank 2"), run.all());
+        assertTrue(seconds < 30, "the job took " + seconds + " s: " + run.all());
+        nothingLeftRunning();
+    }
+
+    @Test
     void anErrorUnderErrorsAreFatalAbortsTheJobNamingTheErrorClass() {
         Outcome run = fmirun("-np", "2", "--grace", "1", "mpitest.Abort", "fatal");
         assertEquals(1, run.status, run.all());
