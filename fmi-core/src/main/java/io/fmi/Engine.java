@@ -1169,7 +1169,8 @@ final class Engine {
     /** A peer of the job is gone and cannot delete what it wrote: the survivors do, as the store allows. */
     private void sweep(ObjectStoreChannel channel) {
         try {
-            channel.sweep();
+            // the values only ("c<id>/..."): the marks are the survivors' own business
+            channel.sweep("c");
         } catch (RuntimeException e) {
             LOG.warn("rank {}: sweeping what a gone peer left on {} failed ({}); the store's expiry removes it",
                     rank, channel.name(), e.toString());

@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * that is left to the operation's deadline.
  *
  * <p>{@link #abort} writes {@code !abort/<rank>} for every other rank; a peer reads its own
- * abort mark with every liveness check and fails with {@link FmiAbortedException}.
+ * abort mark with every liveness check and fails with {@link FmiAbortedException}. A peer that
+ * finds another crashed (its mark stopped, not deleted) aborts the job this way, so that the
+ * others fail within one interval too (a deleted mark — a peer that closed — only fails the waits
+ * for that peer: finishing early is no error).
  */
 public final class Liveness {
     private static final Logger LOG = LoggerFactory.getLogger(Liveness.class);
@@ -195,9 +198,14 @@ public final class Liveness {
      */
     public void abort(String reason) {
         failure = new FmiAbortedException(context.rank(), reason);
+        tell(reason, java.util.Set.of());
+    }
+
+    /** Writes the abort mark of every other rank except {@code skip}. */
+    private void tell(String reason, java.util.Set<Integer> skip) {
         byte[] value = (context.rank() + "\n" + reason).getBytes(StandardCharsets.UTF_8);
         for (int r = 0; r < context.size(); r++) {
-            if (r != context.rank()) {
+            if (r != context.rank() && !skip.contains(r)) {
                 channel.putMark(abortKey(r), value, Duration.ofHours(1));
             }
         }
@@ -248,6 +256,7 @@ public final class Liveness {
         check();
         Map<Integer, ChannelException> gone = new LinkedHashMap<>();
         List<String> deadMarks = new ArrayList<>();
+        Map<Integer, String> crashed = new LinkedHashMap<>();
         long wall = System.currentTimeMillis();
         synchronized (this) {
             for (int r : ranks) {
@@ -275,6 +284,7 @@ public final class Liveness {
                 if (why != null) {
                     if (s.value != null) {
                         deadMarks.add(heartbeatKey(r));
+                        crashed.put(r, why);
                     }
                     gone.put(r, new ChannelException(channel.name() + ": rank " + r + " of '" + context.communicatorName()
                             + "' is gone: " + why + " (heartbeat every " + interval.toMillis()
@@ -287,6 +297,19 @@ public final class Liveness {
         }
         synchronized (this) {
             goneMarks.addAll(deadMarks);
+        }
+        if (!crashed.isEmpty() && failure == null) {
+            // a crashed peer ends the job: the others learn it within one interval from their abort
+            // marks instead of each waiting to find it out (or waiting for a survivor that failed)
+            var first = crashed.entrySet().iterator().next();
+            String reason = "rank " + first.getKey() + " is gone: " + first.getValue();
+            failure = new FmiAbortedException(context.rank(), reason);
+            try {
+                tell(reason, crashed.keySet());
+            } catch (RuntimeException e) {
+                LOG.warn("{} rank {}: telling the others that rank {} is gone failed ({})", channel.name(),
+                        context.rank(), first.getKey(), e.toString());
+            }
         }
         return gone;
     }

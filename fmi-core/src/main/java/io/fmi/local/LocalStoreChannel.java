@@ -128,10 +128,10 @@ public final class LocalStoreChannel implements ObjectStoreChannel {
         keys.forEach(k -> hub.deleteMark(context.keyPrefix() + k));
     }
 
-    /** Deletes every value and mark under the job's prefix. */
+    /** Deletes every value under the prefix. */
     @Override
-    public void sweep() {
-        hub.deletePrefix(context.keyPrefix());
+    public void sweep(String relativePrefix) {
+        hub.deletePrefix(context.keyPrefix() + relativePrefix);
     }
 
     /**

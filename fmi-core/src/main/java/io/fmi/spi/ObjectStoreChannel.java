@@ -106,13 +106,14 @@ public interface ObjectStoreChannel extends Channel {
 
     /**
      * A peer of this job was found gone (it crashed or was killed, so it will never delete what it
-     * wrote): delete whatever is left under this job's {@link ChannelContext#keyPrefix() prefix},
-     * where the backend can find it without reading the whole store. Called by survivors at close,
+     * wrote): delete the values left under {@code relativePrefix} (relative, like every key here:
+     * the core passes the prefix of its values, not of the marks, which survivors still read),
+     * where the backend can find them without reading the whole store. Called by survivors at close,
      * after {@link #abandon()}-style clean-up of their own values; the job is over for every peer.
      * Default: nothing (the backend's expiry removes the gone peer's values). S3 lists the prefix
      * (one listing per 1000 keys); Redis walks the prefix with {@code SCAN MATCH}.
      */
-    default void sweep() {
+    default void sweep(String relativePrefix) {
     }
 
     /** The largest value {@link #put} accepts; larger messages are rejected before any write. */

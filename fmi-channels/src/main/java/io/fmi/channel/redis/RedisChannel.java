@@ -476,9 +476,9 @@ public final class RedisChannel implements ObjectStoreChannel {
      * was found gone (operations never scan).
      */
     @Override
-    public void sweep() {
+    public void sweep(String relativePrefix) {
         leased(() -> {
-            String match = context.keyPrefix().replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
+            String match = (context.keyPrefix() + relativePrefix).replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
             redis.clients.jedis.params.ScanParams params = new redis.clients.jedis.params.ScanParams().match(match)
                     .count(1000);
             String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;

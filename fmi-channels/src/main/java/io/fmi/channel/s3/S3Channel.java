@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * deleted by that reader (S3 DELETE requests are free), in the background, off the critical path. Values with several readers (broadcasts)
  * cannot be counted without paid requests, so their writer deletes them at {@link #close()}, once
  * they are at least {@code close_grace} ms old — a batch delete of up to 1000 keys per request.
- * When a peer is found gone (crashed or killed), the survivors {@link #sweep() list the job's
+ * When a peer is found gone (crashed or killed), the survivors {@link #sweep list the job's
  * prefix} and delete what it left; a lifecycle rule on the namespace prefix (see the README) removes
  * what a job whose every function crashed leaves. Nothing else lists the bucket.
  */
@@ -412,8 +412,8 @@ public final class S3Channel implements ObjectStoreChannel {
 
     /** Lists the job's prefix (1000 keys per request) and deletes what is there. */
     @Override
-    public void sweep() {
-        String prefix = context.keyPrefix();
+    public void sweep(String relativePrefix) {
+        String prefix = context.keyPrefix() + relativePrefix;
         String token = null;
         do {
             String from = token;
