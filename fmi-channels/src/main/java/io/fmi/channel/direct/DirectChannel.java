@@ -52,6 +52,8 @@ public final class DirectChannel implements PeerToPeerChannel {
     private final DirectSettings settings;
     private ChannelContext context;
     private Peer[] peers;
+    /** The outboxes of this channel's connections, lent while a connection has bytes to write. */
+    private final FrameWriter.Outboxes outboxes = new FrameWriter.Outboxes();
     private Progress progress;
     private Mailbox mailbox;
     /** The receive the calling thread waits for, if any: the readers return to it once it is done. */
@@ -74,7 +76,7 @@ public final class DirectChannel implements PeerToPeerChannel {
         /** When to stop reading the socket: the waiting receive is done, or too much is queued. */
         final BooleanSupplier enough = () -> (waiting != null && waiting.done() && !mailbox.hasPosted()) || paused();
         /** Frames to write in order; before the connection exists they are copies. */
-        final FrameWriter writer = new FrameWriter();
+        final FrameWriter writer = new FrameWriter(outboxes);
         SocketChannel socket;
         SelectionKey key;
         boolean pairing;

@@ -33,8 +33,12 @@ final class FrameReader {
     private final Mailbox mailbox;
     private final int source;
     private final long maxQueued;
-    /** Read mode: bytes received but not yet decoded between position and limit. */
-    private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING).flip();
+    /**
+     * Read mode: bytes received but not yet decoded between position and limit. Allocated at the
+     * first read: a channel has a reader per rank, most of which never connect (256 peers would
+     * otherwise hold 256 × 256 of these).
+     */
+    private ByteBuffer staging = ByteBuffer.allocate(0);
     private int comm;
     private int tag;
     private int length;
@@ -129,6 +133,9 @@ final class FrameReader {
     }
 
     private int fill(ReadableByteChannel socket) throws IOException {
+        if (staging.capacity() == 0) {
+            staging = ByteBuffer.allocateDirect(STAGING).flip();
+        }
         staging.compact();
         try {
             return socket.read(staging);

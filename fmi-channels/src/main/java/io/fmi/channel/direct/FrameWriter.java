@@ -19,9 +19,41 @@ import java.util.ArrayDeque;
 final class FrameWriter {
     private static final int OUTBOX = 128 * 1024;
 
+    /**
+     * Outboxes shared by the connections of one channel (used under its progress lock): a
+     * connection holds one only while it has copied bytes its socket has not taken, so a peer
+     * connected to many holds a few outboxes, not one per connection.
+     */
+    static final class Outboxes {
+        private static final int KEPT = 4;
+        private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+
+        ByteBuffer take() {
+            ByteBuffer b = free.pollFirst();
+            return b != null ? b : ByteBuffer.allocateDirect(OUTBOX);
+        }
+
+        void give(ByteBuffer b) {
+            if (free.size() < KEPT) {
+                free.addFirst(b);
+            }
+        }
+    }
+
     private final ArrayDeque<ByteBuffer[]> pending = new ArrayDeque<>();
-    /** Read mode: copied bytes not yet taken by the socket. Allocated on first use. */
+    private final Outboxes outboxes;
+    /** Read mode: copied bytes not yet taken by the socket; taken from {@link #outboxes} while needed. */
     private ByteBuffer out;
+
+    /** A writer with outboxes of its own. */
+    FrameWriter() {
+        this(new Outboxes());
+    }
+
+    /** A writer that borrows its outbox from {@code outboxes} while it needs one. */
+    FrameWriter(Outboxes outboxes) {
+        this.outboxes = outboxes;
+    }
 
     /** Queues {@code frame}; its buffers are read as it is written (see {@link Frames#written}). */
     void add(ByteBuffer[] frame) {
@@ -31,7 +63,15 @@ final class FrameWriter {
     /** Drops everything not yet written (the connection is gone). */
     void clear() {
         pending.clear();
-        out = null;
+        release();
+    }
+
+    private void release() {
+        if (out != null) {
+            out.clear();
+            outboxes.give(out);
+            out = null;
+        }
     }
 
     /** Bytes added but not yet written to the socket. */
@@ -66,6 +106,7 @@ final class FrameWriter {
             }
             ByteBuffer[] frame = pending.peekFirst();
             if (frame == null) {
+                release();
                 return true;
             }
             ByteBuffer next = Frames.firstUnwritten(frame);
@@ -84,7 +125,7 @@ final class FrameWriter {
     /** Copies the next bytes of the pending frames into the (empty) outbox. */
     private void stage() {
         if (out == null) {
-            out = ByteBuffer.allocateDirect(OUTBOX);
+            out = outboxes.take();
         }
         out.clear();
         while (out.hasRemaining() && !pending.isEmpty()) {
