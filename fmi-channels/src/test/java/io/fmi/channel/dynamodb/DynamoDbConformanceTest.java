@@ -15,7 +15,8 @@ import java.util.List;
 class DynamoDbConformanceTest extends PollingStoreConformanceSuite {
     static final String TABLE = "fmi-conformance";
     private final DynaliteFixture dynamo = DynaliteFixture.shared();
-    private final FmiConfig config = FmiConfig.parse(dynamo.backend(TABLE, ""));
+    // failure detection is tested by KillAPeerTest; here a long heartbeat keeps its requests out of the way
+    private final FmiConfig config = FmiConfig.parse(dynamo.backend(TABLE, "\"heartbeat_ms\": 10000"));
 
     @Override
     protected Communicator create(int rank, int size, String name, Duration timeout) {
