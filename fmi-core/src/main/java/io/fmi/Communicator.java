@@ -14,11 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 
 /**
@@ -284,8 +282,7 @@ public final class Communicator implements AutoCloseable {
             String namespace = cfg != null ? cfg.namespace() : "fmi";
             double gibSecondPrice = cfg != null
                     ? cfg.model("FaaS").getOrDefault("gib_second_price", DEFAULT_GIB_SECOND_PRICE) : DEFAULT_GIB_SECOND_PRICE;
-            Engine engine = new Engine(new ChannelContext(rank, size, name, namespace), memoryMiB, gibSecondPrice,
-                    policy, hint);
+            Engine engine = new Engine(rank, size, name, namespace, memoryMiB, gibSecondPrice, policy, hint);
             engine.listen(listener);
             engine.abortOnFailure(abortOnFailure);
             try {
@@ -315,26 +312,13 @@ public final class Communicator implements AutoCloseable {
     /** AWS Lambda's price per GiB-second (x86), used when the config's {@code model.FaaS} has none. */
     static final double DEFAULT_GIB_SECOND_PRICE = 0.0000166667;
 
-    /** Finds channel providers through {@link ServiceLoader}, once per class loader. */
+    /** The provider of a configured backend, or an error naming the ones there are. */
     private static final class Providers {
-        private static final Map<String, ChannelProvider> BY_NAME = load();
-
-        private static Map<String, ChannelProvider> load() {
-            Map<String, ChannelProvider> byName = new HashMap<>();
-            for (ChannelProvider provider : ServiceLoader.load(ChannelProvider.class, Communicator.class.getClassLoader())) {
-                byName.putIfAbsent(provider.name(), provider);
-            }
-            return byName;
-        }
-
         static ChannelProvider find(String backend) {
-            ChannelProvider provider = BY_NAME.get(backend);
-            if (provider == null) {
-                throw new FmiConfigException("backends." + backend + " is enabled but no channel provider named '"
-                        + backend + "' is on the classpath (available: " + new java.util.TreeSet<>(BY_NAME.keySet())
-                        + "); add the io.fmi:fmi-channels dependency, fix the name, or set \"enabled\": false");
-            }
-            return provider;
+            return io.fmi.spi.ChannelProviders.find(backend).orElseThrow(() -> new FmiConfigException("backends."
+                    + backend + " is enabled but no channel provider named '" + backend + "' is on the classpath"
+                    + " (available: " + io.fmi.spi.ChannelProviders.names() + "); add the io.fmi:fmi-channels"
+                    + " dependency, fix the name, or set \"enabled\": false"));
         }
     }
 

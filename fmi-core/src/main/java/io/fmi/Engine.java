@@ -17,6 +17,7 @@ import io.fmi.model.ObjectStoreModel;
 import io.fmi.model.PeerToPeerModel;
 import io.fmi.spi.Channel;
 import io.fmi.spi.ChannelContext;
+import io.fmi.spi.ChannelEvents;
 import io.fmi.spi.Deadline;
 import io.fmi.spi.Mailbox;
 import io.fmi.spi.ObjectStoreChannel;
@@ -85,8 +86,30 @@ final class Engine {
         /** Told of every operation of every communicator sharing these channels. */
         volatile FmiEventListener listener = FmiEventListener.NONE;
 
-        Shared(ChannelContext context, int memoryMiB, double gibSecondPrice, ChannelPolicy policy) {
-            this.context = context;
+        Shared(int rank, int size, String name, String namespace, int memoryMiB, double gibSecondPrice,
+               ChannelPolicy policy) {
+            // the channels report to whichever listener is set when they report
+            this.context = new ChannelContext(rank, size, name, namespace, new ChannelEvents() {
+                @Override
+                public void paired(String channel, int peer, Duration took) {
+                    listener.paired(channel, rank, peer, took);
+                }
+
+                @Override
+                public void pairingFailed(String channel, int peer, Duration took, RuntimeException error) {
+                    listener.pairingFailed(channel, rank, peer, took, error);
+                }
+
+                @Override
+                public void retried(String channel, String request, int attempt, String why) {
+                    listener.retried(channel, rank, request, attempt, why);
+                }
+
+                @Override
+                public void peerGone(String channel, int peer, String why) {
+                    listener.peerGone(channel, rank, peer, why);
+                }
+            });
             this.memoryMiB = memoryMiB;
             this.gibSecondPrice = gibSecondPrice;
             this.policy = policy;
@@ -120,9 +143,10 @@ final class Engine {
     private java.util.concurrent.ExecutorService sender;
     private volatile boolean closed;
 
-    Engine(ChannelContext context, int memoryMiB, double gibSecondPrice, ChannelPolicy policy, Hint hint) {
-        this(new Shared(context, memoryMiB, gibSecondPrice, policy), Group.world(context.rank(), context.size()),
-                context.communicatorName(), hint, new EnumMap<>(Operation.class), true);
+    Engine(int rank, int size, String name, String namespace, int memoryMiB, double gibSecondPrice,
+           ChannelPolicy policy, Hint hint) {
+        this(new Shared(rank, size, name, namespace, memoryMiB, gibSecondPrice, policy), Group.world(rank, size), name,
+                hint, new EnumMap<>(Operation.class), true);
     }
 
     private Engine(Shared shared, Group group, String name, Hint hint, Map<Operation, String> pins, boolean root) {

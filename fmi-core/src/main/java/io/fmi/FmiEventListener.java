@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * Callbacks on what a communicator does, in the manner of OkHttp's {@code EventListener}: every
- * operation's start and end (channel, bytes, duration, requests to the backend) or failure, and the
- * communicator's close. Set one with {@link Communicator.Builder#eventListener}; sub-communicators
+ * operation's start and end (channel, bytes, duration, requests to the backend) or failure, the
+ * channels' pairings, retried requests and peers found gone, and the communicator's close. Set one with {@link Communicator.Builder#eventListener}; sub-communicators
  * made by {@code split}/{@code dup} report to the same listener. Callbacks run in the thread doing
  * the operation (a background thread for non-blocking ones), so they must be quick and thread-safe.
  * With no listener nothing is measured.
@@ -48,6 +48,52 @@ public interface FmiEventListener {
      * @param error what went wrong
      */
     default void operationFailed(OperationEvent event, Duration took, FmiException error) {
+    }
+
+    /**
+     * A peer-to-peer channel connected this peer to another (Direct's hole punching).
+     *
+     * @param channel the channel's name
+     * @param rank    this peer's rank in the job
+     * @param peer    the other peer's rank
+     * @param took    how long pairing took
+     */
+    default void paired(String channel, int rank, int peer, Duration took) {
+    }
+
+    /**
+     * Pairing with a peer failed (its operations fail with the error).
+     *
+     * @param channel the channel's name
+     * @param rank    this peer's rank in the job
+     * @param peer    the other peer's rank
+     * @param took    how long it tried
+     * @param error   why
+     */
+    default void pairingFailed(String channel, int rank, int peer, Duration took, RuntimeException error) {
+    }
+
+    /**
+     * A channel's backend client sends a request again (throttling, a 5xx, a broken connection).
+     *
+     * @param channel the channel's name
+     * @param rank    this peer's rank in the job
+     * @param request the request (e.g. {@code PutObject})
+     * @param attempt its attempt number (2 for the first retry)
+     * @param why     what the previous attempt got
+     */
+    default void retried(String channel, int rank, String request, int attempt, String why) {
+    }
+
+    /**
+     * A storage channel's failure detection found a peer gone.
+     *
+     * @param channel the channel's name
+     * @param rank    this peer's rank in the job
+     * @param peer    the gone peer's rank
+     * @param why     what its liveness mark showed
+     */
+    default void peerGone(String channel, int rank, int peer, String why) {
     }
 
     /**

@@ -14,6 +14,10 @@ final class JobSummary implements FmiEventListener {
         long bytes;
         long nanos;
         final Map<String, Long> requests = new TreeMap<>();
+        long pairings;
+        long pairingNanos;
+        long retries;
+        long gone;
     }
 
     private final Consumer<String> out;
@@ -48,6 +52,23 @@ final class JobSummary implements FmiEventListener {
     }
 
     @Override
+    public synchronized void paired(String channel, int rank, int peer, Duration took) {
+        Tally t = channels.computeIfAbsent(channel, k -> new Tally());
+        t.pairings++;
+        t.pairingNanos += took.toNanos();
+    }
+
+    @Override
+    public synchronized void retried(String channel, int rank, String request, int attempt, String why) {
+        channels.computeIfAbsent(channel, k -> new Tally()).retries++;
+    }
+
+    @Override
+    public synchronized void peerGone(String channel, int rank, int peer, String why) {
+        channels.computeIfAbsent(channel, k -> new Tally()).gone++;
+    }
+
+    @Override
     public void closed(String communicator, int rank, boolean root) {
         if (root) {
             out.accept(text(communicator, rank));
@@ -62,8 +83,18 @@ final class JobSummary implements FmiEventListener {
             Tally t = c.getValue();
             double dollars = RequestPrices.dollars(c.getKey(), t.requests);
             total += dollars;
-            b.append(String.format("  %-10s %6d operations (%d failed), %s, %.3f s, requests %s, $%.6f%n", c.getKey(),
+            b.append(String.format("  %-10s %6d operations (%d failed), %s, %.3f s, requests %s, $%.6f", c.getKey(),
                     t.operations, t.failures, bytes(t.bytes), t.nanos / 1e9, t.requests, dollars));
+            if (t.pairings > 0) {
+                b.append(String.format(", %d pairings in %.3f s", t.pairings, t.pairingNanos / 1e9));
+            }
+            if (t.retries > 0) {
+                b.append(String.format(", %d retried requests", t.retries));
+            }
+            if (t.gone > 0) {
+                b.append(String.format(", %d peers found gone", t.gone));
+            }
+            b.append(String.format("%n"));
         }
         for (Map.Entry<String, Tally> o : operations.entrySet()) {
             Tally t = o.getValue();

@@ -48,13 +48,22 @@ class FailureDetectionTest {
         LocalHub hub = new LocalHub();
         String name = "gone-" + UUID.randomUUID();
         deadPeer(hub, name);
-        try (Communicator comm = store(hub, name, 0, 2)) {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        FmiEventListener listener = new FmiEventListener() {
+            @Override
+            public void peerGone(String channel, int rank, int peer, String why) {
+                events.add(channel + " " + rank + " " + peer);
+            }
+        };
+        try (Communicator comm = Communicator.builder().rank(0).size(2).name(name).timeout(DEADLINE).eventListener(listener)
+                .channel(new LocalStoreChannel(hub, Integer.MAX_VALUE - 8).heartbeat(HEARTBEAT)).build()) {
             long start = System.nanoTime();
             ChannelException e = assertThrows(ChannelException.class, () -> wait.accept(comm), what);
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertTrue(e.getMessage().contains("rank 1") && e.getMessage().contains("is gone"), e.getMessage());
             assertTrue(ms < DEADLINE.toMillis() / 3, what + " failed only after " + ms + " ms");
         }
+        assertEquals(List.of("LocalStore 0 1"), events, "the listener hears of the gone peer once");
         assertEquals(0, hub.marks("fmi/" + name + "/"), "marks left after the survivor closed");
         assertEquals(0, hub.storedKeys("fmi/" + name + "/"), "values left after the survivor closed");
     }

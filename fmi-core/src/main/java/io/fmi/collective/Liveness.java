@@ -77,6 +77,8 @@ public final class Liveness {
     private final Map<Integer, Seen> seen = new HashMap<>();
     private final AtomicBoolean beating = new AtomicBoolean();
     private volatile FmiException failure;
+    /** The gone peers already reported to the event listener. */
+    private final java.util.Set<Integer> reported = new java.util.HashSet<>();
     /** The marks of the peers found gone: a dead peer cannot delete its own, {@link #stop} does. */
     private final java.util.Set<String> goneMarks = new java.util.LinkedHashSet<>();
     /** Whether a peer was found gone: its values stay unless survivors sweep them. */
@@ -282,6 +284,9 @@ public final class Liveness {
                     }
                 }
                 if (why != null) {
+                    if (reported.add(r)) {
+                        context.events().peerGone(channel.name(), r, why);
+                    }
                     if (s.value != null) {
                         deadMarks.add(heartbeatKey(r));
                         crashed.put(r, why);

@@ -17,4 +17,10 @@ public final class LocalChannelProvider implements ChannelProvider {
         config.rejectUnknown(Set.of());
         return new LocalChannel();
     }
+
+    /** The model's defaults for this channel (the C++ FMI's parameter names and, for AWS, its measurements). */
+    @Override
+    public java.util.Map<String, Double> modelDefaults() {
+        return java.util.Map.of("overhead", 0.02, "bandwidth", 3000.0);
+    }
 }

@@ -21,4 +21,10 @@ public final class LocalStoreChannelProvider implements ChannelProvider {
         long max = config.integer("max_value_bytes", Integer.MAX_VALUE - 8, 16, Integer.MAX_VALUE - 8);
         return new LocalStoreChannel(LocalHub.shared(), max).heartbeat(config.heartbeat(200));
     }
+
+    /** The model's defaults for this channel (the C++ FMI's parameter names and, for AWS, its measurements). */
+    @Override
+    public java.util.Map<String, Double> modelDefaults() {
+        return java.util.Map.of("overhead", 0.03, "bandwidth", 3000.0);
+    }
 }

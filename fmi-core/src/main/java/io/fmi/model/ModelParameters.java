@@ -4,25 +4,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The numbers the model works with for one channel: the defaults for its family (the C++ FMI's
- * parameter names, with values from its published AWS measurements), overridden by the config's
+ * The numbers the model works with for one channel: the defaults its provider supplies (the C++
+ * FMI's parameter names; the AWS channels' values are from its published measurements), overridden by the config's
  * {@code model.<channel>} section. Units: {@code overhead} in ms, bandwidths in MB/s (10^6 bytes),
  * prices in dollars (per request, per GB transferred, per instance-hour).
  */
 public final class ModelParameters {
-    private static final Map<String, Map<String, Double>> DEFAULTS = Map.of(
-            "Local", Map.of("overhead", 0.02, "bandwidth", 3000.0),
-            "LocalStore", Map.of("overhead", 0.03, "bandwidth", 3000.0),
-            "Direct", Map.of("overhead", 0.42, "bandwidth", 467.0, "transfer_price", 0.0, "vm_price", 0.0134,
-                    "requests_per_hour", 1000.0, "include_infrastructure_costs", 1.0),
-            "Redis", Map.of("overhead", 1.8, "bandwidth_single", 100.0, "bandwidth_multiple", 400.0,
-                    "transfer_price", 0.0, "instance_price", 0.0624, "requests_per_hour", 1000.0,
-                    "include_infrastructure_costs", 1.0),
-            "S3", Map.of("overhead", 36.0, "bandwidth", 50.0, "transfer_price", 0.0, "download_price", 0.0000004,
-                    "upload_price", 0.000005, "polling", 1.0),
-            "DynamoDB", Map.of("overhead", 34.0, "bandwidth", 30.0, "transfer_price", 0.0,
-                    "read_unit_price", 0.000000125, "write_unit_price", 0.000000625, "item_bytes", 380000.0,
-                    "polling", 1.0));
     private static final Map<String, Double> PEER_TO_PEER = Map.of("overhead", 0.5, "bandwidth", 100.0);
     private static final Map<String, Double> OBJECT_STORE = Map.of("overhead", 5.0, "bandwidth", 100.0);
 
@@ -35,11 +22,14 @@ public final class ModelParameters {
     }
 
     /**
-     * The parameters of {@code channel}: its family's defaults (by name; otherwise generic ones for
-     * its kind) overridden by {@code configured}.
+     * The parameters of {@code channel}: the defaults its {@link io.fmi.spi.ChannelProvider}
+     * supplies ({@link io.fmi.spi.ChannelProvider#modelDefaults()}; generic ones for its kind when
+     * there is no provider of that name or it supplies none), overridden by {@code configured}.
      */
     public static ModelParameters of(String channel, boolean peerToPeer, Map<String, Double> configured) {
-        Map<String, Double> merged = new HashMap<>(DEFAULTS.getOrDefault(channel, peerToPeer ? PEER_TO_PEER : OBJECT_STORE));
+        Map<String, Double> family = io.fmi.spi.ChannelProviders.find(channel)
+                .map(io.fmi.spi.ChannelProvider::modelDefaults).orElse(Map.of());
+        Map<String, Double> merged = new HashMap<>(family.isEmpty() ? peerToPeer ? PEER_TO_PEER : OBJECT_STORE : family);
         merged.putAll(configured);
         return new ModelParameters(channel, merged);
     }

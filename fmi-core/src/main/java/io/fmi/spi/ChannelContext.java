@@ -11,14 +11,21 @@ import java.util.Objects;
  *                         use it to keep jobs apart (key prefixes, pairing names)
  * @param namespace        a prefix for everything the channel stores, from the config's
  *                         {@code namespace} (default {@code fmi})
+ * @param events           where the channel reports pairings, retries and gone peers
  */
-public record ChannelContext(int rank, int size, String communicatorName, String namespace) {
+public record ChannelContext(int rank, int size, String communicatorName, String namespace, ChannelEvents events) {
     public ChannelContext {
         Objects.requireNonNull(communicatorName, "communicatorName");
         Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(events, "events");
         if (size < 1 || rank < 0 || rank >= size) {
             throw new IllegalArgumentException("rank " + rank + " is not in [0, " + size + ")");
         }
+    }
+
+    /** A context whose channel reports to nobody. */
+    public ChannelContext(int rank, int size, String communicatorName, String namespace) {
+        this(rank, size, communicatorName, namespace, ChannelEvents.NONE);
     }
 
     /** {@code <namespace>/<communicator>/}: the prefix of every key an object-store channel writes. */

@@ -19,4 +19,14 @@ public interface ChannelProvider {
      * path of the first invalid field.
      */
     Channel create(BackendConfig config);
+
+    /**
+     * The model's parameters for this channel family (the names of the config's {@code model}
+     * section: {@code overhead} in ms, bandwidths in MB/s, prices in dollars), which a config's
+     * {@code model.<name>} section and calibration override. Empty (the default): the model's
+     * generic values for the channel's kind.
+     */
+    default java.util.Map<String, Double> modelDefaults() {
+        return java.util.Map.of();
+    }
 }

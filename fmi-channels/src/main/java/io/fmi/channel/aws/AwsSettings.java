@@ -3,6 +3,7 @@ package io.fmi.channel.aws;
 import io.fmi.ChannelException;
 import io.fmi.FmiException;
 import io.fmi.FmiTimeoutException;
+import io.fmi.spi.ChannelEvents;
 import io.fmi.spi.Deadline;
 import io.fmi.FmiConfigException;
 import io.fmi.config.BackendConfig;
@@ -20,6 +21,11 @@ import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -95,8 +101,35 @@ public final class AwsSettings {
         this.closeGrace = Duration.ofMillis(config.integer("close_grace", 5000, 0, 600_000));
     }
 
-    /** Applies region, endpoint, credentials, HTTP client and timeouts to an SDK client builder. */
-    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder) {
+    /** Which attempt of a request is being sent, and what the previous one got. */
+    private static final ExecutionAttribute<Integer> ATTEMPT = new ExecutionAttribute<>("fmi.attempt");
+    private static final ExecutionAttribute<String> LAST = new ExecutionAttribute<>("fmi.last-attempt");
+
+    /**
+     * Applies region, endpoint, credentials, HTTP client, timeouts and retries to an SDK client
+     * builder, and tells {@code events} of every request the SDK sends again (its second attempt
+     * and later) with what the previous attempt got.
+     */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder,
+                                                                                          ChannelEvents events) {
+        ExecutionInterceptor retries = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                Integer previous = attributes.getAttribute(ATTEMPT);
+                int attempt = previous == null ? 1 : previous + 1;
+                attributes.putAttribute(ATTEMPT, attempt);
+                if (attempt > 1) {
+                    events.retried(backend, attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), attempt,
+                            attributes.getAttribute(LAST));
+                }
+                attributes.putAttribute(LAST, "no response (the connection failed or timed out)");
+            }
+
+            @Override
+            public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+                attributes.putAttribute(LAST, "HTTP " + context.httpResponse().statusCode());
+            }
+        };
         builder.region(region)
                 .credentialsProvider(credentials)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
@@ -110,6 +143,7 @@ public final class AwsSettings {
                         // retries until the operation's deadline, not a fixed number of times
                         .retryStrategy(AwsRetryStrategy.configure(StandardRetryStrategy.builder())
                                 .maxAttempts(MAX_ATTEMPTS).circuitBreakerEnabled(false).build())
+                        .addExecutionInterceptor(retries)
                         .build());
         if (endpoint != null) {
             builder.endpointOverride(endpoint);

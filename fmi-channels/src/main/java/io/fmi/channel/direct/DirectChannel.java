@@ -101,12 +101,15 @@ public final class DirectChannel implements PeerToPeerChannel {
             Deadline deadline = opDeadline.remainingNanos() > own.remainingNanos() ? opDeadline : own;
             int me = context.rank();
             String pairingName = context.communicatorName() + "/" + Math.min(me, rank) + "-" + Math.max(me, rank);
+            long started = System.nanoTime();
             pairingTask = PAIRING.submit(() -> {
                 try {
                     SocketChannel made = HolePuncher.connect(settings.server, pairingName, me < rank ? 0 : 1, settings.secret,
                             deadline);
+                    context.events().paired(NAME, rank, java.time.Duration.ofNanos(System.nanoTime() - started));
                     progress.submit(() -> attach(made));
                 } catch (RuntimeException e) {
+                    context.events().pairingFailed(NAME, rank, java.time.Duration.ofNanos(System.nanoTime() - started), e);
                     progress.submit(() -> fail(e));
                 }
             });

@@ -15,4 +15,11 @@ public final class DirectChannelProvider implements ChannelProvider {
     public Channel create(BackendConfig config) {
         return new DirectChannel(new DirectSettings(config));
     }
+
+    /** The model's defaults for this channel (the C++ FMI's parameter names and, for AWS, its measurements). */
+    @Override
+    public java.util.Map<String, Double> modelDefaults() {
+        return java.util.Map.of("overhead", 0.42, "bandwidth", 467.0, "transfer_price", 0.0, "vm_price", 0.0134,
+                "requests_per_hour", 1000.0, "include_infrastructure_costs", 1.0);
+    }
 }

@@ -100,7 +100,7 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
         }
         this.context = context;
         this.cleaner = new io.fmi.channel.aws.Cleaner("DynamoDB " + context.communicatorName() + " rank " + context.rank());
-        dynamo = aws.configure(DynamoDbClient.builder()).build();
+        dynamo = aws.configure(DynamoDbClient.builder(), context.events()).build();
         try {
             count("describe");
             dynamo.describeTable(b -> b.tableName(settings.table).overrideConfiguration(aws.within(aws.openDeadline())));

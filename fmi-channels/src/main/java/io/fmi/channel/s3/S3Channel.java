@@ -118,7 +118,7 @@ public final class S3Channel implements ObjectStoreChannel {
         }
         this.context = context;
         this.cleaner = new io.fmi.channel.aws.Cleaner("S3 " + context.communicatorName() + " rank " + context.rank());
-        s3 = aws.configure(S3Client.builder()).forcePathStyle(settings.pathStyle).build();
+        s3 = aws.configure(S3Client.builder(), context.events()).forcePathStyle(settings.pathStyle).build();
         try {
             count("head");
             s3.headBucket(b -> b.bucket(settings.bucket).overrideConfiguration(aws.within(aws.openDeadline())));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fmi.ChannelException;
 import io.fmi.Communicator;
+import io.fmi.FmiEventListener;
 import io.fmi.Op;
 import io.fmi.config.FmiConfig;
 import io.fmi.local.LocalPeers;
@@ -41,6 +42,37 @@ class DirectChannelTest {
         String name = "direct-" + UUID.randomUUID();
         return LocalPeers.call(size, rank -> Communicator.builder().rank(rank).size(size).name(name).config(config)
                 .timeout(Duration.ofSeconds(60)).build(), body, Duration.ofMinutes(2));
+    }
+
+    @Test
+    void eachPairingIsReportedToTheEventListenerAndCountedInTheSummary() {
+        String name = "pairing-events-" + UUID.randomUUID();
+        FmiConfig config = config("");
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> summaries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        FmiEventListener summary = FmiEventListener.summary(summaries::add);
+        LocalPeers.call(3, rank -> Communicator.builder().rank(rank).size(3).name(name).config(config)
+                .eventListener(new FmiEventListener() {
+                    @Override
+                    public void paired(String channel, int me, int peer, Duration took) {
+                        events.add(channel + " " + me + "-" + peer);
+                        summary.paired(channel, me, peer, took);
+                    }
+
+                }).build(), comm -> {
+                    // everyone talks to everyone: three pairings, each seen from both ends
+                    for (int other = 0; other < 3; other++) {
+                        if (other != comm.rank()) {
+                            comm.sendrecv(new int[] {comm.rank()}, other, 1, new int[1], other, 1);
+                        }
+                    }
+                    return null;
+                }, Duration.ofMinutes(2));
+        assertEquals(java.util.Set.of("Direct 0-1", "Direct 0-2", "Direct 1-0", "Direct 1-2", "Direct 2-0", "Direct 2-1"),
+                new java.util.TreeSet<>(events));
+        assertEquals(6, events.size(), events.toString());
+        summary.closed(name, 0, true);
+        assertTrue(summaries.size() == 1 && summaries.get(0).contains("6 pairings in"), summaries.toString());
     }
 
     @Test

@@ -21,6 +21,8 @@ final class FreezableProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
     private volatile boolean frozen;
+    /** An HTTP response to give the next connection instead of forwarding its first request. */
+    private volatile String answerNext;
 
     FreezableProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -36,6 +38,17 @@ final class FreezableProxy implements AutoCloseable {
 
     void freeze() {
         frozen = true;
+    }
+
+    /**
+     * Closes every open connection, and answers the first request of the next one with
+     * {@code response} (a whole HTTP response) instead of forwarding it: the client's next request
+     * fails once, as a busy service's would.
+     */
+    void failNextRequest(String response) {
+        answerNext = response;
+        sockets.forEach(FreezableProxy::close);
+        sockets.clear();
     }
 
     void thaw() {
@@ -57,6 +70,12 @@ final class FreezableProxy implements AutoCloseable {
         try {
             while (true) {
                 Socket client = listener.accept();
+                String answer = answerNext;
+                if (answer != null) {
+                    answerNext = null;
+                    answerOnce(client, answer);
+                    continue;
+                }
                 Socket server = new Socket(target.getAddress(), target.getPort());
                 sockets.add(client);
                 sockets.add(server);
@@ -66,6 +85,25 @@ final class FreezableProxy implements AutoCloseable {
         } catch (IOException e) {
             // closed
         }
+    }
+
+    /** Reads the request's head, answers {@code response} and closes. */
+    private static void answerOnce(Socket client, String response) {
+        Thread t = new Thread(() -> {
+            try (client; InputStream in = client.getInputStream(); OutputStream out = client.getOutputStream()) {
+                int matched = 0;
+                byte[] end = {'\r', '\n', '\r', '\n'};
+                for (int b; matched < 4 && (b = in.read()) >= 0; ) {
+                    matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+                }
+                out.write(response.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (IOException ignored) {
+                // the client went away
+            }
+        }, "proxy-answer");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void pump(Socket from, Socket to) {
