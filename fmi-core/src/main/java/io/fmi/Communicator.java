@@ -366,6 +366,20 @@ public final class Communicator implements AutoCloseable {
         return engine.explain(op, bytes);
     }
 
+    /**
+     * Corrects the model with what this job has observed: every collective on a communicator with
+     * more than one channel is timed, and this call (a collective: every peer calls it at the same
+     * point, say between iterations, where a tiny allreduce costs nothing) makes every peer agree
+     * on each channel's factor, the geometric mean of observed ÷ predicted times so far. From then
+     * on the channel choice, {@link #explain} included, uses the corrected times ("model 3 ms × 4.1
+     * observed"), identical on every peer. A channel the model over-rates is found out as soon as
+     * it is used; one it under-rates is not tried again by this alone (pin an operation to it to
+     * measure it). Only on the communicator the builder made; derived ones share its corrections.
+     */
+    public void correctModel() {
+        engine.correctModel();
+    }
+
     /** The names of this communicator's channels, in configuration order. */
     public List<String> channels() {
         return engine.channelNames();

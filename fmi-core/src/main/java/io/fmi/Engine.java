@@ -83,6 +83,8 @@ final class Engine {
         volatile FmiAbortedException aborted;
         /** Whether a failed operation aborts the job for every peer. */
         volatile boolean abortOnFailure;
+        /** Observed ÷ predicted times per channel, and the factors the peers agreed on. */
+        final Corrections corrections = new Corrections();
         /** Told of every operation of every communicator sharing these channels. */
         volatile FmiEventListener listener = FmiEventListener.NONE;
 
@@ -246,8 +248,10 @@ final class Engine {
         double gib = shared.memoryMiB / 1024.0;
         for (Route route : routes.values()) {
             ChannelModel.Cost cost = route.model.cost(op, bytes, size);
-            double faas = cost.seconds() * gib * shared.gibSecondPrice * size;
-            estimates.add(new Estimate(route.name, cost.seconds(), cost.dollars(), faas, cost.requests()));
+            double factor = shared.corrections.factor(route.name);
+            double seconds = Double.isNaN(factor) ? cost.seconds() : cost.seconds() * factor;
+            double faas = seconds * gib * shared.gibSecondPrice * size;
+            estimates.add(new Estimate(route.name, seconds, cost.dollars(), faas, cost.requests(), cost.seconds(), factor));
         }
         return estimates;
     }
@@ -379,10 +383,34 @@ final class Engine {
         Long reserved = collective ? RESERVED.get() : null;
         long n = !collective ? 0 : reserved != null ? reserved : seq.incrementAndGet();
         Call call = new Call(op.label(), n, 0, Deadline.after(route.timeout));
+        // collectives are timed for the online correction when there is a choice to correct
+        long start = collective && routes.size() > 1 ? System.nanoTime() : 0;
         observed(op, n, bytes, route, () -> {
             body.run(route.collectives, call);
             return null;
         });
+        if (start != 0) {
+            double predicted = route.model.cost(op, bytes, size).seconds();
+            shared.corrections.observe(route.name, (System.nanoTime() - start) / 1e9, predicted);
+        }
+    }
+
+    /**
+     * The online correction: every peer's observations since the last agreement are summed with
+     * one allreduce (a collective like any other: every peer calls it at the same point), and each
+     * channel's factor becomes the geometric mean of observed ÷ predicted over everything observed
+     * so far. Every peer ends with the same factors, so they keep choosing alike.
+     */
+    void correctModel() {
+        if (!root) {
+            throw new FmiConfigException("correctModel() is called on the communicator the builder made (the"
+                    + " corrections are shared by every communicator derived from it), not on '" + name + "'");
+        }
+        List<String> names = new ArrayList<>(routes.keySet());
+        double[] mine = shared.corrections.pending(names);
+        double[] all = new double[mine.length];
+        allreduce(Buf.of(mine), Buf.of(all), Op.SUM);
+        shared.corrections.agree(names, mine, all);
     }
 
     /** Runs an operation's body on {@code route}, adding context to its failure and telling the listener. */
