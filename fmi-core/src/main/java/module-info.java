@@ -11,6 +11,7 @@ module io.fmi.core {
     exports io.fmi;
     exports io.fmi.spi;
     exports io.fmi.model;
+    exports io.fmi.calibration;
     exports io.fmi.config;
     exports io.fmi.local;
 

@@ -4,7 +4,7 @@ import io.fmi.channel.dynamodb.DynamoFixtures;
 import io.fmi.channel.redis.RedisFixtures;
 import io.fmi.channel.s3.S3Fixtures;
 import io.fmi.config.FmiConfig;
-import io.fmi.model.Calibrator;
+import io.fmi.calibration.Calibrator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

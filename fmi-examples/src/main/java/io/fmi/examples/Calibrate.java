@@ -3,7 +3,7 @@ package io.fmi.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fmi.config.FmiConfig;
-import io.fmi.model.Calibrator;
+import io.fmi.calibration.Calibrator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

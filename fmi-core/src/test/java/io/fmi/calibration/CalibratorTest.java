@@ -1,4 +1,4 @@
-package io.fmi.model;
+package io.fmi.calibration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.fmi.model;
+package io.fmi.calibration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +7,7 @@ import io.fmi.Communicator;
 import io.fmi.Op;
 import io.fmi.Operation;
 import io.fmi.config.BackendConfig;
+import io.fmi.model.ChannelModel;
 import io.fmi.config.FmiConfig;
 import io.fmi.local.LocalPeers;
 import io.fmi.spi.PeerToPeerChannel;
