@@ -85,6 +85,12 @@ public final class FmiExtension implements ParameterResolver, InvocationIntercep
     /** The Redis the tests use: one per JVM. */
     static final class Redis {
         private static FmiConfig config;
+        private static String source;
+
+        /** Where the Redis of these tests comes from (after {@link #config()}). */
+        static synchronized String source() {
+            return source;
+        }
 
         static synchronized FmiConfig config() {
             if (config == null) {
@@ -92,16 +98,56 @@ public final class FmiExtension implements ParameterResolver, InvocationIntercep
                 String host = "127.0.0.1";
                 int port;
                 if (url != null && !url.isBlank()) {
+                    source = "FMI_TEST_REDIS_URL";
                     URI uri = URI.create(url);
                     host = uri.getHost();
                     port = uri.getPort() > 0 ? uri.getPort() : 6379;
                 } else {
-                    port = start();
+                    String container = Containers.present() ? Containers.start() : null;
+                    if (container != null) {
+                        host = container.substring(0, container.lastIndexOf(':'));
+                        port = Integer.parseInt(container.substring(container.lastIndexOf(':') + 1));
+                        source = "Testcontainers (" + Containers.IMAGE + ")";
+                    } else {
+                        port = start();
+                        source = "embedded redis-server (" + (Containers.present()
+                                ? "no Docker engine for Testcontainers" : "Testcontainers is not on the class path") + ")";
+                    }
                 }
                 config = FmiConfig.parse("{\"backends\": {\"Redis\": {\"host\": \"" + host + "\", \"port\": " + port
                         + ", \"close_grace\": 2000}}}");
             }
             return config;
+        }
+
+        /**
+         * A redis container through Testcontainers, when it is on the class path (an optional
+         * dependency) and finds a Docker engine. In a class of its own, so that nothing of
+         * Testcontainers is loaded without it.
+         */
+        static final class Containers {
+            static final String IMAGE = "redis:7-alpine";
+
+            static boolean present() {
+                try {
+                    Class.forName("org.testcontainers.DockerClientFactory", false, FmiExtension.class.getClassLoader());
+                    return true;
+                } catch (ClassNotFoundException e) {
+                    return false;
+                }
+            }
+
+            /** {@code host:port} of a started container, or null when there is no Docker engine. */
+            static String start() {
+                if (!org.testcontainers.DockerClientFactory.instance().isDockerAvailable()) {
+                    return null;
+                }
+                org.testcontainers.containers.GenericContainer<?> redis = new org.testcontainers.containers.GenericContainer<>(
+                        org.testcontainers.utility.DockerImageName.parse(IMAGE)).withExposedPorts(6379);
+                redis.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(redis::stop));
+                return redis.getHost() + ":" + redis.getMappedPort(6379);
+            }
         }
 
         private static int start() {
