@@ -6,14 +6,15 @@ import java.util.stream.IntStream;
 /**
  * The conformance suite at the sizes a polling store (S3, DynamoDB) runs it: polling stores are
  * slow, and the algorithms are the same at every size (LocalStore runs them at 1, 2, 3, 5, 8 and 16
- * peers), so 1, 3 (not a power of two) and 4 (one) keep CI short; what is particular to a store
- * (keys, polling, parts, deletion) does not depend on the number of peers.
+ * peers), so 1 and 3 keep CI short; what is particular to a store (keys, polling, parts, deletion,
+ * several readers of one value) does not depend on the number of peers beyond that. (4 peers were
+ * dropped when this round's process-based tests arrived: CI stays under 10 minutes.)
  */
 public abstract class PollingStoreConformanceSuite extends CommunicatorConformanceSuite {
 
     @Override
     protected IntStream sizes() {
-        return IntStream.of(1, 3, 4);
+        return IntStream.of(1, 3);
     }
 
     /** The semantics are covered at every size by the other channels. */
