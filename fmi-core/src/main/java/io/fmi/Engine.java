@@ -251,7 +251,11 @@ final class Engine {
             double factor = shared.corrections.factor(route.name);
             double seconds = Double.isNaN(factor) ? cost.seconds() : cost.seconds() * factor;
             double faas = seconds * gib * shared.gibSecondPrice * size;
-            estimates.add(new Estimate(route.name, seconds, cost.dollars(), faas, cost.requests(), cost.seconds(), factor));
+            // every peer's liveness marks written while the operation runs (S3 and DynamoDB charge for them)
+            double heartbeat = route.liveness == null ? 0 : io.fmi.model.RequestPrices.heartbeatDollarsPerHour(route.name,
+                    route.liveness.interval()) / 3600 * seconds * size;
+            estimates.add(new Estimate(route.name, seconds, cost.dollars() + heartbeat, faas, cost.requests(),
+                    cost.seconds(), factor));
         }
         return estimates;
     }

@@ -55,7 +55,8 @@ class MpiProgramsTest {
         List<Arguments> cases = new ArrayList<>();
         for (String program : List.of("PointToPoint", "NonBlocking", "Collectives", "ICollectives", "Reductions",
                 "Communicators")) {
-            for (int n : new int[] {2, 4, 8}) {
+            // 3: not a power of two (the other branch of every algorithm); 8: more processes than cores
+            for (int n : new int[] {3, 8}) {
                 cases.add(Arguments.of(program, n));
             }
         }
