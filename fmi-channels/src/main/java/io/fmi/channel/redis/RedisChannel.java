@@ -195,7 +195,13 @@ public final class RedisChannel implements ObjectStoreChannel {
         return settings.maxValueBytes;
     }
 
+    /** This thread's connection, with the socket timeout of requests without a deadline. */
     private Jedis connection() {
+        return connection(SOCKET_TIMEOUT_MS);
+    }
+
+    /** This thread's connection (checked or made anew), its socket timeout set to {@code timeoutMs}. */
+    private Jedis connection(int timeoutMs) {
         Slot slot = current.get();
         long now = System.nanoTime();
         if (slot.jedis != null && now - slot.lastUsedNanos > IDLE_CHECK_NANOS) {
@@ -213,9 +219,6 @@ public final class RedisChannel implements ObjectStoreChannel {
             }
         }
         slot.lastUsedNanos = now;
-        if (slot.jedis != null && slot.jedis.getConnection().getSoTimeout() != SOCKET_TIMEOUT_MS) {
-            slot.jedis.getConnection().setSoTimeout(SOCKET_TIMEOUT_MS);
-        }
         if (slot.jedis == null) {
             DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                     .connectionTimeoutMillis(settings.connectTimeoutMs)
@@ -239,6 +242,9 @@ public final class RedisChannel implements ObjectStoreChannel {
             }
             slot.jedis = fresh;
         }
+        if (slot.jedis.getConnection().getSoTimeout() != timeoutMs) {
+            slot.jedis.getConnection().setSoTimeout(timeoutMs);
+        }
         return slot.jedis;
     }
 
@@ -248,12 +254,7 @@ public final class RedisChannel implements ObjectStoreChannel {
      * deadline, not after the fixed socket timeout.
      */
     private Jedis connection(Deadline deadline) {
-        Jedis jedis = connection();
-        int timeout = (int) Math.max(LAST_LOOK_MS, Math.min(deadline.remainingMillis(), SOCKET_TIMEOUT_MS));
-        if (jedis.getConnection().getSoTimeout() != timeout) {
-            jedis.getConnection().setSoTimeout(timeout);
-        }
-        return jedis;
+        return connection((int) Math.max(LAST_LOOK_MS, Math.min(deadline.remainingMillis(), SOCKET_TIMEOUT_MS)));
     }
 
     /** A failed request: an {@link FmiTimeoutException} if the deadline cut it, else {@link #failure}. */

@@ -78,21 +78,10 @@ public final class S3Channel implements ObjectStoreChannel {
             return left;
         }
 
-        /** DeleteObjects, 1000 keys per request; keys it reports as errors are asked again. */
+        /** Keys {@link #deleteAll} reports as errors are asked again. */
         @Override
         public List<String> delete(List<String> keys) {
-            List<String> again = new ArrayList<>();
-            for (int i = 0; i < keys.size(); i += 1000) {
-                List<ObjectIdentifier> batch = new ArrayList<>();
-                for (String k : keys.subList(i, Math.min(keys.size(), i + 1000))) {
-                    batch.add(ObjectIdentifier.builder().key(k).build());
-                }
-                count("delete");
-                var response = s3.deleteObjects(b -> b.bucket(settings.bucket)
-                        .delete(Delete.builder().objects(batch).quiet(true).build()));
-                response.errors().forEach(error -> again.add(error.key()));
-            }
-            return again;
+            return deleteAll(keys);
         }
     });
     private final io.fmi.channel.aws.RequestCounter requests = new io.fmi.channel.aws.RequestCounter();
@@ -395,16 +384,34 @@ public final class S3Channel implements ObjectStoreChannel {
         return values;
     }
 
+    /**
+     * Deletes objects by full key with DeleteObjects, 1000 keys per request, and returns the keys
+     * S3 reported as not deleted.
+     */
+    private List<String> deleteAll(List<String> keys) {
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i += 1000) {
+            List<ObjectIdentifier> batch = new ArrayList<>();
+            for (String k : keys.subList(i, Math.min(keys.size(), i + 1000))) {
+                batch.add(ObjectIdentifier.builder().key(k).build());
+            }
+            count("delete");
+            var response = s3.deleteObjects(b -> b.bucket(settings.bucket)
+                    .delete(Delete.builder().objects(batch).quiet(true).build()));
+            response.errors().forEach(error -> failed.add(error.key()));
+        }
+        return failed;
+    }
+
     /** One DeleteObjects. */
     @Override
     public void deleteMarks(List<String> keys) {
-        List<ObjectIdentifier> ids = new ArrayList<>();
+        List<String> full = new ArrayList<>();
         for (String key : keys) {
-            ids.add(ObjectIdentifier.builder().key(context.keyPrefix() + key).build());
+            full.add(context.keyPrefix() + key);
         }
         try {
-            count("delete");
-            s3.deleteObjects(b -> b.bucket(settings.bucket).delete(Delete.builder().objects(ids).quiet(true).build()));
+            deleteAll(full);
         } catch (RuntimeException e) {
             throw aws.failure("deleting marks " + keys + " under s3://" + settings.bucket + "/" + context.keyPrefix(), e);
         }
@@ -419,12 +426,9 @@ public final class S3Channel implements ObjectStoreChannel {
             String from = token;
             count("list");
             var page = s3.listObjectsV2(b -> b.bucket(settings.bucket).prefix(prefix).continuationToken(from));
-            List<ObjectIdentifier> ids = new ArrayList<>();
-            page.contents().forEach(o -> ids.add(ObjectIdentifier.builder().key(o.key()).build()));
-            if (!ids.isEmpty()) {
-                count("delete");
-                s3.deleteObjects(b -> b.bucket(settings.bucket).delete(Delete.builder().objects(ids).quiet(true).build()));
-            }
+            List<String> keys = new ArrayList<>();
+            page.contents().forEach(o -> keys.add(o.key()));
+            deleteAll(keys);
             token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         } while (token != null);
     }
