@@ -129,9 +129,13 @@ public final class FmiBench implements Callable<Integer> {
                 } else {
                     cfg = FmiConfig.parse("{\"backends\": {\"" + channel + "\": {}}}");
                 }
+                // an unopened channel tells its kind without connecting anywhere
+                io.fmi.config.BackendConfig backend = cfg.enabledBackends().get(channel);
+                boolean p2p = backend != null && io.fmi.spi.ChannelProviders.find(channel).map(p -> p.create(backend))
+                        .map(c -> c instanceof io.fmi.spi.PeerToPeerChannel).orElse(false);
                 for (Test test : tests) {
                     for (int size : bytes) {
-                        Point p = measure(cfg, channel, test, size);
+                        Point p = measure(cfg, channel, p2p, test, size);
                         points.add(p);
                         double mbps = test == Test.LATENCY || test == Test.BANDWIDTH ? size / p.medianMicros() : Double.NaN;
                         System.out.printf(Locale.ROOT, "  %-10s %-10s %10d %12.2f %12.2f %12.2f %10s%n", channel,
@@ -155,7 +159,7 @@ public final class FmiBench implements Callable<Integer> {
     }
 
     /** One point: all peers run the test until {@code minTimeMs} has passed; rank 0's median counts. */
-    private Point measure(FmiConfig cfg, String channel, Test test, int size) {
+    private Point measure(FmiConfig cfg, String channel, boolean p2p, Test test, int size) {
         String name = "bench-" + UUID.randomUUID();
         List<double[]> results = LocalPeers.call(peers, rank -> {
             Communicator.Builder b = Communicator.builder().rank(rank).size(peers).name(name).config(cfg)
@@ -168,19 +172,16 @@ public final class FmiBench implements Callable<Integer> {
         double[] times = results.get(0);
         double[] sorted = times.clone();
         Arrays.sort(sorted);
-        double model = predict(cfg, channel, test, size);
+        double model = predict(cfg, channel, p2p, test, size);
         return new Point(channel, test, peers, size, sorted[sorted.length / 2], sorted[0], model);
     }
 
     /** The model's prediction in microseconds, as the communicator would make it. */
-    private double predict(FmiConfig cfg, String channel, Test test, int size) {
+    private double predict(FmiConfig cfg, String channel, boolean p2p, Test test, int size) {
         io.fmi.config.BackendConfig backend = cfg.enabledBackends().get(channel);
         if (backend == null) {
             return Double.NaN;
         }
-        // an unopened channel tells its kind without connecting anywhere
-        boolean p2p = io.fmi.spi.ChannelProviders.find(channel).map(p -> p.create(backend))
-                .map(c -> c instanceof io.fmi.spi.PeerToPeerChannel).orElse(false);
         // a send's prediction is one message: half a round trip, or one message of the window
         return io.fmi.model.ChannelModel.of(cfg, backend, p2p, java.util.Map.of()).cost(test.op, size, peers).seconds() * 1e6;
     }
@@ -190,6 +191,8 @@ public final class FmiBench implements Callable<Integer> {
         byte[] buf = new byte[size];
         byte[] blocks = new byte[size * comm.size()];
         byte[] other = new byte[size * comm.size()];
+        double[] in = new double[Math.max(1, size / 8)];
+        double[] reduced = new double[in.length];
         int window = 16;
         List<Double> micros = new ArrayList<>();
         long until = 0;
@@ -223,8 +226,7 @@ public final class FmiBench implements Callable<Integer> {
                     comm.bcast(buf, 0);
                     break;
                 case ALLREDUCE:
-                    double[] in = new double[Math.max(1, size / 8)];
-                    comm.allreduce(in, new double[in.length], Op.SUM);
+                    comm.allreduce(in, reduced, Op.SUM);
                     break;
                 case ALLGATHER:
                     comm.allgather(buf, blocks);
@@ -239,7 +241,7 @@ public final class FmiBench implements Callable<Integer> {
             double us = nanos / 1e3;
             micros.add(test == Test.LATENCY ? us / 2 : test == Test.BANDWIDTH ? us / window : us);
             // every rank stops after the same repetition: rank 0 decides, all learn it
-            long[] stop = {comm.rank() == 0 && i >= 4 && (until == 0 ? false : System.nanoTime() - until >= 0) ? 1 : 0};
+            long[] stop = {comm.rank() == 0 && i >= 4 && System.nanoTime() - until >= 0 ? 1 : 0};
             if (i == 0) {
                 until = System.nanoTime() + minTimeMs * 1_000_000;
             }

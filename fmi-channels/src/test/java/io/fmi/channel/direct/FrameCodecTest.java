@@ -29,8 +29,18 @@ import org.junit.jupiter.api.Test;
 class FrameCodecTest {
     private static final Random RANDOM = new Random(20261126);
 
+    /** What both test channels share: always open, nothing to close. */
+    private abstract static class InMemory {
+        public boolean isOpen() {
+            return true;
+        }
+
+        public void close() {
+        }
+    }
+
     /** A non-blocking channel that takes at most a random few bytes per write, sometimes none. */
-    private static final class Trickle implements WritableByteChannel {
+    private static final class Trickle extends InMemory implements WritableByteChannel {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final int most;
 
@@ -46,20 +56,15 @@ class FrameCodecTest {
             }
             return n;
         }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     /** Hands out {@code data} in random pieces, then end of stream. */
+    /** A channel that hands out bytes, for {@link #pieces}. */
+    private abstract static class Source extends InMemory implements ReadableByteChannel {
+    }
+
     private static ReadableByteChannel pieces(byte[] data, int most) {
-        return new ReadableByteChannel() {
+        return new Source() {
             int at;
 
             @Override
@@ -71,15 +76,6 @@ class FrameCodecTest {
                 dst.put(data, at, n);
                 at += n;
                 return n;
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void close() {
             }
         };
     }
