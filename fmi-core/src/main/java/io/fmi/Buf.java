@@ -57,8 +57,14 @@ final class Buf {
         if (target instanceof byte[]) {
             return (byte[]) target;
         }
-        byte[] bytes = new byte[Math.toIntExact(byteLength())];
-        if (target instanceof ByteBuffer) {
+        return readInto(new byte[Math.toIntExact(byteLength())]);
+    }
+
+    /** Copies the content into {@code bytes} (of {@link #byteLength()} bytes) and returns it. */
+    byte[] readInto(byte[] bytes) {
+        if (target instanceof byte[]) {
+            System.arraycopy(target, 0, bytes, 0, bytes.length);
+        } else if (target instanceof ByteBuffer) {
             ((ByteBuffer) target).duplicate().get(bytes);
         } else {
             type.encode(target, bytes, 0);

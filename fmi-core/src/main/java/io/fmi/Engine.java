@@ -8,6 +8,7 @@ import io.fmi.collective.Collectives;
 import io.fmi.collective.Combiner;
 import io.fmi.collective.ObjectStoreCollectives;
 import io.fmi.collective.PeerToPeerCollectives;
+import io.fmi.collective.Scratch;
 import io.fmi.model.ChannelModel;
 import io.fmi.model.ChannelPolicy;
 import io.fmi.model.Estimate;
@@ -739,8 +740,12 @@ final class Engine {
         sameType(op, send, recv);
         lengths(op, "the receive buffer", send.elements, recv.elements);
         Combiner combiner = combiner(op, reduction, send);
-        byte[] in = send.read();
-        byte[] out = writableOf(op, recv);
+        // the wire copies of typed buffers are reused arrays (io.fmi.collective.Scratch)
+        byte[] in = send.target instanceof byte[] ? (byte[]) send.target
+                : send.readInto(Scratch.take(Math.toIntExact(send.byteLength())));
+        writable(op, "receive", recv);
+        byte[] out = recv.target instanceof byte[] ? (byte[]) recv.target
+                : Scratch.take(Math.toIntExact(recv.byteLength()));
         if (out == in) {
             in = in.clone();
         }
@@ -748,6 +753,12 @@ final class Engine {
         run(op, true, source.length, (c, call) -> body.run(c, call, source, out, combiner));
         if (op != Operation.EXSCAN || rank != 0) {
             recv.store(out);
+        }
+        if (source != send.target) {
+            Scratch.give(source);
+        }
+        if (out != recv.target) {
+            Scratch.give(out);
         }
     }
 

@@ -65,6 +65,23 @@ public final class ChannelMessages implements Messages {
         return local(await(r, source, tag, deadline));
     }
 
+    /** Posts the receive, then sends: what the partner sends meanwhile is read straight into {@code into}. */
+    @Override
+    public void sendrecv(int dest, ByteBuffer data, int source, ByteBuffer into, int tag, Deadline deadline) {
+        if (group.channelRank(source) == me || group.channelRank(dest) == me) {
+            Messages.super.sendrecv(dest, data, source, into, tag, deadline);
+            return;
+        }
+        Mailbox.Receive r = mailbox.post(group.id(), source(source), tag, into, true, candidates(source));
+        try {
+            send(dest, tag, data, deadline);
+        } catch (RuntimeException e) {
+            mailbox.withdraw(r);
+            throw e;
+        }
+        await(r, source, tag, deadline);
+    }
+
     @Override
     public Pending irecv(int source, int tag, ByteBuffer into, boolean exact, Deadline deadline) {
         Mailbox.Receive r = mailbox.post(group.id(), source(source), tag, into, exact, candidates(source));

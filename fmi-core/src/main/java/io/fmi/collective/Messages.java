@@ -16,6 +16,17 @@ public interface Messages {
     void send(int dest, int tag, ByteBuffer data, Deadline deadline);
 
     /**
+     * Sends {@code data} to {@code dest} and receives a message of exactly {@code into}'s remaining
+     * bytes from {@code source} (both with {@code tag}), as one exchange. Implementations where the
+     * receive can be posted before the send ({@link ChannelMessages}) do so, so the partner's message
+     * lands in place instead of being queued and copied while this peer is still sending.
+     */
+    default void sendrecv(int dest, ByteBuffer data, int source, ByteBuffer into, int tag, Deadline deadline) {
+        send(dest, tag, data, deadline);
+        recv(source, tag, into, true, deadline);
+    }
+
+    /**
      * Receives the next matching message into the bytes between {@code into}'s position and limit.
      * {@code exact}: the message must fill the buffer exactly (otherwise it may be shorter).
      */

@@ -39,6 +39,13 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         messages.recv(peer, call.tag(), ByteBuffer.wrap(buf, offset, length), true, call.deadline());
     }
 
+    /** Sends {@code [sendOffset, +sendLength)} of {@code out} to {@code to} while receiving from {@code from}. */
+    private void exchange(Call call, int to, byte[] out, int sendOffset, int sendLength, int from, byte[] in,
+                          int recvOffset, int recvLength) {
+        messages.sendrecv(to, ByteBuffer.wrap(out, sendOffset, sendLength), from, ByteBuffer.wrap(in, recvOffset, recvLength),
+                call.tag(), call.deadline());
+    }
+
     @Override
     protected void put(Call call, int peer, byte[] buf, int offset, int length) {
         sendTo(call, peer, buf, offset, length);
@@ -79,8 +86,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     public void barrier(Call call) {
         byte[] empty = new byte[0];
         for (int distance = 1; distance < size; distance <<= 1) {
-            sendTo(call, (rank + distance) % size, empty, 0, 0);
-            recvFrom(call, (rank - distance + size) % size, empty, 0, 0);
+            exchange(call, (rank + distance) % size, empty, 0, 0, (rank - distance + size) % size, empty, 0, 0);
         }
     }
 
@@ -172,7 +178,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         int treeRoot = op.commutative() ? root : 0;
         byte[] acc = send.clone();
         int vr = (rank - treeRoot + size) % size;
-        byte[] tmp = new byte[send.length];
+        byte[] tmp = Scratch.take(send.length);
         int count = count(send.length, op);
         for (int mask = 1; mask < size; mask <<= 1) {
             if ((vr & mask) != 0) {
@@ -185,6 +191,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
                 op.combine(acc, 0, tmp, 0, count, false);
             }
         }
+        Scratch.give(tmp);
         if (treeRoot == root) {
             if (rank == root) {
                 System.arraycopy(acc, 0, recv, 0, acc.length);
@@ -232,9 +239,10 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
                 sendTo(call, rank + 1, buf, 0, buf.length);
                 return -1;
             }
-            byte[] tmp = new byte[buf.length];
+            byte[] tmp = Scratch.take(buf.length);
             recvFrom(call, rank - 1, tmp, 0, tmp.length);
             op.combine(buf, 0, tmp, 0, count(buf.length, op), true);
+            Scratch.give(tmp);
             return rank / 2;
         }
         return rank - rem;
@@ -258,14 +266,14 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     }
 
     private void recursiveDoubling(Call call, byte[] buf, Combiner op, int newRank, int pof2, int count) {
-        byte[] tmp = new byte[buf.length];
+        byte[] tmp = Scratch.take(buf.length);
         for (int mask = 1; mask < pof2; mask <<= 1) {
             int partner = newRank ^ mask;
             int peer = realOf(partner, pof2);
-            sendTo(call, peer, buf, 0, buf.length);
-            recvFrom(call, peer, tmp, 0, tmp.length);
+            exchange(call, peer, buf, 0, buf.length, peer, tmp, 0, tmp.length);
             op.combine(buf, 0, tmp, 0, count, partner < newRank);
         }
+        Scratch.give(tmp);
     }
 
     /** Reduce-scatter by recursive halving, then allgather by recursive doubling, over {@code pof2} blocks. */
@@ -274,7 +282,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         // number as two doubles) is never handed half an item; es is the size of one item
         int es = op.type().size() * op.itemElements();
         int count = elements / op.itemElements();
-        byte[] tmp = new byte[buf.length];
+        byte[] tmp = Scratch.take(buf.length);
         int lo = 0;
         int hi = pof2;
         for (int mask = 1; mask < pof2; mask <<= 1) {
@@ -290,12 +298,12 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             int giveLen = blockStart(giveHi, count, pof2) * es - giveOff;
             int keepOff = blockStart(keepLo, count, pof2) * es;
             int keepLen = blockStart(keepHi, count, pof2) * es - keepOff;
-            sendTo(call, peer, buf, giveOff, giveLen);
-            recvFrom(call, peer, tmp, 0, keepLen);
+            exchange(call, peer, buf, giveOff, giveLen, peer, tmp, 0, keepLen);
             op.combine(buf, keepOff, tmp, 0, keepLen / op.type().size(), partner < newRank);
             lo = keepLo;
             hi = keepHi;
         }
+        Scratch.give(tmp);
         for (int mask = pof2 >> 1; mask >= 1; mask >>= 1) {
             int partner = newRank ^ mask;
             int peer = realOf(partner, pof2);
@@ -306,8 +314,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             int myLen = blockStart(hi, count, pof2) * es - myOff;
             int otherOff = blockStart(otherLo, count, pof2) * es;
             int otherLen = blockStart(otherHi, count, pof2) * es - otherOff;
-            sendTo(call, peer, buf, myOff, myLen);
-            recvFrom(call, peer, buf, otherOff, otherLen);
+            exchange(call, peer, buf, myOff, myLen, peer, buf, otherOff, otherLen);
             lo = Math.min(lo, otherLo);
             hi = Math.max(hi, otherHi);
         }
@@ -347,8 +354,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             if (partner >= size) {
                 continue;
             }
-            sendTo(call, partner, partial, 0, partial.length);
-            recvFrom(call, partner, tmp, 0, tmp.length);
+            exchange(call, partner, partial, 0, partial.length, partner, tmp, 0, tmp.length);
             if (partner < rank) {
                 op.combine(partial, 0, tmp, 0, count, true);
                 if (haveResult) {
@@ -377,8 +383,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         for (int step = 0; step < size - 1; step++) {
             int sendIndex = (rank - step + size) % size;
             int recvIndex = (rank - step - 1 + size) % size;
-            sendTo(call, right, recv, sendIndex * block, block);
-            recvFrom(call, left, recv, recvIndex * block, block);
+            exchange(call, right, recv, sendIndex * block, block, left, recv, recvIndex * block, block);
         }
     }
 
@@ -390,8 +395,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         for (int step = 1; step < size; step++) {
             int dest = (rank + step) % size;
             int src = (rank - step + size) % size;
-            sendTo(call, dest, send, dest * block, block);
-            recvFrom(call, src, recv, src * block, block);
+            exchange(call, dest, send, dest * block, block, src, recv, src * block, block);
         }
     }
 }

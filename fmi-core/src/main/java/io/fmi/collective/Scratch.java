@@ -1,0 +1,64 @@
+package io.fmi.collective;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reused byte arrays for the large temporaries of collectives (the wire copy of a typed buffer,
+ * the partner's half in a reduction), so that an allreduce of 1 MiB repeated in a loop does not
+ * allocate 3 MiB a call: on a JVM that is several humongous allocations and, with many ranks, the
+ * young collections of one rank stall all the others. Arrays are pooled by exact length (the
+ * algorithms treat an array's length as the message length), only from {@value #MIN_BYTES} bytes,
+ * and at most {@link #MAX_POOLED} bytes in all (an eighth of the heap, at most 256 MiB).
+ *
+ * <p>Contract: an array taken holds stale bytes, which the caller overwrites before it reads any;
+ * an array is given back only when nothing can still reference it (the operation returned
+ * normally: sends return once their bytes are written or copied, receives once they are filled).
+ */
+public final class Scratch {
+    /** Smaller arrays are allocated: cheap, and short-lived in the young generation. */
+    static final int MIN_BYTES = 64 * 1024;
+    static final long MAX_POOLED = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
+
+    private static final ConcurrentHashMap<Integer, ConcurrentLinkedDeque<byte[]>> FREE = new ConcurrentHashMap<>();
+    private static final AtomicLong POOLED = new AtomicLong();
+
+    private Scratch() {
+    }
+
+    /** An array of exactly {@code length} bytes with unspecified content. */
+    public static byte[] take(int length) {
+        if (length >= MIN_BYTES) {
+            ConcurrentLinkedDeque<byte[]> free = FREE.get(length);
+            byte[] a = free == null ? null : free.pollFirst();
+            if (a != null) {
+                POOLED.addAndGet(-length);
+                return a;
+            }
+        }
+        return new byte[length];
+    }
+
+    /** Drops every pooled array (tests start from an empty pool). */
+    static void clear() {
+        for (Integer length : FREE.keySet()) {
+            ConcurrentLinkedDeque<byte[]> free = FREE.get(length);
+            while (free != null && free.pollFirst() != null) {
+                POOLED.addAndGet(-length);
+            }
+        }
+    }
+
+    /** Returns an array from {@link #take} (or any array nobody references any more) for reuse. */
+    public static void give(byte[] array) {
+        if (array.length < MIN_BYTES) {
+            return;
+        }
+        if (POOLED.addAndGet(array.length) > MAX_POOLED) {
+            POOLED.addAndGet(-array.length);
+            return;
+        }
+        FREE.computeIfAbsent(array.length, k -> new ConcurrentLinkedDeque<>()).addFirst(array);
+    }
+}

@@ -1,0 +1,58 @@
+package io.fmi.collective;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The reuse rules of the collectives' large temporaries. */
+class ScratchTest {
+
+    @BeforeEach
+    void empty() {
+        Scratch.clear();
+    }
+
+    @Test
+    void anArrayGivenBackIsTakenAgainForTheSameLengthOnly() {
+        int length = Scratch.MIN_BYTES + 12345;
+        byte[] a = Scratch.take(length);
+        assertEquals(length, a.length);
+        Scratch.give(a);
+        byte[] other = Scratch.take(length + 8);
+        assertEquals(length + 8, other.length);
+        assertNotSame(a, other);
+        assertSame(a, Scratch.take(length));
+        assertNotSame(a, Scratch.take(length), "an array is handed out once");
+    }
+
+    @Test
+    void smallArraysAreNotPooled() {
+        byte[] small = Scratch.take(100);
+        Scratch.give(small);
+        assertNotSame(small, Scratch.take(100));
+    }
+
+    @Test
+    void thePoolHoldsAtMostItsBound() {
+        int length = 8 << 20;
+        int fits = (int) (Scratch.MAX_POOLED / length);
+        byte[][] given = new byte[fits + 2][];
+        for (int i = 0; i < given.length; i++) {
+            given[i] = new byte[length];
+            Scratch.give(given[i]);
+        }
+        int reused = 0;
+        for (int i = 0; i < given.length; i++) {
+            byte[] t = Scratch.take(length);
+            for (byte[] g : given) {
+                if (g == t) {
+                    reused++;
+                }
+            }
+        }
+        assertEquals(fits, reused, "only " + fits + " arrays of " + length + " bytes fit in " + Scratch.MAX_POOLED);
+    }
+}
