@@ -1,0 +1,248 @@
+package io.fmi.bench;
+
+import io.fmi.Communicator;
+import io.fmi.Op;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One rank of a process benchmark ({@link ProcessBench}): runs the OSU-style tests over FMI
+ * ({@code fmi}: a {@link Communicator} from fmirun's environment) or over plain pre-connected
+ * Java sockets ({@code raw}: {@link RawPeers}, the same algorithms with no library in between),
+ * and prints one line per point on rank 0:
+ * {@code @osu <test> <ranks> <bytes> <iterations> <microseconds per iteration>}, the time being
+ * the slowest rank's average. {@code osu_fmi.c} prints the same lines for Open MPI.
+ *
+ * <p>Arguments: {@code fmi|raw <tests,...> <sizes,...> [rank-0 port for raw]}.
+ */
+public final class OsuWorker {
+
+    /** What a benchmark needs of a message-passing library; bytes, except allreduce (doubles). */
+    interface Ops extends AutoCloseable {
+        int rank();
+
+        int size();
+
+        void barrier();
+
+        void send(byte[] buf, int length, int dest);
+
+        void recv(byte[] buf, int length, int source);
+
+        void bcast(byte[] buf, int length);
+
+        void allreduce(double[] send, double[] recv);
+
+        void allgather(byte[] send, int length, byte[] recv);
+
+        void alltoall(byte[] send, int length, byte[] recv);
+
+        /** The largest {@code value} of all ranks. */
+        double max(double value);
+
+        @Override
+        void close();
+    }
+
+    /** The tests, named as on the command line. */
+    static final List<String> TESTS = List.of("latency", "bandwidth", "bcast", "allreduce", "allgather", "alltoall");
+
+    /** Messages in flight per window of the bandwidth test (as osu_bw). */
+    static final int WINDOW = 64;
+
+    private OsuWorker() {
+    }
+
+    /** Iterations per point: the same for every implementation (osu_fmi.c has the same rule). */
+    static int iterations(int bytes) {
+        return (int) Math.max(5, Math.min(1000, (32L << 20) / Math.max(bytes, 1)));
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 5) {
+            System.err.println("usage: OsuWorker fmi|raw <tests,...> <sizes,...> <warm-up ms> <warm-up passes>"
+                    + " [rank-0 port for raw]");
+            System.exit(2);
+        }
+        List<String> tests = List.of(args[1].split(","));
+        List<Integer> sizes = new ArrayList<>();
+        for (String s : args[2].split(",")) {
+            sizes.add(Integer.parseInt(s));
+        }
+        warmUpMillis = Long.parseLong(args[3]);
+        int passes = Integer.parseInt(args[4]);
+        try (Ops ops = args[0].equals("raw") ? RawPeers.connect(Integer.parseInt(args[5])) : new FmiOps()) {
+            // untimed passes first: a JVM compiles its hot paths over many seconds, longer when
+            // several JVMs share the cores (8 ranks on 2 cores: ~20 s), so that steady state is measured
+            for (int pass = passes; pass >= 0; pass--) {
+                for (String test : tests) {
+                    if (!TESTS.contains(test)) {
+                        throw new IllegalArgumentException("unknown test '" + test + "'; tests are " + TESTS);
+                    }
+                    if ((test.equals("latency") || test.equals("bandwidth")) && ops.size() != 2) {
+                        continue;
+                    }
+                    for (int bytes : sizes) {
+                        run(ops, test, bytes, pass == 0);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Milliseconds of warm-up per point (the JIT compiles the hot paths of a JVM over seconds). */
+    static long warmUpMillis = 500;
+
+    /**
+     * Runs {@code once} at least {@code minimum} times and until rank 0 has spent
+     * {@link #warmUpMillis} on it; rank 0's decision to go on travels with a 1-byte bcast, so that
+     * every rank runs the same number of iterations (the same rule for every implementation).
+     */
+    static void warmUp(Ops ops, Runnable once, int minimum) {
+        long until = System.nanoTime() + warmUpMillis * 1_000_000;
+        byte[] more = new byte[1];
+        for (int i = 0; ; i++) {
+            once.run();
+            if (i + 1 >= minimum) {
+                more[0] = (byte) (System.nanoTime() - until < 0 ? 1 : 0);
+                ops.bcast(more, 1);
+                if (more[0] == 0) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void run(Ops ops, String test, int bytes, boolean timed) {
+        int n = ops.size();
+        boolean perPeer = test.equals("allgather") || test.equals("alltoall");
+        byte[] a = new byte[perPeer && test.equals("alltoall") ? bytes * n : bytes];
+        byte[] b = new byte[perPeer ? bytes * n : bytes];
+        int elements = Math.max(1, bytes / Double.BYTES);
+        double[] x = new double[test.equals("allreduce") ? elements : 0];
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = ops.rank() + i;
+        }
+        int iterations = iterations(bytes);
+        Runnable once = switch (test) {
+            case "latency" -> () -> {
+                if (ops.rank() == 0) {
+                    ops.send(a, bytes, 1);
+                    ops.recv(b, bytes, 1);
+                } else {
+                    ops.recv(b, bytes, 0);
+                    ops.send(a, bytes, 0);
+                }
+            };
+            case "bandwidth" -> () -> {
+                if (ops.rank() == 0) {
+                    for (int w = 0; w < WINDOW; w++) {
+                        ops.send(a, bytes, 1);
+                    }
+                    ops.recv(b, 1, 1);
+                } else {
+                    for (int w = 0; w < WINDOW; w++) {
+                        ops.recv(b, bytes, 0);
+                    }
+                    ops.send(a, 1, 0);
+                }
+            };
+            case "bcast" -> () -> ops.bcast(a, bytes);
+            case "allreduce" -> () -> ops.allreduce(x, y);
+            case "allgather" -> () -> ops.allgather(a, bytes, b);
+            default -> () -> ops.alltoall(a, bytes, b);
+        };
+        warmUp(ops, once, Math.max(2, iterations / 10));
+        if (!timed) {
+            return;
+        }
+        ops.barrier();
+        long start = System.nanoTime();
+        for (int i = 0; i < iterations; i++) {
+            once.run();
+        }
+        double micros = (System.nanoTime() - start) / 1e3 / iterations;
+        if (test.equals("latency")) {
+            micros /= 2;
+        }
+        if (test.equals("allreduce") && y[0] != (double) n * (n - 1) / 2) {
+            throw new IllegalStateException("allreduce computed " + y[0] + " instead of " + (double) n * (n - 1) / 2);
+        }
+        double slowest = ops.max(micros);
+        if (ops.rank() == 0) {
+            System.out.printf(Locale.ROOT, "@osu %s %d %d %d %.3f%n", test, n, bytes, iterations, slowest);
+            System.out.flush();
+        }
+    }
+
+    /** The benchmark over FMI: the communicator fmirun describes in the environment. */
+    static final class FmiOps implements Ops {
+        private final Communicator comm = Communicator.fromEnvironment();
+        private final double[] one = new double[1];
+        private final double[] result = new double[1];
+
+        @Override
+        public int rank() {
+            return comm.rank();
+        }
+
+        @Override
+        public int size() {
+            return comm.size();
+        }
+
+        @Override
+        public void barrier() {
+            comm.barrier();
+        }
+
+        @Override
+        public void send(byte[] buf, int length, int dest) {
+            comm.send(java.nio.ByteBuffer.wrap(buf, 0, length), dest);
+        }
+
+        @Override
+        public void recv(byte[] buf, int length, int source) {
+            comm.recv(java.nio.ByteBuffer.wrap(buf, 0, length), source);
+        }
+
+        @Override
+        public void bcast(byte[] buf, int length) {
+            if (length == buf.length) {
+                comm.bcast(buf, 0);
+            } else {
+                comm.bcast(java.nio.ByteBuffer.wrap(buf, 0, length), 0);
+            }
+        }
+
+        @Override
+        public void allreduce(double[] send, double[] recv) {
+            comm.allreduce(send, recv, Op.SUM);
+        }
+
+        @Override
+        public void allgather(byte[] send, int length, byte[] recv) {
+            comm.allgather(send, recv);
+        }
+
+        @Override
+        public void alltoall(byte[] send, int length, byte[] recv) {
+            comm.alltoall(send, recv);
+        }
+
+        @Override
+        public double max(double value) {
+            one[0] = value;
+            comm.allreduce(one, result, Op.MAX);
+            return result[0];
+        }
+
+        @Override
+        public void close() {
+            comm.close();
+        }
+    }
+}

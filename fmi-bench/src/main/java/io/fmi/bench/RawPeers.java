@@ -1,0 +1,349 @@
+package io.fmi.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The raw-Java baseline of the process benchmark: the same algorithms as FMI's peer-to-peer
+ * collectives (binomial bcast, recursive doubling / Rabenseifner allreduce, ring allgather,
+ * pairwise alltoall, dissemination barrier) written directly over blocking {@link SocketChannel}s
+ * that are connected before the benchmark starts, one per pair. An exchange with a partner
+ * writes from a helper thread while the caller reads (small messages: write, then read), data is
+ * reduced in direct buffers. Rank and size come from fmirun's environment; rank 0 listens on the
+ * port the benchmark driver gave and hands out every rank's listening port.
+ */
+final class RawPeers implements OsuWorker.Ops {
+    /** Up to this many bytes are written before reading, without the helper thread. */
+    private static final int INLINE_BYTES = 32 * 1024;
+    /** Allreduce switches from recursive doubling to Rabenseifner here (as FMI does). */
+    private static final int LARGE_BYTES = 64 * 1024;
+
+    private final int rank;
+    private final int size;
+    private final SocketChannel[] peers;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "raw-writer");
+        t.setDaemon(true);
+        return t;
+    });
+    private ByteBuffer work = ByteBuffer.allocateDirect(0);
+    private ByteBuffer scratch = ByteBuffer.allocateDirect(0);
+    private final ByteBuffer small = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+    private final ByteBuffer smallIn = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+
+    private RawPeers(int rank, int size, SocketChannel[] peers) {
+        this.rank = rank;
+        this.size = size;
+        this.peers = peers;
+    }
+
+    /** Connects every pair of ranks; rank 0 listens on {@code port0}. */
+    static RawPeers connect(int port0) throws IOException {
+        int rank = Integer.parseInt(System.getenv("FMI_RANK"));
+        int size = Integer.parseInt(System.getenv("FMI_SIZE"));
+        if (Integer.bitCount(size) != 1) {
+            throw new IllegalArgumentException("the raw baseline runs on a power-of-two number of ranks, not " + size);
+        }
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        SocketChannel[] peers = new SocketChannel[size];
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(loopback, rank == 0 ? port0 : 0));
+            int[] ports = new int[size];
+            if (rank == 0) {
+                for (int i = 1; i < size; i++) {
+                    SocketChannel s = server.accept();
+                    ByteBuffer hello = readFully(s, ByteBuffer.allocate(8));
+                    int from = hello.getInt(0);
+                    ports[from] = hello.getInt(4);
+                    peers[from] = s;
+                }
+                ByteBuffer table = ByteBuffer.allocate(4 * size);
+                for (int p : ports) {
+                    table.putInt(p);
+                }
+                for (int i = 1; i < size; i++) {
+                    writeFully(peers[i], table.flip().position(0));
+                }
+            } else {
+                peers[0] = connectTo(new InetSocketAddress(loopback, port0));
+                ByteBuffer hello = ByteBuffer.allocate(8).putInt(rank).putInt(((InetSocketAddress) server.getLocalAddress()).getPort());
+                writeFully(peers[0], hello.flip());
+                ByteBuffer table = readFully(peers[0], ByteBuffer.allocate(4 * size));
+                for (int j = 1; j < rank; j++) {
+                    peers[j] = connectTo(new InetSocketAddress(loopback, table.getInt(4 * j)));
+                    writeFully(peers[j], ByteBuffer.allocate(4).putInt(0, rank));
+                }
+                for (int j = rank + 1; j < size; j++) {
+                    SocketChannel s = server.accept();
+                    peers[readFully(s, ByteBuffer.allocate(4)).getInt(0)] = s;
+                }
+            }
+        }
+        for (SocketChannel s : peers) {
+            if (s != null) {
+                s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+        }
+        return new RawPeers(rank, size, peers);
+    }
+
+    private static SocketChannel connectTo(InetSocketAddress address) throws IOException {
+        long giveUp = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            try {
+                return SocketChannel.open(address);
+            } catch (java.net.ConnectException e) {
+                // rank 0 is still starting: retrying is all a plain-socket program can do
+                if (System.nanoTime() - giveUp > 0) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static ByteBuffer readFully(SocketChannel s, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            if (s.read(b) < 0) {
+                throw new IOException("a peer closed its connection");
+            }
+        }
+        return b;
+    }
+
+    private static void writeFully(SocketChannel s, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            s.write(b);
+        }
+    }
+
+    /** Sends {@code out} to {@code to} while receiving {@code in} from {@code from}. */
+    private void exchange(int to, ByteBuffer out, int from, ByteBuffer in) {
+        try {
+            if (out.remaining() <= INLINE_BYTES) {
+                writeFully(peers[to], out);
+                readFully(peers[from], in);
+                return;
+            }
+            Future<?> written = writer.submit(() -> {
+                writeFully(peers[to], out);
+                return null;
+            });
+            readFully(peers[from], in);
+            written.get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("writing to rank " + to + " failed", e.getCause());
+        }
+    }
+
+    private void send(int to, ByteBuffer out) {
+        try {
+            writeFully(peers[to], out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void recv(int from, ByteBuffer in) {
+        try {
+            readFully(peers[from], in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ByteBuffer slice(ByteBuffer b, int offset, int length) {
+        return b.duplicate().position(offset).limit(offset + length);
+    }
+
+    @Override
+    public int rank() {
+        return rank;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public void barrier() {
+        for (int k = 1; k < size; k <<= 1) {
+            exchange((rank + k) % size, small.clear().limit(1), (rank - k + size) % size, smallIn.clear().limit(1));
+        }
+    }
+
+    @Override
+    public void send(byte[] buf, int length, int dest) {
+        send(dest, ByteBuffer.wrap(buf, 0, length));
+    }
+
+    @Override
+    public void recv(byte[] buf, int length, int source) {
+        recv(source, ByteBuffer.wrap(buf, 0, length));
+    }
+
+    /** Binomial tree from rank 0. */
+    @Override
+    public void bcast(byte[] buf, int length) {
+        int mask = 1;
+        while (mask < size) {
+            if ((rank & mask) != 0) {
+                recv(rank - mask, ByteBuffer.wrap(buf, 0, length));
+                break;
+            }
+            mask <<= 1;
+        }
+        for (mask >>= 1; mask > 0; mask >>= 1) {
+            if (rank + mask < size) {
+                send(rank + mask, ByteBuffer.wrap(buf, 0, length));
+            }
+        }
+    }
+
+    @Override
+    public void allreduce(double[] send, double[] recv) {
+        int bytes = send.length * Double.BYTES;
+        if (work.capacity() < bytes) {
+            work = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+            scratch = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        }
+        DoubleBuffer data = work.clear().asDoubleBuffer();
+        DoubleBuffer other = scratch.clear().asDoubleBuffer();
+        data.put(0, send);
+        if (bytes < LARGE_BYTES || send.length < size) {
+            for (int mask = 1; mask < size; mask <<= 1) {
+                int partner = rank ^ mask;
+                exchange(partner, slice(work, 0, bytes), partner, slice(scratch, 0, bytes));
+                sum(data, other, 0, 0, send.length);
+            }
+        } else {
+            rabenseifner(data, other, send.length);
+        }
+        data.get(0, recv);
+    }
+
+    private void rabenseifner(DoubleBuffer data, DoubleBuffer other, int count) {
+        int lo = 0;
+        int hi = size;
+        for (int mask = 1; mask < size; mask <<= 1) {
+            int partner = rank ^ mask;
+            int mid = (lo + hi) >>> 1;
+            boolean keepLower = (rank & mask) == 0;
+            int keepLo = keepLower ? lo : mid;
+            int keepHi = keepLower ? mid : hi;
+            int giveLo = keepLower ? mid : lo;
+            int giveHi = keepLower ? hi : mid;
+            int keepOff = start(keepLo, count);
+            int keepLen = start(keepHi, count) - keepOff;
+            int giveOff = start(giveLo, count);
+            int giveLen = start(giveHi, count) - giveOff;
+            exchange(partner, slice(work, giveOff * 8, giveLen * 8), partner, slice(scratch, 0, keepLen * 8));
+            sum(data, other, keepOff, 0, keepLen);
+            lo = keepLo;
+            hi = keepHi;
+        }
+        for (int mask = size >> 1; mask >= 1; mask >>= 1) {
+            int partner = rank ^ mask;
+            int width = hi - lo;
+            int otherLo = (rank & mask) == 0 ? hi : lo - width;
+            int myOff = start(lo, count);
+            int myLen = start(hi, count) - myOff;
+            int otherOff = start(otherLo, count);
+            int otherLen = start(otherLo + width, count) - otherOff;
+            exchange(partner, slice(work, myOff * 8, myLen * 8), partner, slice(work, otherOff * 8, otherLen * 8));
+            lo = Math.min(lo, otherLo);
+            hi = Math.max(hi, otherLo + width);
+        }
+    }
+
+    private int start(int block, int count) {
+        return (int) ((long) block * count / size);
+    }
+
+    private static void sum(DoubleBuffer into, DoubleBuffer from, int at, int fromAt, int n) {
+        for (int i = 0; i < n; i++) {
+            into.put(at + i, into.get(at + i) + from.get(fromAt + i));
+        }
+    }
+
+    /** Ring: in step s, pass on the block received in step s - 1. */
+    @Override
+    public void allgather(byte[] send, int length, byte[] recv) {
+        System.arraycopy(send, 0, recv, rank * length, length);
+        int right = (rank + 1) % size;
+        int left = (rank - 1 + size) % size;
+        for (int s = 0; s < size - 1; s++) {
+            int out = (rank - s + size) % size;
+            int in = (rank - s - 1 + size) % size;
+            exchange(right, ByteBuffer.wrap(recv, out * length, length), left, ByteBuffer.wrap(recv, in * length, length));
+        }
+    }
+
+    /** Pairwise exchange: in step k, send to rank + k and receive from rank - k. */
+    @Override
+    public void alltoall(byte[] send, int length, byte[] recv) {
+        System.arraycopy(send, rank * length, recv, rank * length, length);
+        for (int k = 1; k < size; k++) {
+            int to = (rank + k) % size;
+            int from = (rank - k + size) % size;
+            exchange(to, ByteBuffer.wrap(send, to * length, length), from, ByteBuffer.wrap(recv, from * length, length));
+        }
+    }
+
+    /** Everyone's value to rank 0, the largest back. */
+    @Override
+    public double max(double value) {
+        double m = value;
+        if (rank == 0) {
+            for (int r = 1; r < size; r++) {
+                recv(r, smallIn.clear());
+                m = Math.max(m, smallIn.getDouble(0));
+            }
+            for (int r = 1; r < size; r++) {
+                send(r, small.clear().putDouble(0, m));
+            }
+        } else {
+            send(0, small.clear().putDouble(0, value));
+            recv(0, smallIn.clear());
+            m = smallIn.getDouble(0);
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        writer.shutdownNow();
+        for (SocketChannel s : peers) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // closing at exit: nothing to do about it
+                }
+            }
+        }
+    }
+}

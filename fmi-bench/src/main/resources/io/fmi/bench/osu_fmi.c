@@ -1,0 +1,115 @@
+/*
+ * The Open MPI side of fmi-bench's process benchmark: the tests of io.fmi.bench.OsuWorker, with
+ * the same iteration counts and the same output lines:
+ *   @osu <test> <ranks> <bytes> <iterations> <microseconds per iteration, slowest rank>
+ * Usage: mpirun -np N osu_fmi <tests,...> <sizes,...> <warm-up ms> <untimed passes>
+ * Compiled by ProcessBench with mpicc -O2 when mpirun is installed.
+ */
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WINDOW 64
+
+static int iterations(long bytes) {
+    long n = (32L << 20) / (bytes > 1 ? bytes : 1);
+    if (n > 1000) n = 1000;
+    if (n < 5) n = 5;
+    return (int) n;
+}
+
+static void once(const char *test, int rank, int n, long bytes, char *a, char *b, double *x, double *y) {
+    int w;
+    if (!strcmp(test, "latency")) {
+        if (rank == 0) {
+            MPI_Send(a, (int) bytes, MPI_BYTE, 1, 0, MPI_COMM_WORLD);
+            MPI_Recv(b, (int) bytes, MPI_BYTE, 1, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        } else {
+            MPI_Recv(b, (int) bytes, MPI_BYTE, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            MPI_Send(a, (int) bytes, MPI_BYTE, 0, 0, MPI_COMM_WORLD);
+        }
+    } else if (!strcmp(test, "bandwidth")) {
+        MPI_Request req[WINDOW];
+        if (rank == 0) {
+            for (w = 0; w < WINDOW; w++) MPI_Isend(a, (int) bytes, MPI_BYTE, 1, 1, MPI_COMM_WORLD, &req[w]);
+            MPI_Waitall(WINDOW, req, MPI_STATUSES_IGNORE);
+            MPI_Recv(b, 1, MPI_BYTE, 1, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        } else {
+            for (w = 0; w < WINDOW; w++) MPI_Irecv(b, (int) bytes, MPI_BYTE, 0, 1, MPI_COMM_WORLD, &req[w]);
+            MPI_Waitall(WINDOW, req, MPI_STATUSES_IGNORE);
+            MPI_Send(a, 1, MPI_BYTE, 0, 2, MPI_COMM_WORLD);
+        }
+    } else if (!strcmp(test, "bcast")) {
+        MPI_Bcast(a, (int) bytes, MPI_BYTE, 0, MPI_COMM_WORLD);
+    } else if (!strcmp(test, "allreduce")) {
+        long count = bytes / 8 > 0 ? bytes / 8 : 1;
+        MPI_Allreduce(x, y, (int) count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    } else if (!strcmp(test, "allgather")) {
+        MPI_Allgather(a, (int) bytes, MPI_BYTE, b, (int) bytes, MPI_BYTE, MPI_COMM_WORLD);
+    } else {
+        MPI_Alltoall(a, (int) bytes, MPI_BYTE, b, (int) bytes, MPI_BYTE, MPI_COMM_WORLD);
+    }
+}
+
+int main(int argc, char **argv) {
+    int rank, n;
+    MPI_Init(&argc, &argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &n);
+    if (argc < 5) {
+        if (rank == 0) fprintf(stderr, "usage: osu_fmi <tests,...> <sizes,...> <warm-up ms> <untimed passes>\n");
+        MPI_Abort(MPI_COMM_WORLD, 2);
+    }
+    double warmUp = atof(argv[3]) / 1e3;
+    for (int pass = atoi(argv[4]); pass >= 0; pass--) {
+    char *tests = strdup(argv[1]);
+    char *saveTest = NULL;
+    for (char *test = strtok_r(tests, ",", &saveTest); test; test = strtok_r(NULL, ",", &saveTest)) {
+        if ((!strcmp(test, "latency") || !strcmp(test, "bandwidth")) && n != 2) continue;
+        char *sizes = strdup(argv[2]);
+        char *save = NULL;
+        for (char *s = strtok_r(sizes, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+            long bytes = atol(s);
+            int perPeer = !strcmp(test, "allgather") || !strcmp(test, "alltoall");
+            char *a = calloc(perPeer ? bytes * n : bytes, 1);
+            char *b = calloc(perPeer ? bytes * n : bytes, 1);
+            long count = bytes / 8 > 0 ? bytes / 8 : 1;
+            double *x = malloc(count * sizeof(double));
+            double *y = malloc(count * sizeof(double));
+            for (long i = 0; i < count; i++) x[i] = rank + i;
+            int iters = iterations(bytes);
+            int warm = iters / 10 > 2 ? iters / 10 : 2;
+            /* at least warm iterations, and until rank 0 has spent the warm-up time (as OsuWorker) */
+            double until = MPI_Wtime() + warmUp;
+            for (int i = 0; ; i++) {
+                once(test, rank, n, bytes, a, b, x, y);
+                if (i + 1 >= warm) {
+                    char more = MPI_Wtime() < until;
+                    MPI_Bcast(&more, 1, MPI_BYTE, 0, MPI_COMM_WORLD);
+                    if (!more) break;
+                }
+            }
+            if (pass > 0) {
+                free(a); free(b); free(x); free(y);
+                continue;
+            }
+            MPI_Barrier(MPI_COMM_WORLD);
+            double start = MPI_Wtime();
+            for (int i = 0; i < iters; i++) once(test, rank, n, bytes, a, b, x, y);
+            double micros = (MPI_Wtime() - start) * 1e6 / iters, slowest;
+            if (!strcmp(test, "latency")) micros /= 2;
+            MPI_Allreduce(&micros, &slowest, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+            if (rank == 0) {
+                printf("@osu %s %d %ld %d %.3f\n", test, n, bytes, iters, slowest);
+                fflush(stdout);
+            }
+            free(a); free(b); free(x); free(y);
+        }
+        free(sizes);
+    }
+    free(tests);
+    }
+    MPI_Finalize();
+    return 0;
+}

@@ -1,0 +1,68 @@
+package io.fmi.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code fmi-bench processes} end to end with real processes: fmirun starts two JVMs per job, once
+ * over FMI (Direct) and once over the raw-socket baseline, in two alternating rounds; every point
+ * is measured by both (the workers check the allreduce's result) and the table has the ratios.
+ * Open MPI is left out here (CI does not install it; the benchmark script does).
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ProcessBenchTest {
+
+    @Test
+    void bothImplementationsMeasureEveryPointInEveryRound(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("processes.csv");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        int status;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            status = new CommandLine(new FmiBench()).execute("processes", "--np", "2", "--impl", "fmi,raw", "--tests",
+                    "latency,allreduce", "--sizes", "8,64K", "--rounds", "2", "--warmup-ms", "20", "--warmup-passes", "0",
+                    "--csv", csv.toString());
+        } finally {
+            System.setOut(old);
+        }
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, table);
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals("impl,round,test,ranks,bytes,us", rows.get(0));
+        Set<String> seen = new TreeSet<>();
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",");
+            assertEquals("2", f[3], row);
+            assertTrue(Double.parseDouble(f[5]) > 0, row);
+            seen.add(f[0] + " " + f[1] + " " + f[2] + " " + f[4]);
+        }
+        assertEquals(2 * 2 * 2 * 2, seen.size(), "every impl, round, test and size once: " + rows);
+        assertEquals(seen.size(), rows.size() - 1, rows.toString());
+        assertTrue(table.contains("fmi/raw") && table.lines().filter(l -> l.startsWith("allreduce")).count() == 2, table);
+    }
+
+    @Test
+    void anUnknownTestIsAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cli = new CommandLine(new FmiBench());
+        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        int status = cli.execute("processes", "--tests", "allreduce,pingpong");
+        assertEquals(2, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown test 'pingpong'"), err.toString(StandardCharsets.UTF_8));
+    }
+}
