@@ -99,6 +99,11 @@ final class Engine {
                 }
 
                 @Override
+                public void relayed(String channel, int peer, String why) {
+                    listener.relayed(channel, rank, peer, why);
+                }
+
+                @Override
                 public void pairingFailed(String channel, int peer, Duration took, RuntimeException error) {
                     listener.pairingFailed(channel, rank, peer, took, error);
                 }

@@ -62,6 +62,19 @@ public interface FmiEventListener {
     }
 
     /**
+     * The connection to a peer is relayed by a server (the Direct channel's rendezvous server)
+     * because a direct one could not be made, e.g. between symmetric NATs: slower, and it loads the
+     * server. Reported before {@link #paired}.
+     *
+     * @param channel the channel's name
+     * @param rank    this peer's rank in the job
+     * @param peer    the other peer's rank
+     * @param why     why no direct connection was made
+     */
+    default void relayed(String channel, int rank, int peer, String why) {
+    }
+
+    /**
      * Pairing with a peer failed (its operations fail with the error).
      *
      * @param channel the channel's name

@@ -16,6 +16,7 @@ final class JobSummary implements FmiEventListener {
         final Map<String, Long> requests = new TreeMap<>();
         long pairings;
         long pairingNanos;
+        long relayed;
         long retries;
         long gone;
     }
@@ -59,6 +60,11 @@ final class JobSummary implements FmiEventListener {
     }
 
     @Override
+    public synchronized void relayed(String channel, int rank, int peer, String why) {
+        channels.computeIfAbsent(channel, k -> new Tally()).relayed++;
+    }
+
+    @Override
     public synchronized void retried(String channel, int rank, String request, int attempt, String why) {
         channels.computeIfAbsent(channel, k -> new Tally()).retries++;
     }
@@ -87,6 +93,9 @@ final class JobSummary implements FmiEventListener {
                     t.operations, t.failures, bytes(t.bytes), t.nanos / 1e9, t.requests, dollars));
             if (t.pairings > 0) {
                 b.append(String.format(", %d pairings in %.3f s", t.pairings, t.pairingNanos / 1e9));
+            }
+            if (t.relayed > 0) {
+                b.append(String.format(", %d relayed by the rendezvous server", t.relayed));
             }
             if (t.retries > 0) {
                 b.append(String.format(", %d retried requests", t.retries));

@@ -17,6 +17,13 @@ public interface ChannelEvents {
     default void paired(String channel, int peer, Duration took) {
     }
 
+    /**
+     * The connection to {@code peer} (channel rank) is relayed by a server because a direct one
+     * could not be made ({@code why}); reported before {@link #paired}.
+     */
+    default void relayed(String channel, int peer, String why) {
+    }
+
     /** Pairing with {@code peer} failed after {@code took}. */
     default void pairingFailed(String channel, int peer, Duration took, RuntimeException error) {
     }

@@ -61,6 +61,8 @@ public final class DirectChannel implements PeerToPeerChannel {
     /** The peer the waiting receive waits for; null while it takes any source. */
     private Peer waitingFor;
     private boolean closed;
+    /** Peers whose connection the rendezvous server relays (hole punching failed). */
+    private final java.util.concurrent.atomic.AtomicInteger relayedPeers = new java.util.concurrent.atomic.AtomicInteger();
 
     DirectChannel(DirectSettings settings) {
         this.settings = settings;
@@ -104,10 +106,14 @@ public final class DirectChannel implements PeerToPeerChannel {
             long started = System.nanoTime();
             pairingTask = PAIRING.submit(() -> {
                 try {
-                    SocketChannel made = HolePuncher.connect(settings.server, pairingName, me < rank ? 0 : 1, settings.secret,
-                            deadline);
+                    HolePuncher.Connection made = HolePuncher.connect(settings.server, pairingName, me < rank ? 0 : 1,
+                            settings.secret, deadline, settings.punchTimeout, settings.relay);
+                    if (made.relayed()) {
+                        relayedPeers.incrementAndGet();
+                        context.events().relayed(NAME, rank, made.relayedBecause());
+                    }
                     context.events().paired(NAME, rank, java.time.Duration.ofNanos(System.nanoTime() - started));
-                    progress.submit(() -> attach(made));
+                    progress.submit(() -> attach(made.socket()));
                 } catch (RuntimeException e) {
                     context.events().pairingFailed(NAME, rank, java.time.Duration.ofNanos(System.nanoTime() - started), e);
                     progress.submit(() -> fail(e));
@@ -220,6 +226,11 @@ public final class DirectChannel implements PeerToPeerChannel {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** How many of this peer's connections are relayed by the rendezvous server (hole punching failed). */
+    public int relayedPeers() {
+        return relayedPeers.get();
     }
 
     @Override
@@ -472,7 +483,8 @@ public final class DirectChannel implements PeerToPeerChannel {
                 : "Direct: no connection to rank " + src + " within " + deadline.budget().toMillis()
                         + " ms via the rendezvous server " + settings.server + ": either rank " + src
                         + " is not running, or a NAT between you is symmetric, which defeats hole punching"
-                        + " (then use a storage channel for this job)";
+                        + (settings.relay ? " and the relay through the rendezvous server did not connect either"
+                        : " (turn on backends.Direct.relay, or use a storage channel for this job)");
     }
 
     /**

@@ -20,7 +20,10 @@ import java.util.Set;
  * peer has a core to itself, but costs CPU and lowers the bandwidth of large messages, which are then
  * read in many small pieces) and {@code max_queued_mb}
  * (MiB received from one peer ahead of its receives before this peer stops reading from it, so that
- * the sender blocks: backpressure; default 256).
+ * the sender blocks: backpressure; default 256), {@code relay} (default true: when hole punching
+ * fails, e.g. between symmetric NATs, the pair's connection is carried by the rendezvous server) and
+ * {@code punch_timeout} (ms punching may take once the server named the peer before the pair falls
+ * back to the relay, default 5000).
  */
 final class DirectSettings {
     final InetSocketAddress server;
@@ -31,10 +34,12 @@ final class DirectSettings {
     final Duration closeGrace;
     final Duration spin;
     final long maxQueued;
+    final boolean relay;
+    final Duration punchTimeout;
 
     DirectSettings(BackendConfig config) {
         config.rejectUnknown(Set.of("host", "port", "secret", "secret_file", "checksum", "eager", "pairing_timeout",
-                "close_grace", "spin_us", "max_queued_mb"));
+                "close_grace", "spin_us", "max_queued_mb", "relay", "punch_timeout"));
         String host = config.string("host", "127.0.0.1");
         int port = (int) config.integer("port", 10000, 1, 65535);
         this.server = new InetSocketAddress(host, port);
@@ -60,5 +65,7 @@ final class DirectSettings {
         this.closeGrace = Duration.ofMillis(config.integer("close_grace", 10_000, 0, 600_000));
         this.spin = Duration.ofNanos(1000 * config.integer("spin_us", 0, 0, 1_000_000));
         this.maxQueued = config.integer("max_queued_mb", 256, 1, 1 << 20) << 20;
+        this.relay = config.bool("relay", true);
+        this.punchTimeout = Duration.ofMillis(config.integer("punch_timeout", 5000, 1, 600_000));
     }
 }

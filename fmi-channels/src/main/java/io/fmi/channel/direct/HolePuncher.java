@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -32,41 +33,87 @@ final class HolePuncher {
     private HolePuncher() {
     }
 
+    /** A connection to the peer: punched, or carried by the rendezvous server. */
+    record Connection(SocketChannel socket, String relayedBecause) {
+        boolean relayed() {
+            return relayedBecause != null;
+        }
+    }
+
+    /** Connects this side of {@code pairing} to the other side by punching only, until {@code deadline}. */
+    static SocketChannel connect(InetSocketAddress server, String pairing, int side, byte[] secret, Deadline deadline) {
+        return connect(server, pairing, side, secret, deadline, java.time.Duration.ZERO, false).socket();
+    }
+
     /**
-     * Connects this side of {@code pairing} to the other side.
+     * Connects this side of {@code pairing} to the other side. Once the server has named the peer,
+     * punching gets {@code punchTimeout}; if it fails and {@code relay} is on, both sides fall back
+     * to a connection relayed by the rendezvous server, until {@code deadline}.
      *
      * @param side 0 for the lower rank, 1 for the higher
      */
-    static SocketChannel connect(InetSocketAddress server, String pairing, int side, byte[] secret, Deadline deadline) {
+    static Connection connect(InetSocketAddress server, String pairing, int side, byte[] secret, Deadline deadline,
+                              java.time.Duration punchTimeout, boolean relay) {
         SocketChannel rendezvous = null;
         try {
             rendezvous = SocketChannel.open();
             reuse(rendezvous);
             rendezvous.bind(new InetSocketAddress(0));
-            try {
-                rendezvous.socket().connect(server, (int) Math.max(1, Math.min(deadline.remainingMillis(), 10_000)));
-            } catch (IOException e) {
-                throw new ChannelException("Direct: cannot reach the rendezvous server at " + server + ": " + e.getMessage()
-                        + "; check backends.Direct host/port and that the server runs", e);
-            }
+            connectToServer(rendezvous, server, deadline);
             int localPort = ((InetSocketAddress) rendezvous.getLocalAddress()).getPort();
             rendezvous.socket().getOutputStream().write(Rendezvous.frame(Rendezvous.PAIR,
                     Rendezvous.pairPayload(pairing, side, System.currentTimeMillis(), secret)));
-            InetSocketAddress peer = awaitPeer(rendezvous, server, pairing, deadline);
+            InetSocketAddress peer = Rendezvous.parseEndpoint(await(rendezvous, server, pairing, Rendezvous.PEER, deadline));
             LOG.debug("pairing {}: local port {}, peer at {}", pairing, localPort, peer);
-            SocketChannel connection = punch(localPort, peer, pairing, deadline);
+            Deadline punchDeadline = relay && punchTimeout.toNanos() < deadline.remainingNanos()
+                    ? Deadline.after(punchTimeout) : deadline;
+            SocketChannel connection = null;
+            String why;
             try {
-                handshake(connection, pairing, side, deadline);
+                connection = punch(localPort, peer, pairing, punchDeadline, relay);
+                handshake(connection, pairing, side, punchDeadline);
+                return new Connection(connection, null);
             } catch (IOException | RuntimeException e) {
                 // whatever failed (the handshake's own write included), the connection goes
                 close(connection);
-                throw e;
+                if (!relay || deadline.expired() || e instanceof ClosedByInterruptException) {
+                    throw e;
+                }
+                why = "hole punching to " + peer + " failed (" + e.getMessage() + ")";
+                LOG.info("pairing {}: {}; relaying through the rendezvous server {}", pairing, why, server);
             }
-            return connection;
+            return new Connection(relayed(server, pairing, side, secret, deadline), why);
         } catch (IOException e) {
             throw new ChannelException("Direct: pairing '" + pairing + "' via " + server + " failed: " + e, e);
         } finally {
             close(rendezvous);
+        }
+    }
+
+    private static void connectToServer(SocketChannel channel, InetSocketAddress server, Deadline deadline) {
+        try {
+            channel.socket().connect(server, (int) Math.max(1, Math.min(deadline.remainingMillis(), 10_000)));
+        } catch (IOException e) {
+            throw new ChannelException("Direct: cannot reach the rendezvous server at " + server + ": " + e.getMessage()
+                    + "; check backends.Direct host/port and that the server runs", e);
+        }
+    }
+
+    /** A connection to the peer carried by the rendezvous server, once both sides asked for it. */
+    static SocketChannel relayed(InetSocketAddress server, String pairing, int side, byte[] secret, Deadline deadline)
+            throws IOException {
+        SocketChannel s = SocketChannel.open();
+        try {
+            connectToServer(s, server, deadline);
+            s.socket().getOutputStream().write(Rendezvous.frame(Rendezvous.RELAY,
+                    Rendezvous.pairPayload(Rendezvous.RELAY_PREFIX + pairing, side, System.currentTimeMillis(), secret)));
+            await(s, server, pairing, Rendezvous.RELAYED, deadline);
+            handshake(s, pairing, side, deadline);
+            s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            close(s);
+            throw e;
         }
     }
 
@@ -75,14 +122,16 @@ final class HolePuncher {
         channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
     }
 
-    private static InetSocketAddress awaitPeer(SocketChannel rendezvous, InetSocketAddress server, String pairing,
-                                               Deadline deadline) throws IOException {
+    /** Reads the server's frames until one of type {@code expected}; returns its payload. */
+    private static ByteBuffer await(SocketChannel rendezvous, InetSocketAddress server, String pairing, byte expected,
+                                    Deadline deadline) throws IOException {
         DataInputStream in = new DataInputStream(rendezvous.socket().getInputStream());
         while (true) {
             int left = (int) Math.min(Integer.MAX_VALUE, deadline.remainingMillis());
             if (left <= 0) {
                 throw new FmiTimeoutException("Direct: the peer of pairing '" + pairing + "' did not contact the"
-                        + " rendezvous server " + server + " within " + deadline.budget().toMillis() + " ms");
+                        + " rendezvous server " + server + " within " + deadline.budget().toMillis() + " ms"
+                        + (expected == Rendezvous.RELAYED ? " to be relayed" : ""));
             }
             rendezvous.socket().setSoTimeout(left);
             byte[] header = new byte[Rendezvous.HEADER];
@@ -103,18 +152,21 @@ final class HolePuncher {
             byte[] payload = new byte[length];
             in.readFully(payload);
             ByteBuffer p = ByteBuffer.wrap(payload);
+            if (h.get(3) == expected) {
+                return p;
+            }
             switch (h.get(3)) {
                 case Rendezvous.OBSERVED:
                     LOG.debug("pairing {}: the server sees us as {}", pairing, Rendezvous.parseEndpoint(p));
                     break;
-                case Rendezvous.PEER:
-                    return Rendezvous.parseEndpoint(p);
                 case Rendezvous.ERROR: {
                     int code = p.getShort() & 0xFFFF;
                     String message = StandardCharsets.UTF_8.decode(p).toString();
                     throw new ChannelException("Direct: rendezvous server " + server + " refused pairing '" + pairing
                             + "' (code " + code + "): " + message
-                            + (code == Rendezvous.E_AUTH ? "; check backends.Direct.secret" : ""));
+                            + (code == Rendezvous.E_AUTH ? "; check backends.Direct.secret" : "")
+                            + (code == Rendezvous.E_RELAY ? "; hole punching had failed (symmetric NAT?): use a storage"
+                            + " channel for this job, or a rendezvous server that relays" : ""));
                 }
                 default:
                     throw new ChannelException("Direct: rendezvous server " + server + " sent an unknown frame type " + h.get(3));
@@ -122,8 +174,8 @@ final class HolePuncher {
         }
     }
 
-    private static SocketChannel punch(int localPort, InetSocketAddress peer, String pairing, Deadline deadline)
-            throws IOException {
+    private static SocketChannel punch(int localPort, InetSocketAddress peer, String pairing, Deadline deadline,
+                                       boolean relay) throws IOException {
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
             reuse(listener);
@@ -141,7 +193,9 @@ final class HolePuncher {
                     throw new FmiTimeoutException("Direct: could not open a connection to the peer of pairing '" + pairing
                             + "' at " + peer + " within " + deadline.budget().toMillis() + " ms"
                             + (last != null ? " (last attempt: " + last.getMessage() + ")" : "")
-                            + "; a symmetric NAT defeats hole punching: use a storage channel for this job");
+                            + "; a symmetric NAT defeats hole punching: "
+                            + (relay ? "relaying through the rendezvous server" : "turn on backends.Direct.relay, or use a"
+                            + " storage channel for this job"));
                 }
                 SocketChannel out = SocketChannel.open();
                 try {

@@ -20,7 +20,12 @@ import javax.crypto.spec.SecretKeySpec;
  *       where mac = HMAC-SHA256(secret, version | name | side | time), empty without a secret;</li>
  *   <li>{@code OBSERVED} (server): the client's endpoint as the server sees it;</li>
  *   <li>{@code PEER} (server): the other side's endpoint, once both sides arrived;</li>
- *   <li>{@code ERROR} (server): {@code code u16 | message (UTF-8)}; the server closes the connection after it.</li>
+ *   <li>{@code ERROR} (server): {@code code u16 | message (UTF-8)}; the server closes the connection after it;</li>
+ *   <li>{@code RELAY} (client): as {@code PAIR}, with the name {@value #RELAY_PREFIX}{@code <pairing>} (so a PAIR
+ *       request cannot be replayed as one): when hole punching failed, both sides ask the server to carry their
+ *       connection;</li>
+ *   <li>{@code RELAYED} (server, empty): both sides arrived; from here on the connection is a byte pipe to the
+ *       other side (rate-limited per job).</li>
  * </ul>
  * An endpoint is {@code address length u8 (4 or 16) | address | port u16}.
  */
@@ -36,6 +41,11 @@ final class Rendezvous {
     static final byte OBSERVED = 2;
     static final byte PEER = 3;
     static final byte ERROR = 4;
+    static final byte RELAY = 5;
+    static final byte RELAYED = 6;
+
+    /** The name of a RELAY request starts with this; the rest is the pairing's name. */
+    static final String RELAY_PREFIX = "relay:";
 
     static final int E_MALFORMED = 1;
     static final int E_VERSION = 2;
@@ -44,6 +54,7 @@ final class Rendezvous {
     static final int E_BUSY = 5;
     static final int E_EXPIRED = 6;
     static final int E_TIMEOUT = 7;
+    static final int E_RELAY = 8;
 
     /** How far a PAIR's timestamp may be from the server's clock. */
     static final long MAX_SKEW_MS = 120_000;

@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.traffic.GlobalTrafficShapingHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -40,8 +41,15 @@ import org.slf4j.LoggerFactory;
  * duplicate names are rejected with an {@code ERROR} frame and a logged reason, without affecting
  * other pairings.
  *
+ * <p>When hole punching fails between two peers (symmetric NATs), both ask to be relayed: the
+ * server then carries their connection, authenticated like a pairing, rate-limited per job
+ * ({@link Options#relayBytesPerSecond()}), with at most {@link Options#maxRelaysPerJob()} pairs per
+ * job and about 64 KiB buffered per direction; {@link #relayedPairs()} and {@link #relayedBytes()}
+ * count them.
+ *
  * <pre>
  * java -cp fmi-examples/target/fmi-demo.jar io.fmi.channel.direct.RendezvousServer --port 10000 [--bind 0.0.0.0] [--secret-file s.txt]
+ *      [--relay-mib-per-second 128] [--max-relays-per-job 1024]
  * </pre>
  * Embedded: {@code RendezvousServer.start(new InetSocketAddress("127.0.0.1", 0), Options.defaults())}.
  */
@@ -50,27 +58,41 @@ public final class RendezvousServer implements AutoCloseable {
     /** When a connection's pairing completed; it is closed once idle for {@code linger} after that. */
     private static final io.netty.util.AttributeKey<Long> PAIRED_AT = io.netty.util.AttributeKey.valueOf("fmi.pairedAt");
 
-    /** Server settings. */
+    /**
+     * Server settings. {@code relayBytesPerSecond}: what the relayed connections of one job may
+     * carry per second, both directions together (0: no limit); {@code maxRelaysPerJob}: how many
+     * pairs of one job may be relayed at once (0: no relaying).
+     */
     public record Options(byte[] secret, int maxPending, Duration pairingTimeout, Duration helloTimeout,
-                          Duration linger) {
-        /** No secret, 100000 pending pairings, 60 s to find a partner, 5 s to say hello, 60 s linger. */
+                          Duration linger, long relayBytesPerSecond, int maxRelaysPerJob) {
+        /**
+         * No secret, 100000 pending pairings, 60 s to find a partner, 5 s to say hello, 60 s linger;
+         * relaying for up to 1024 pairs per job at 128 MiB/s per job.
+         */
         public static Options defaults() {
-            return new Options(null, 100_000, Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(60));
+            return new Options(null, 100_000, Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(60),
+                    128L << 20, 1024);
         }
 
         /** These options with {@code secret} (null: no authentication). */
         public Options withSecret(byte[] secret) {
-            return new Options(secret == null ? null : secret.clone(), maxPending, pairingTimeout, helloTimeout, linger);
+            return new Options(secret == null ? null : secret.clone(), maxPending, pairingTimeout, helloTimeout, linger,
+                    relayBytesPerSecond, maxRelaysPerJob);
         }
 
         /** These options with another bound on half-complete pairings. */
         public Options withMaxPending(int max) {
-            return new Options(secret, max, pairingTimeout, helloTimeout, linger);
+            return new Options(secret, max, pairingTimeout, helloTimeout, linger, relayBytesPerSecond, maxRelaysPerJob);
         }
 
         /** These options with other timeouts. */
         public Options withTimeouts(Duration pairing, Duration hello) {
-            return new Options(secret, maxPending, pairing, hello, linger);
+            return new Options(secret, maxPending, pairing, hello, linger, relayBytesPerSecond, maxRelaysPerJob);
+        }
+
+        /** These options with other relay limits per job (bytes per second, 0: unlimited; pairs, 0: no relaying). */
+        public Options withRelay(long bytesPerSecond, int maxPairs) {
+            return new Options(secret, maxPending, pairingTimeout, helloTimeout, linger, bytesPerSecond, maxPairs);
         }
     }
 
@@ -85,6 +107,19 @@ public final class RendezvousServer implements AutoCloseable {
     private final ScheduledFuture<?> sweeper;
     private final AtomicLong paired = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong relayedPairs = new AtomicLong();
+    private final AtomicLong relayedBytes = new AtomicLong();
+    /** The relays under way, per job: their shared rate limit and how many there are. */
+    private final Map<String, JobRelays> relays = new ConcurrentHashMap<>();
+
+    private static final class JobRelays {
+        final GlobalTrafficShapingHandler shaper;
+        int pairs;
+
+        JobRelays(GlobalTrafficShapingHandler shaper) {
+            this.shaper = shaper;
+        }
+    }
 
     private RendezvousServer(Options options, EventLoopGroup group) {
         this.options = options;
@@ -142,6 +177,23 @@ public final class RendezvousServer implements AutoCloseable {
         return paired.get();
     }
 
+    /** Pairs whose connection this server relayed (hole punching had failed between them). */
+    public long relayedPairs() {
+        return relayedPairs.get();
+    }
+
+    /** Bytes this server carried for relayed pairs, both directions. */
+    public long relayedBytes() {
+        return relayedBytes.get();
+    }
+
+    /** Relays under way now. */
+    public int activeRelays() {
+        synchronized (relays) {
+            return relays.values().stream().mapToInt(r -> r.pairs).sum();
+        }
+    }
+
     /** Requests rejected so far (malformed, unauthenticated, duplicate, over capacity, expired, silent). */
     public long rejectedRequests() {
         return rejected.get();
@@ -171,6 +223,142 @@ public final class RendezvousServer implements AutoCloseable {
         channel.writeAndFlush(Unpooled.wrappedBuffer(Rendezvous.frame(type, payload)));
     }
 
+    /** The job a pairing belongs to: its communicator's name (a pairing is named {@code <communicator>/<a>-<b>}). */
+    private static String jobOf(String pairing) {
+        int slash = pairing.lastIndexOf('/');
+        return slash > 0 ? pairing.substring(0, slash) : pairing;
+    }
+
+    /**
+     * Joins the connections of a pair whose hole punching failed: each becomes a byte pipe to the
+     * other. {@code first} is told RELAYED first; {@code second} only once {@code first}'s pipe is in
+     * place, so neither side's bytes can overtake the RELAYED frame the other reads.
+     */
+    private void relay(Channel first, Channel second, String pairing) {
+        String job = jobOf(pairing);
+        JobRelays r;
+        synchronized (relays) {
+            r = relays.get(job);
+            if (r != null && r.pairs >= options.maxRelaysPerJob()) {
+                r = null;
+            } else {
+                if (r == null) {
+                    r = new JobRelays(new GlobalTrafficShapingHandler(group.next(), 0, options.relayBytesPerSecond(), 100));
+                    relays.put(job, r);
+                }
+                r.pairs++;
+            }
+        }
+        if (r == null) {
+            String reason = "job '" + job + "' already has " + options.maxRelaysPerJob() + " relayed pairs (the server's limit)";
+            reject(first, Rendezvous.E_BUSY, reason);
+            reject(second, Rendezvous.E_BUSY, reason);
+            return;
+        }
+        relayedPairs.incrementAndGet();
+        LOG.info("rendezvous: relaying pairing '{}' ({} <-> {})", pairing, first.remoteAddress(), second.remoteAddress());
+        JobRelays relay = r;
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(2);
+        first.eventLoop().execute(() -> {
+            pipe(first, second, relay, job, open);
+            send(first, Rendezvous.RELAYED, new byte[0]);
+            second.eventLoop().execute(() -> {
+                pipe(second, first, relay, job, open);
+                send(second, Rendezvous.RELAYED, new byte[0]);
+            });
+        });
+    }
+
+    /** Turns {@code ch}'s pipeline from the request decoder into a pipe to {@code other}. */
+    private void pipe(Channel ch, Channel other, JobRelays relay, String job, java.util.concurrent.atomic.AtomicInteger open) {
+        io.netty.channel.ChannelPipeline p = ch.pipeline();
+        p.addLast(relay.shaper, new Pipe(other, relay, job, open));
+        p.remove(IdleStateHandler.class);
+        p.remove(LengthFieldBasedFrameDecoder.class);
+        p.remove(Handler.class);
+    }
+
+    /**
+     * One direction of a relay: what arrives is written to the other side; while the other side's
+     * outbound buffer is over its high-water mark this side is not read (so a relay holds at most
+     * about 64 KiB per direction, whatever the two sides' speeds). When either side closes, the
+     * other is closed after what was already forwarded.
+     */
+    private final class Pipe extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final Channel other;
+        private final JobRelays relay;
+        private final String job;
+        /** The pair's sides still open (shared by its two pipes). */
+        private final java.util.concurrent.atomic.AtomicInteger open;
+        private boolean ended;
+
+        Pipe(Channel other, JobRelays relay, String job, java.util.concurrent.atomic.AtomicInteger open) {
+            this.other = other;
+            this.relay = relay;
+            this.job = job;
+            this.open = open;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf b) {
+                relayedBytes.addAndGet(b.readableBytes());
+            }
+            other.writeAndFlush(msg).addListener(f -> {
+                if (!f.isSuccess()) {
+                    ctx.close();
+                }
+            });
+            if (!other.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+                other.eventLoop().execute(() -> {
+                    // the other side drained before this side stopped reading: read on
+                    if (other.isWritable()) {
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                other.config().setAutoRead(true);
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (other.isActive()) {
+                other.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+            end();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("rendezvous: relayed connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+
+        /** One side's end; the pair's count goes when the second side ends. */
+        private void end() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            if (open.decrementAndGet() > 0) {
+                return;
+            }
+            synchronized (relays) {
+                if (--relay.pairs <= 0 && relays.remove(job, relay)) {
+                    relay.shaper.release();
+                }
+            }
+        }
+    }
+
     private final class Handler extends SimpleChannelInboundHandler<ByteBuf> {
         private boolean asked;
 
@@ -186,16 +374,22 @@ public final class RendezvousServer implements AutoCloseable {
                         + Rendezvous.VERSION + ")");
                 return;
             }
-            if (frame.getByte(3) != Rendezvous.PAIR || asked) {
-                reject(ch, Rendezvous.E_MALFORMED, asked ? "a second request on one connection" : "expected a PAIR request");
+            byte type = frame.getByte(3);
+            if ((type != Rendezvous.PAIR && type != Rendezvous.RELAY) || asked) {
+                reject(ch, Rendezvous.E_MALFORMED, asked ? "a second request on one connection" : "expected a PAIR or RELAY request");
                 return;
             }
+            boolean relay = type == Rendezvous.RELAY;
             asked = true;
             byte[] payload = new byte[frame.readableBytes() - Rendezvous.HEADER];
             frame.getBytes(Rendezvous.HEADER, payload);
             Rendezvous.Pair pair = Rendezvous.parsePair(java.nio.ByteBuffer.wrap(payload));
-            if (pair == null) {
-                reject(ch, Rendezvous.E_MALFORMED, "malformed PAIR request");
+            if (pair == null || relay != pair.name().startsWith(Rendezvous.RELAY_PREFIX)) {
+                reject(ch, Rendezvous.E_MALFORMED, "malformed " + (relay ? "RELAY" : "PAIR") + " request");
+                return;
+            }
+            if (relay && options.maxRelaysPerJob() == 0) {
+                reject(ch, Rendezvous.E_RELAY, "this rendezvous server does not relay (started with relaying off)");
                 return;
             }
             if (options.secret() != null) {
@@ -209,7 +403,9 @@ public final class RendezvousServer implements AutoCloseable {
                 }
             }
             InetSocketAddress observed = (InetSocketAddress) ch.remoteAddress();
-            send(ch, Rendezvous.OBSERVED, Rendezvous.endpoint(observed));
+            if (!relay) {
+                send(ch, Rendezvous.OBSERVED, Rendezvous.endpoint(observed));
+            }
             Waiting me = new Waiting(ch, observed, pair.side(), System.nanoTime());
             while (true) {
                 Waiting other = pending.get(pair.name());
@@ -242,6 +438,10 @@ public final class RendezvousServer implements AutoCloseable {
                     return;
                 }
                 if (pending.remove(pair.name(), other)) {
+                    if (relay) {
+                        relay(other.channel(), ch, pair.name().substring(Rendezvous.RELAY_PREFIX.length()));
+                        return;
+                    }
                     long now = System.nanoTime();
                     other.channel().attr(PAIRED_AT).set(now);
                     ch.attr(PAIRED_AT).set(now);
@@ -293,6 +493,8 @@ public final class RendezvousServer implements AutoCloseable {
         int port = 10000;
         String bind = "0.0.0.0";
         byte[] secret = null;
+        long relayRate = Options.defaults().relayBytesPerSecond();
+        int maxRelays = Options.defaults().maxRelaysPerJob();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--port":
@@ -304,14 +506,21 @@ public final class RendezvousServer implements AutoCloseable {
                 case "--secret-file":
                     secret = Files.readString(Path.of(args[i + 1])).trim().getBytes(StandardCharsets.UTF_8);
                     break;
+                case "--relay-mib-per-second":
+                    relayRate = Long.parseLong(args[i + 1]) << 20;
+                    break;
+                case "--max-relays-per-job":
+                    maxRelays = Integer.parseInt(args[i + 1]);
+                    break;
                 default:
-                    System.err.println("usage: RendezvousServer --port 10000 [--bind 0.0.0.0] [--secret-file s.txt]");
+                    System.err.println("usage: RendezvousServer --port 10000 [--bind 0.0.0.0] [--secret-file s.txt]"
+                            + " [--relay-mib-per-second 128 (per job; 0: unlimited)] [--max-relays-per-job 1024 (0: no relay)]");
                     System.exit(2);
             }
         }
         RendezvousServer server;
         try {
-            server = start(new InetSocketAddress(bind, port), Options.defaults().withSecret(secret));
+            server = start(new InetSocketAddress(bind, port), Options.defaults().withSecret(secret).withRelay(relayRate, maxRelays));
         } catch (io.fmi.ChannelException e) {
             // one clear line and a non-zero exit, not a stack trace and a JVM kept alive by its threads
             Throwable root = e;

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * Hole punching through real NATs: two functions in their own network namespaces, each behind a
  * router doing iptables MASQUERADE (and dropping unsolicited inbound SYNs), both using the same
  * private address, and the rendezvous server on a "public" network. A plain connect between the
- * functions fails; the punched connection succeeds and carries a collective. The namespaces are
+ * functions fails; the punched connection succeeds and carries collectives. Behind symmetric NATs
+ * (which defeat punching) the pair falls back to a connection relayed by the rendezvous server. The namespaces are
  * created by {@code src/test/nat/nat.sh} and removed afterwards. Needs root, iproute2 and iptables
  * ({@code .ci/run} installs iptables); skipped, with this reason, only without root.
  */
@@ -106,7 +107,7 @@ class NatTraversalTest {
     }
 
     /** Both peers' output, after running them behind two NATs (symmetric or not). */
-    private static String[] scenario(boolean symmetric, String maxTimeoutMs) throws Exception {
+    private static String[] scenario(boolean symmetric, String maxTimeoutMs, boolean relay) throws Exception {
         assumeTrue(root(), "the NAT test needs root to create network namespaces; skipped");
         assertTrue(onPath("ip"), "iproute2 (ip) is missing: install it (apt-get install iproute2)");
         assertTrue(onPath("iptables"), "iptables is missing: install it (apt-get install iptables; .ci/run does)");
@@ -127,11 +128,11 @@ class NatTraversalTest {
             assertTrue(server.await("listening", 60), "rendezvous server did not start:\n" + server.output());
             String name = "nat-" + id;
             Child one = new Child(id + "h2", NatPeer.class.getName(), "1", "203.0.113.1", "10000", name, "203.0.113.11",
-                    maxTimeoutMs);
+                    maxTimeoutMs, String.valueOf(relay));
             children.add(one);
             assertTrue(one.await("LISTENING", 60), "peer 1 did not start:\n" + one.output());
             Child zero = new Child(id + "h1", NatPeer.class.getName(), "0", "203.0.113.1", "10000", name, "203.0.113.12",
-                    maxTimeoutMs);
+                    maxTimeoutMs, String.valueOf(relay));
             children.add(zero);
             CompletableFuture.allOf(zero.process.onExit(), one.process.onExit()).get(150, TimeUnit.SECONDS);
             String out0 = zero.output();
@@ -150,17 +151,30 @@ class NatTraversalTest {
 
     @Test
     void holePunchingConnectsTwoFunctionsBehindSeparateNatsWherePlainConnectsFail() throws Exception {
-        String[] out = scenario(false, "60000");
+        String[] out = scenario(false, "60000", true);
         assertTrue(out[0].contains("PLAIN_CONNECT_FAILED"), "a plain connect through the NAT should fail:\n" + out[0]);
-        assertTrue(out[0].contains("RESULT 3 3") && out[1].contains("RESULT 3 3"),
-                "the punched connection did not carry the allreduce:\n--- peer 0\n" + out[0] + "\n--- peer 1\n" + out[1]
+        assertTrue(out[0].contains("RESULT 3 3") && out[1].contains("RESULT 3 3") && out[1].contains("BCAST64 OK"),
+                "the punched connection did not carry the collectives:\n--- peer 0\n" + out[0] + "\n--- peer 1\n" + out[1]
                         + "\n--- server\n" + out[2]);
+        assertTrue(!out[0].contains("RELAYED") && !out[1].contains("RELAYED"), "punching worked, yet the pair was relayed:\n"
+                + out[0]);
     }
 
     @Test
-    void symmetricNatsDefeatHolePunchingWithAClearErrorAtTheDeadline() throws Exception {
+    void behindSymmetricNatsThePairFallsBackToTheRelayAndCarriesAnAllreduceAndA64MiBBcast() throws Exception {
+        String[] out = scenario(true, "60000", true);
+        assertTrue(out[0].contains("RESULT 3 3") && out[1].contains("RESULT 3 3") && out[1].contains("BCAST64 OK"),
+                "the relayed connection did not carry the collectives:\n--- peer 0\n" + out[0] + "\n--- peer 1\n" + out[1]
+                        + "\n--- server\n" + out[2]);
+        for (String peer : new String[] {out[0], out[1]}) {
+            assertTrue(peer.contains("RELAYED") && peer.contains("hole punching"), "no relay event:\n" + peer);
+        }
+    }
+
+    @Test
+    void withoutTheRelaySymmetricNatsDefeatHolePunchingWithAClearErrorAtTheDeadline() throws Exception {
         long start = System.nanoTime();
-        String[] out = scenario(true, "6000");
+        String[] out = scenario(true, "6000", false);
         for (String peer : new String[] {out[0], out[1]}) {
             assertTrue(peer.contains("PAIRING_FAILED") && peer.contains("symmetric") && peer.contains("storage channel"),
                     "expected a clear hole-punching failure:\n" + peer);

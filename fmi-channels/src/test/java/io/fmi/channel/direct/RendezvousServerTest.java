@@ -234,4 +234,125 @@ class RendezvousServerTest {
             busy.close();
         }
     }
+
+    /** Both sides of {@code pairing} relayed by the server, each made on its own thread. */
+    private SocketChannel[] relayPair(String pairing, byte[] secret) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<SocketChannel>> sides = new ArrayList<>();
+            for (int side = 0; side < 2; side++) {
+                int s = side;
+                sides.add(pool.submit(() -> HolePuncher.relayed(address(), pairing, s, secret, Deadline.after(Duration.ofSeconds(20)))));
+            }
+            return new SocketChannel[] {sides.get(0).get(30, TimeUnit.SECONDS), sides.get(1).get(30, TimeUnit.SECONDS)};
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Writes {@code bytes} of a pattern from {@code from} while reading and checking them at {@code to}; returns ms. */
+    private static long stream(SocketChannel from, SocketChannel to, int bytes, int seed) throws Exception {
+        long start = System.nanoTime();
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+                for (int sent = 0; sent < bytes; ) {
+                    b.clear();
+                    int n = Math.min(b.capacity(), bytes - sent);
+                    for (int i = 0; i < n; i++) {
+                        b.put((byte) (seed + sent + i));
+                    }
+                    b.flip();
+                    while (b.hasRemaining()) {
+                        from.write(b);
+                    }
+                    sent += n;
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, runnable -> new Thread(runnable, "relay-writer-" + seed).start());
+        ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+        for (int got = 0; got < bytes; ) {
+            in.clear();
+            int n = to.read(in);
+            assertTrue(n > 0, "the relayed connection ended after " + got + " of " + bytes + " bytes");
+            for (int i = 0; i < n; i++) {
+                assertEquals((byte) (seed + got + i), in.get(i), "byte " + (got + i) + " relayed wrongly");
+            }
+            got += n;
+        }
+        writer.get(60, TimeUnit.SECONDS);
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    private void awaitNoActiveRelays() throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.activeRelays() > 0 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, server.activeRelays(), "a relay whose two sides closed must end");
+    }
+
+    @Test
+    void aRelayedPairCarriesBothDirectionsInOrderAndIsCounted() throws Exception {
+        start(RendezvousServer.Options.defaults().withSecret(SECRET));
+        SocketChannel[] pair = relayPair("job-r/0-1", SECRET);
+        try {
+            CompletableFuture<Long> back = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return stream(pair[1], pair[0], 8 << 20, 7);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, runnable -> new Thread(runnable, "relay-back").start());
+            stream(pair[0], pair[1], 8 << 20, 3);
+            back.get(60, TimeUnit.SECONDS);
+            assertEquals(1, server.relayedPairs());
+            assertTrue(server.relayedBytes() >= 16L << 20, "relayed bytes " + server.relayedBytes());
+            assertEquals(1, server.activeRelays());
+        } finally {
+            pair[0].close();
+            pair[1].close();
+        }
+        awaitNoActiveRelays();
+    }
+
+    @Test
+    void aRelayIsRateLimitedPerJob() throws Exception {
+        start(RendezvousServer.Options.defaults().withRelay(2L << 20, 4));
+        SocketChannel[] pair = relayPair("slow/0-1", null);
+        try {
+            long ms = stream(pair[0], pair[1], 4 << 20, 1);
+            assertTrue(ms >= 1000, "4 MiB at 2 MiB/s took only " + ms + " ms");
+        } finally {
+            pair[0].close();
+            pair[1].close();
+        }
+    }
+
+    @Test
+    void relaysPerJobAreBoundedAndAServerMayNotRelayAtAll() throws Exception {
+        start(RendezvousServer.Options.defaults().withRelay(0, 1));
+        SocketChannel[] first = relayPair("j/0-1", null);
+        try {
+            Exception e = assertThrows(Exception.class, () -> relayPair("j/2-3", null));
+            assertTrue(e.getMessage().contains("already has 1 relayed pairs"), e.getMessage());
+            SocketChannel[] other = relayPair("k/0-1", null);
+            other[0].close();
+            other[1].close();
+        } finally {
+            first[0].close();
+            first[1].close();
+        }
+        server.close();
+        server = null;
+        start(RendezvousServer.Options.defaults().withRelay(0, 0));
+        ChannelException off = assertThrows(ChannelException.class, () -> HolePuncher.relayed(address(), "x/0-1", 0, null,
+                Deadline.after(Duration.ofSeconds(10))));
+        assertTrue(off.getMessage().contains("does not relay") && off.getMessage().contains("storage channel"),
+                off.getMessage());
+    }
 }
