@@ -52,6 +52,39 @@ static void once(const char *test, int rank, int n, long bytes, char *a, char *b
     }
 }
 
+/* One point: warm up for at least warmUp seconds (rank 0 decides, as OsuWorker), then time it. */
+static void point(const char *test, long bytes, int rank, int n, double warmUp, int timed) {
+    int perPeer = !strcmp(test, "allgather") || !strcmp(test, "alltoall");
+    char *a = calloc(perPeer ? bytes * n : bytes, 1);
+    char *b = calloc(perPeer ? bytes * n : bytes, 1);
+    long count = bytes / 8 > 0 ? bytes / 8 : 1;
+    double *x = malloc(count * sizeof(double));
+    double *y = malloc(count * sizeof(double));
+    for (long i = 0; i < count; i++) x[i] = rank + i;
+    int iters = iterations(bytes);
+    int warm = iters / 10 > 2 ? iters / 10 : 2;
+    double until = MPI_Wtime() + warmUp;
+    for (int i = 0; ; i++) {
+        once(test, rank, n, bytes, a, b, x, y);
+        if (i + 1 >= warm) {
+            char more = MPI_Wtime() < until;
+            MPI_Bcast(&more, 1, MPI_BYTE, 0, MPI_COMM_WORLD);
+            if (!more) break;
+        }
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    double start = MPI_Wtime();
+    for (int i = 0; i < iters; i++) once(test, rank, n, bytes, a, b, x, y);
+    double micros = (MPI_Wtime() - start) * 1e6 / iters, slowest;
+    if (!strcmp(test, "latency")) micros /= 2;
+    MPI_Allreduce(&micros, &slowest, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+    if (timed && rank == 0) {
+        printf("@osu %s %d %ld %d %.3f\n", test, n, bytes, iters, slowest);
+        fflush(stdout);
+    }
+    free(a); free(b); free(x); free(y);
+}
+
 int main(int argc, char **argv) {
     int rank, n;
     MPI_Init(&argc, &argv);
@@ -62,53 +95,20 @@ int main(int argc, char **argv) {
         MPI_Abort(MPI_COMM_WORLD, 2);
     }
     double warmUp = atof(argv[3]) / 1e3;
+    /* the same passes as OsuWorker: untimed ones first, then the timed one */
     for (int pass = atoi(argv[4]); pass >= 0; pass--) {
-    char *tests = strdup(argv[1]);
-    char *saveTest = NULL;
-    for (char *test = strtok_r(tests, ",", &saveTest); test; test = strtok_r(NULL, ",", &saveTest)) {
-        if ((!strcmp(test, "latency") || !strcmp(test, "bandwidth")) && n != 2) continue;
-        char *sizes = strdup(argv[2]);
-        char *save = NULL;
-        for (char *s = strtok_r(sizes, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
-            long bytes = atol(s);
-            int perPeer = !strcmp(test, "allgather") || !strcmp(test, "alltoall");
-            char *a = calloc(perPeer ? bytes * n : bytes, 1);
-            char *b = calloc(perPeer ? bytes * n : bytes, 1);
-            long count = bytes / 8 > 0 ? bytes / 8 : 1;
-            double *x = malloc(count * sizeof(double));
-            double *y = malloc(count * sizeof(double));
-            for (long i = 0; i < count; i++) x[i] = rank + i;
-            int iters = iterations(bytes);
-            int warm = iters / 10 > 2 ? iters / 10 : 2;
-            /* at least warm iterations, and until rank 0 has spent the warm-up time (as OsuWorker) */
-            double until = MPI_Wtime() + warmUp;
-            for (int i = 0; ; i++) {
-                once(test, rank, n, bytes, a, b, x, y);
-                if (i + 1 >= warm) {
-                    char more = MPI_Wtime() < until;
-                    MPI_Bcast(&more, 1, MPI_BYTE, 0, MPI_COMM_WORLD);
-                    if (!more) break;
-                }
+        char *tests = strdup(argv[1]);
+        char *saveTest = NULL;
+        for (char *test = strtok_r(tests, ",", &saveTest); test; test = strtok_r(NULL, ",", &saveTest)) {
+            if ((!strcmp(test, "latency") || !strcmp(test, "bandwidth")) && n != 2) continue;
+            char *sizes = strdup(argv[2]);
+            char *saveSize = NULL;
+            for (char *s = strtok_r(sizes, ",", &saveSize); s; s = strtok_r(NULL, ",", &saveSize)) {
+                point(test, atol(s), rank, n, warmUp, pass == 0);
             }
-            if (pass > 0) {
-                free(a); free(b); free(x); free(y);
-                continue;
-            }
-            MPI_Barrier(MPI_COMM_WORLD);
-            double start = MPI_Wtime();
-            for (int i = 0; i < iters; i++) once(test, rank, n, bytes, a, b, x, y);
-            double micros = (MPI_Wtime() - start) * 1e6 / iters, slowest;
-            if (!strcmp(test, "latency")) micros /= 2;
-            MPI_Allreduce(&micros, &slowest, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-            if (rank == 0) {
-                printf("@osu %s %d %ld %d %.3f\n", test, n, bytes, iters, slowest);
-                fflush(stdout);
-            }
-            free(a); free(b); free(x); free(y);
+            free(sizes);
         }
-        free(sizes);
-    }
-    free(tests);
+        free(tests);
     }
     MPI_Finalize();
     return 0;

@@ -18,23 +18,31 @@ import picocli.CommandLine;
 /** The CLI end to end over two in-memory channels and Direct: the table, the CSV and the PNG charts. */
 class FmiBenchTest {
 
+    /** What the CLI printed on standard output, and its exit status. */
+    record Run(int status, String out) {
+    }
+
+    /** Runs {@code fmi-bench args} in this JVM, capturing standard output. */
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            int status = new CommandLine(new FmiBench()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+            return new Run(status, out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
     @Test
     void aSweepWritesOneRowPerPointAndOneChartPerTest(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("points.csv");
         Path charts = dir.resolve("charts");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        int status;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            status = new CommandLine(new FmiBench()).setCaseInsensitiveEnumValuesAllowed(true).execute("--channel", "Local",
-                    "--channel", "LocalStore", "--channel", "Direct", "--peers", "3", "--sizes", "8,4K",
-                    "--tests", "latency,allreduce", "--min-time", "20", "--csv", csv.toString(), "--png", charts.toString());
-        } finally {
-            System.setOut(old);
-        }
-        String table = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, status, table);
+        Run run = run("--channel", "Local", "--channel", "LocalStore", "--channel", "Direct", "--peers", "3", "--sizes",
+                "8,4K", "--tests", "latency,allreduce", "--min-time", "20", "--csv", csv.toString(), "--png", charts.toString());
+        String table = run.out();
+        assertEquals(0, run.status(), table);
         List<String> rows = Files.readAllLines(csv);
         assertEquals("channel,test,peers,bytes,median_us,min_us,model_us", rows.get(0));
         assertEquals(1 + 3 * 2 * 2, rows.size(), rows.toString());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,19 +28,10 @@ class ProcessBenchTest {
     @Test
     void bothImplementationsMeasureEveryPointInEveryRound(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("processes.csv");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        int status;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            status = new CommandLine(new FmiBench()).execute("processes", "--np", "2", "--impl", "fmi,raw", "--tests",
-                    "latency,allreduce", "--sizes", "8,64K", "--rounds", "2", "--warmup-ms", "20", "--warmup-passes", "0",
-                    "--csv", csv.toString());
-        } finally {
-            System.setOut(old);
-        }
-        String table = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, status, table);
+        FmiBenchTest.Run run = FmiBenchTest.run("processes", "--np", "2", "--impl", "fmi,raw", "--tests", "latency,allreduce",
+                "--sizes", "8,64K", "--rounds", "2", "--warmup-ms", "20", "--warmup-passes", "0", "--csv", csv.toString());
+        String table = run.out();
+        assertEquals(0, run.status(), table);
         List<String> rows = Files.readAllLines(csv);
         assertEquals("impl,round,test,ranks,bytes,us", rows.get(0));
         Set<String> seen = new TreeSet<>();
