@@ -260,13 +260,41 @@ public final class RendezvousServer implements AutoCloseable {
         JobRelays relay = r;
         java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(2);
         first.eventLoop().execute(() -> {
+            if (!first.isActive() || !second.isActive()) {
+                abandon(first, second, relay, job);
+                return;
+            }
             pipe(first, second, relay, job, open);
             send(first, Rendezvous.RELAYED, new byte[0]);
             second.eventLoop().execute(() -> {
+                if (!second.isActive()) {
+                    // first's pipe is in place: second's share is given up here, first's pipe gives
+                    // the job's slot back when it closes
+                    open.decrementAndGet();
+                    first.close();
+                    second.close();
+                    return;
+                }
                 pipe(second, first, relay, job, open);
                 send(second, Rendezvous.RELAYED, new byte[0]);
             });
         });
+    }
+
+    /** One side left before the relay was set up: close both and give the job's slot back. */
+    private void abandon(Channel first, Channel second, JobRelays relay, String job) {
+        first.close();
+        second.close();
+        release(relay, job);
+    }
+
+    /** A relayed pair ended: the job has one relay fewer (and no shaper once it has none). */
+    private void release(JobRelays relay, String job) {
+        synchronized (relays) {
+            if (--relay.pairs <= 0 && relays.remove(job, relay)) {
+                relay.shaper.release();
+            }
+        }
     }
 
     /** Turns {@code ch}'s pipeline from the request decoder into a pipe to {@code other}. */
@@ -348,13 +376,8 @@ public final class RendezvousServer implements AutoCloseable {
                 return;
             }
             ended = true;
-            if (open.decrementAndGet() > 0) {
-                return;
-            }
-            synchronized (relays) {
-                if (--relay.pairs <= 0 && relays.remove(job, relay)) {
-                    relay.shaper.release();
-                }
+            if (open.decrementAndGet() == 0) {
+                release(relay, job);
             }
         }
     }
