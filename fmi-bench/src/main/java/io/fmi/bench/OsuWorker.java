@@ -2,6 +2,7 @@ package io.fmi.bench;
 
 import io.fmi.Communicator;
 import io.fmi.Op;
+import io.fmi.Operation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,8 @@ import java.util.Locale;
  * ({@code fmi}: a {@link Communicator} from fmirun's environment) or over plain pre-connected
  * Java sockets ({@code raw}: {@link RawPeers}, the same algorithms with no library in between),
  * and prints one line per point on rank 0:
- * {@code @osu <test> <ranks> <bytes> <iterations> <microseconds per iteration>}, the time being
- * the slowest rank's average. {@code osu_fmi.c} prints the same lines for Open MPI.
+ * {@code @osu <test> <ranks> <bytes> <iterations> <microseconds per iteration> <model's µs>}, the
+ * time being the slowest rank's average, the model's prediction NaN except for FMI. {@code osu_fmi.c} prints the same lines for Open MPI.
  *
  * <p>Arguments: {@code fmi|raw <tests,...> <sizes,...> [rank-0 port for raw]}.
  */
@@ -41,6 +42,11 @@ public final class OsuWorker {
 
         /** The largest {@code value} of all ranks. */
         double max(double value);
+
+        /** What the library's model predicts for one iteration of {@code test}, in µs; NaN without a model. */
+        default double predictedMicros(String test, int bytes) {
+            return Double.NaN;
+        }
 
         @Override
         void close();
@@ -172,7 +178,8 @@ public final class OsuWorker {
         }
         double slowest = ops.max(micros);
         if (timed && ops.rank() == 0) {
-            System.out.printf(Locale.ROOT, "@osu %s %d %d %d %.3f%n", test, n, bytes, iterations, slowest);
+            System.out.printf(Locale.ROOT, "@osu %s %d %d %d %.3f %.3f%n", test, n, bytes, iterations, slowest,
+                    ops.predictedMicros(test, bytes));
             System.out.flush();
         }
     }
@@ -237,6 +244,30 @@ public final class OsuWorker {
             one[0] = value;
             comm.allreduce(one, result, Op.MAX);
             return result[0];
+        }
+
+        /**
+         * The model's cost of the operation on the channel the communicator picks (as fmi-bench's
+         * thread sweeps predict): latency is one send, bandwidth a window of sends and the 1-byte
+         * answer, the collectives one call with {@code bytes} per rank.
+         */
+        @Override
+        public double predictedMicros(String test, int bytes) {
+            double micros = switch (test) {
+                case "latency" -> seconds(Operation.SEND, bytes);
+                case "bandwidth" -> WINDOW * seconds(Operation.SEND, bytes) + seconds(Operation.SEND, 1);
+                case "bcast" -> seconds(Operation.BCAST, bytes);
+                case "allreduce" -> seconds(Operation.ALLREDUCE, bytes);
+                case "allgather" -> seconds(Operation.ALLGATHER, bytes);
+                default -> seconds(Operation.ALLTOALL, bytes);
+            };
+            return micros * 1e6;
+        }
+
+        private double seconds(Operation op, long bytes) {
+            io.fmi.model.Explanation why = comm.explain(op, bytes);
+            return why.estimates().stream().filter(e -> e.channel().equals(why.chosen())).findFirst()
+                    .orElseThrow().seconds();
         }
 
         @Override

@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
  * pre-connected sockets ({@link RawPeers}), and Open MPI ({@code osu_fmi.c} compiled with
  * {@code mpicc}, run by {@code mpirun --mca btl tcp,self}) when it is installed. The three run in
  * alternating rounds, so that a noisy machine affects them alike; the table gives each one's
- * median over the rounds with the range, and the ratios ours / raw and ours / Open MPI, each
- * computed per round, as median [min–max].
+ * median over the rounds with the range, the ratios ours / raw and ours / Open MPI, each
+ * computed per round, as median [min–max], and the model's prediction over FMI's measurement
+ * (how well the model that picks channels knows Direct across processes).
  */
 @Command(name = "processes", mixinStandardHelpOptions = true, sortOptions = false,
         description = "OSU-style tests with one process per rank: FMI (Direct, via fmirun) vs plain Java sockets vs Open MPI.")
@@ -63,10 +64,14 @@ final class ProcessBench implements Callable<Integer> {
     @Option(names = "--impl", split = ",", description = "implementations to run: fmi, raw, ompi (default all that exist)")
     List<String> impls = IMPLS;
 
+    @Option(names = "--config", description = "fmi.json for the FMI jobs (fmirun --config; default Direct with an embedded"
+            + " rendezvous server); its model section is what the model/fmi column uses, e.g. one written by Calibrate")
+    Path config;
+
     @Option(names = "--jvm-arg", description = "an argument for each Java rank's JVM (repeatable)")
     List<String> jvmArgs = new ArrayList<>();
 
-    @Option(names = "--csv", description = "write every measurement (impl, round, test, ranks, bytes, us) to this CSV file")
+    @Option(names = "--csv", description = "write every measurement (impl, round, test, ranks, bytes, us, model_us) to this CSV file")
     Path csv;
 
     @picocli.CommandLine.Spec
@@ -105,7 +110,12 @@ final class ProcessBench implements Callable<Integer> {
                         String key = point[0] + " " + point[2];
                         perImpl.computeIfAbsent(impl, k -> new LinkedHashMap<>()).computeIfAbsent(key, k -> new ArrayList<>())
                                 .add(Double.parseDouble(point[4]));
-                        rows.add(new String[] {impl, String.valueOf(round), point[0], point[1], point[2], point[4]});
+                        if (point.length > 5 && !point[5].equals("NaN")) {
+                            perImpl.computeIfAbsent("model", k -> new LinkedHashMap<>()).computeIfAbsent(key, k -> new ArrayList<>())
+                                    .add(Double.parseDouble(point[5]));
+                        }
+                        rows.add(new String[] {impl, String.valueOf(round), point[0], point[1], point[2], point[4],
+                                point.length > 5 ? point[5] : "NaN"});
                     }
                 }
             }
@@ -113,7 +123,7 @@ final class ProcessBench implements Callable<Integer> {
         print(run);
         if (csv != null) {
             try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
-                out.println("impl,round,test,ranks,bytes,us");
+                out.println("impl,round,test,ranks,bytes,us,model_us");
                 rows.forEach(r -> out.println(String.join(",", r)));
             }
         }
@@ -127,6 +137,9 @@ final class ProcessBench implements Callable<Integer> {
                 String.valueOf(np), "--timeout", "1800", "-cp", classPath));
         for (String arg : jvmArgs) {
             command.add("--jvm-arg=" + arg);
+        }
+        if (config != null && impl.equals("fmi")) {
+            command.addAll(List.of("--config", config.toAbsolutePath().toString()));
         }
         command.addAll(List.of("io.fmi.bench.OsuWorker", impl, testList, sizeList, String.valueOf(warmUpMillis),
                 String.valueOf(passes)));
@@ -204,8 +217,8 @@ final class ProcessBench implements Callable<Integer> {
         boolean ompi = run.contains("ompi");
         System.out.printf(Locale.ROOT, "# fmi-bench processes: %d alternating rounds; times in us (median [min-max] over rounds);"
                 + " ratios per round, median [min-max]%n", rounds);
-        System.out.printf(Locale.ROOT, "%-10s %3s %9s %26s %26s %26s %22s %22s%n", "test", "np", "bytes", "fmi", raw ? "raw java" : "",
-                ompi ? "open mpi" : "", raw ? "fmi/raw" : "", ompi ? "fmi/ompi" : "");
+        System.out.printf(Locale.ROOT, "%-10s %3s %9s %26s %26s %26s %22s %22s %22s%n", "test", "np", "bytes", "fmi",
+                raw ? "raw java" : "", ompi ? "open mpi" : "", raw ? "fmi/raw" : "", ompi ? "fmi/ompi" : "", "model/fmi");
         for (Map.Entry<Integer, Map<String, Map<String, List<Double>>>> e : results.entrySet()) {
             Map<String, Map<String, List<Double>>> perImpl = e.getValue();
             Map<String, List<Double>> fmi = perImpl.getOrDefault("fmi", Map.of());
@@ -214,8 +227,10 @@ final class ProcessBench implements Callable<Integer> {
                 List<Double> ours = fmi.get(key);
                 List<Double> base = perImpl.getOrDefault("raw", Map.of()).get(key);
                 List<Double> mpi = perImpl.getOrDefault("ompi", Map.of()).get(key);
-                System.out.printf(Locale.ROOT, "%-10s %3d %9s %26s %26s %26s %22s %22s%n", tb[0], e.getKey(), tb[1], range(ours),
-                        range(base), range(mpi), range(ratios(ours, base)), range(ratios(ours, mpi)));
+                List<Double> model = perImpl.getOrDefault("model", Map.of()).get(key);
+                System.out.printf(Locale.ROOT, "%-10s %3d %9s %26s %26s %26s %22s %22s %22s%n", tb[0], e.getKey(), tb[1],
+                        range(ours), range(base), range(mpi), range(ratios(ours, base)), range(ratios(ours, mpi)),
+                        range(ratios(model, ours)));
             }
         }
     }

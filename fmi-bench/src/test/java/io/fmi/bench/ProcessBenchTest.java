@@ -33,17 +33,19 @@ class ProcessBenchTest {
         String table = run.out();
         assertEquals(0, run.status(), table);
         List<String> rows = Files.readAllLines(csv);
-        assertEquals("impl,round,test,ranks,bytes,us", rows.get(0));
+        assertEquals("impl,round,test,ranks,bytes,us,model_us", rows.get(0));
         Set<String> seen = new TreeSet<>();
         for (String row : rows.subList(1, rows.size())) {
             String[] f = row.split(",");
             assertEquals("2", f[3], row);
             assertTrue(Double.parseDouble(f[5]) > 0, row);
+            double model = Double.parseDouble(f[6]);
+            assertTrue(f[0].equals("fmi") ? model > 0 : Double.isNaN(model), "the model predicts FMI's points only: " + row);
             seen.add(f[0] + " " + f[1] + " " + f[2] + " " + f[4]);
         }
         assertEquals(2 * 2 * 2 * 2, seen.size(), "every impl, round, test and size once: " + rows);
         assertEquals(seen.size(), rows.size() - 1, rows.toString());
-        assertTrue(table.contains("fmi/raw") && table.lines().filter(l -> l.startsWith("allreduce")).count() == 2, table);
+        assertTrue(table.contains("fmi/raw") && table.contains("model/fmi") && table.lines().filter(l -> l.startsWith("allreduce")).count() == 2, table);
     }
 
     @Test
