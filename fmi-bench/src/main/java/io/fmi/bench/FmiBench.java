@@ -201,13 +201,7 @@ public final class FmiBench implements Callable<Integer> {
             long start = System.nanoTime();
             switch (test) {
                 case LATENCY:
-                    if (comm.rank() == 0) {
-                        comm.send(buf, 1);
-                        comm.recv(buf, 1);
-                    } else if (comm.rank() == 1) {
-                        comm.recv(buf, 0);
-                        comm.send(buf, 0);
-                    }
+                    io.fmi.calibration.Calibrator.roundTrip(comm, buf);
                     break;
                 case BANDWIDTH:
                     if (comm.rank() == 0) {

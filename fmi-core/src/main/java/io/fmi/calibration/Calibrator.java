@@ -235,6 +235,20 @@ public final class Calibrator {
         return "store";
     }
 
+    /**
+     * One round trip of {@code buf} between ranks 0 and 1 (rank 0 sends first); other ranks take
+     * no part. The ping-pong of the calibration and of the benchmarks.
+     */
+    public static void roundTrip(Communicator comm, byte[] buf) {
+        if (comm.rank() == 0) {
+            comm.send(buf, 1);
+            comm.recv(buf, 1);
+        } else if (comm.rank() == 1) {
+            comm.recv(buf, 0);
+            comm.send(buf, 0);
+        }
+    }
+
     /** Median completion time (slowest peer) of {@code op} on {@code peers} peers. */
     private double measure(FmiConfig single, Operation op, long bytes, int peers) {
         String name = "calibrate-" + UUID.randomUUID();
@@ -251,13 +265,7 @@ public final class Calibrator {
                 long start = System.nanoTime();
                 switch (op) {
                     case SEND:
-                        if (comm.rank() == 0) {
-                            comm.send(buf, 1);
-                            comm.recv(buf, 1);
-                        } else {
-                            comm.recv(buf, 0);
-                            comm.send(buf, 0);
-                        }
+                        roundTrip(comm, buf);
                         break;
                     case BCAST:
                         comm.bcast(buf, 0);

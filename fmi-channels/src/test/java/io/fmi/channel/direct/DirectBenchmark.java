@@ -110,13 +110,7 @@ class DirectBenchmark {
             long[] t = new long[iters];
             for (int i = -iters / 2; i < iters; i++) {
                 long start = System.nanoTime();
-                if (comm.rank() == 0) {
-                    comm.send(buf, 1);
-                    comm.recv(buf, 1);
-                } else {
-                    comm.recv(buf, 0);
-                    comm.send(buf, 0);
-                }
+                io.fmi.calibration.Calibrator.roundTrip(comm, buf);
                 if (i >= 0) {
                     t[i] = System.nanoTime() - start;
                 }
