@@ -62,9 +62,7 @@ final class Buf {
 
     /** Copies the content into {@code bytes} (of {@link #byteLength()} bytes) and returns it. */
     byte[] readInto(byte[] bytes) {
-        if (target instanceof byte[]) {
-            System.arraycopy(target, 0, bytes, 0, bytes.length);
-        } else if (target instanceof ByteBuffer) {
+        if (target instanceof ByteBuffer) {
             ((ByteBuffer) target).duplicate().get(bytes);
         } else {
             type.encode(target, bytes, 0);

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -187,9 +186,7 @@ final class ProcessBench implements Callable<Integer> {
 
     /** Runs one job; returns its {@code @osu} lines split into fields (test, ranks, bytes, iterations, us). */
     private static List<String[]> execute(List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("OMPI_MCA_rmaps_base_oversubscribe", "1");
-        Process p = pb.start();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String[]> points = new ArrayList<>();
         List<String> output = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -202,8 +199,6 @@ final class ProcessBench implements Callable<Integer> {
                     output.add(line);
                 }
             }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
             p.destroyForcibly();

@@ -61,8 +61,6 @@ public final class DirectChannel implements PeerToPeerChannel {
     /** The peer the waiting receive waits for; null while it takes any source. */
     private Peer waitingFor;
     private boolean closed;
-    /** Peers whose connection the rendezvous server relays (hole punching failed). */
-    private final java.util.concurrent.atomic.AtomicInteger relayedPeers = new java.util.concurrent.atomic.AtomicInteger();
 
     DirectChannel(DirectSettings settings) {
         this.settings = settings;
@@ -109,7 +107,6 @@ public final class DirectChannel implements PeerToPeerChannel {
                     HolePuncher.Connection made = HolePuncher.connect(settings.server, pairingName, me < rank ? 0 : 1,
                             settings.secret, deadline, settings.punchTimeout, settings.relay);
                     if (made.relayed()) {
-                        relayedPeers.incrementAndGet();
                         context.events().relayed(NAME, rank, made.relayedBecause());
                     }
                     context.events().paired(NAME, rank, java.time.Duration.ofNanos(System.nanoTime() - started));
@@ -226,11 +223,6 @@ public final class DirectChannel implements PeerToPeerChannel {
     @Override
     public String name() {
         return NAME;
-    }
-
-    /** How many of this peer's connections are relayed by the rendezvous server (hole punching failed). */
-    public int relayedPeers() {
-        return relayedPeers.get();
     }
 
     @Override
