@@ -3,31 +3,50 @@ package io.fmi.bench;
 import io.fmi.Communicator;
 import io.fmi.Op;
 import io.fmi.config.FmiConfig;
-import io.fmi.local.LocalPeers;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import redis.clients.jedis.Jedis;
 import redis.embedded.RedisServer;
 
 /**
- * Redis channel against raw Jedis, side by side on one redis-server in one run. Prints medians and
- * ratios; asserts nothing about time (the machine is shared and noisy). Run with
- * {@code mvn -B -P bench -pl fmi-channels -am test}.
+ * The Redis channel against raw Jedis on one redis-server, as JMH benchmarks run side by side
+ * ({@link Jmh}): half a ping-pong between two peers against one client's SET+GET and against two raw
+ * clients ping-ponging over lists (RPUSH→BLPOP, what the channel does minus FMI), and allreduce of
+ * 1 MiB of doubles over 8 peers against the hand-rolled pattern (each peer SETs its vector, GETs and
+ * sums every other). Prints the table; asserts nothing about time. Run with
+ * {@code mvn -B -P bench -pl fmi-channels -am test -Dtest=RedisBenchmark}.
  */
 @Tag("benchmark")
-class RedisBenchmark {
+public class RedisBenchmark {
+    private static final int PEERS = 8;
+    private static final int DOUBLES = 1 << 17;
+
+    /** The server of the run, set by the test before JMH starts (JMH runs in this JVM). */
+    static int port;
+    static FmiConfig config;
 
     @Test
     void redisChannelVersusRawJedis() throws Exception {
-        int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
@@ -35,168 +54,192 @@ class RedisBenchmark {
                 .setting("save \"\"").setting("appendonly no").build();
         server.start();
         try {
-            FmiConfig config = FmiConfig.parse("{\"backends\": {\"Redis\": {\"host\": \"127.0.0.1\", \"port\": " + port + "}}}");
-            List<String> rows = new ArrayList<>();
-            rows.add(String.format(Locale.ROOT, "%-34s %12s %12s %8s", "Redis, loopback, medians", "ours (µs)", "raw (µs)",
-                    "ratio"));
-            for (int bytes : new int[] {8, 64 * 1024, 4 * 1024 * 1024}) {
-                int iters = bytes >= 1 << 20 ? 40 : 400;
-                double raw = rawSetGet(port, bytes, iters);
-                double rawPingPong = rawPushPopHalf(port, bytes, iters);
-                double ours = pingPongHalf(config, bytes, iters);
-                rows.add(String.format(Locale.ROOT, "%-34s %12.1f %12.1f %8.2f", "send->recv " + label(bytes)
-                        + " vs SET+GET", ours, raw, ours / raw));
-                rows.add(String.format(Locale.ROOT, "%-34s %12.1f %12.1f %8.2f", "send->recv " + label(bytes)
-                        + " vs RPUSH->BLPOP", ours, rawPingPong, ours / rawPingPong));
-            }
-            double raw = rawAllreduce(port, 8, 1 << 17, 10);
-            double ours = allreduce(config, 8, 1 << 17, 10);
-            rows.add(String.format(Locale.ROOT, "%-34s %12.1f %12.1f %8.2f", "allreduce 1 MiB x 8 peers", ours, raw,
-                    ours / raw));
-            rows.add("(send->recv = half a ping-pong between two peers; SET+GET = one client writing and reading back;");
-            rows.add(" RPUSH->BLPOP = half a ping-pong of two raw Jedis clients, the same mechanism without FMI)");
-            rows.add("(allreduce raw = each peer SETs its vector, then GETs and sums all others: the hand-rolled pattern)");
-            System.out.println();
-            rows.forEach(System.out::println);
-            System.out.println();
+            config = FmiConfig.parse("{\"backends\": {\"Redis\": {\"host\": \"127.0.0.1\", \"port\": " + port + "}}}");
+            Jmh.compare(RedisBenchmark.class, "Redis, loopback", List.of(
+                    new Jmh.Pair("send->recv vs SET+GET", "oursPingPong", "rawSetGet"),
+                    new Jmh.Pair("send->recv vs RPUSH->BLPOP", "oursPingPong", "rawPushPop"),
+                    new Jmh.Pair("allreduce 1 MiB x 8 peers", "oursAllreduce", "rawAllreduce")),
+                    "(send->recv = half a ping-pong between two peers; SET+GET = one client writing and reading back,"
+                            + " per pair of requests; RPUSH->BLPOP = half a ping-pong of two raw Jedis clients)",
+                    "(allreduce raw = each peer SETs its vector, then GETs and sums all others: the hand-rolled pattern)");
         } finally {
             server.stop();
         }
     }
 
-    private static String label(int bytes) {
-        return bytes >= 1 << 20 ? bytes / (1 << 20) + " MiB" : bytes >= 1024 ? bytes / 1024 + " KiB" : bytes + " B";
+    @State(Scope.Benchmark)
+    public static class Echo extends Partners.EchoState {
+        @Param({"8", "65536", "4194304"})
+        public int bytes;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            open(config, bytes);
+        }
     }
 
-    private static double median(long[] nanos) {
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2] / 1000.0;
+    @Benchmark
+    @OperationsPerInvocation(2)
+    public byte[] oursPingPong(Echo s) {
+        return s.roundTrip();
     }
 
-    private static double rawSetGet(int port, int bytes, int iters) {
-        byte[] value = new byte[bytes];
-        byte[] key = "raw-bench".getBytes();
-        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
-            long[] t = new long[iters];
-            for (int i = -iters / 4; i < iters; i++) {
-                long start = System.nanoTime();
-                jedis.set(key, value);
-                byte[] got = jedis.get(key);
-                if (got.length != bytes) {
-                    throw new AssertionError("raw GET returned " + got.length + " bytes");
+    /** One raw client, and a second one echoing over two lists until it pops an empty value. */
+    @State(Scope.Benchmark)
+    public static class Raw {
+        @Param({"8", "65536", "4194304"})
+        public int bytes;
+        Jedis jedis;
+        byte[] value;
+        final byte[] key = ("raw-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        final byte[] ping = ("raw-ping-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        final byte[] pong = ("raw-pong-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        Thread echo;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            jedis = new Jedis("127.0.0.1", port);
+            value = new byte[bytes];
+            echo = new Thread(() -> {
+                try (Jedis other = new Jedis("127.0.0.1", port)) {
+                    byte[] got;
+                    while ((got = other.blpop(60.0, ping).getValue()).length > 0) {
+                        other.rpush(pong, got);
+                    }
                 }
-                if (i >= 0) {
-                    t[i] = System.nanoTime() - start;
-                }
-            }
+            }, "raw-echo");
+            echo.setDaemon(true);
+            echo.start();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws InterruptedException {
+            jedis.rpush(ping, new byte[0]);
+            echo.join();
             jedis.del(key);
-            return median(t);
+            jedis.close();
         }
     }
 
-    /** Two raw clients (threads) ping-ponging over two Redis lists: what our channel does, minus FMI. */
-    private static double rawPushPopHalf(int port, int bytes, int iters) throws Exception {
-        byte[] ping = ("raw-ping-" + UUID.randomUUID()).getBytes();
-        byte[] pong = ("raw-pong-" + UUID.randomUUID()).getBytes();
-        Thread echo = new Thread(() -> {
+    @Benchmark
+    public byte[] rawSetGet(Raw s) {
+        s.jedis.set(s.key, s.value);
+        byte[] got = s.jedis.get(s.key);
+        if (got.length != s.bytes) {
+            throw new AssertionError("raw GET returned " + got.length + " bytes");
+        }
+        return got;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(2)
+    public byte[] rawPushPop(Raw s) {
+        s.jedis.rpush(s.ping, s.value);
+        return s.jedis.blpop(60.0, s.pong).getValue();
+    }
+
+    @State(Scope.Benchmark)
+    public static class Allreduce {
+        Partners peers;
+        final double[] in = new double[DOUBLES];
+        final double[] out = new double[DOUBLES];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            peers = Partners.allreduce(config, PEERS, DOUBLES);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            peers.close();
+        }
+    }
+
+    @Benchmark
+    public double[] oursAllreduce(Allreduce s) {
+        Communicator comm = s.peers.root();
+        comm.allreduce(s.in, s.out, Op.SUM);
+        return s.out;
+    }
+
+    /**
+     * The hand-rolled pattern, one Jedis client per peer: in round i, SET raw/run/i/rank, poll GET for
+     * every other peer's, sum locally; delete one's own key of round i-2 (every peer has read it by
+     * then). Ranks 1.. run in the background until rank 0 contributes a NaN.
+     */
+    @State(Scope.Benchmark)
+    public static class RawAllreduce {
+        final String run = UUID.randomUUID().toString();
+        final Jedis[] clients = new Jedis[PEERS];
+        final byte[][] mine = new byte[PEERS][DOUBLES * 8];
+        final double[][] sum = new double[PEERS][DOUBLES];
+        final long[] round = new long[PEERS];
+        final List<Future<?>> partners = new ArrayList<>();
+        ExecutorService threads;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            for (int r = 0; r < PEERS; r++) {
+                clients[r] = new Jedis("127.0.0.1", port);
+            }
+            threads = Executors.newFixedThreadPool(PEERS - 1);
+            for (int r = 1; r < PEERS; r++) {
+                int rank = r;
+                partners.add(threads.submit(() -> {
+                    do {
+                        step(rank);
+                    } while (!Double.isNaN(sum[rank][0]));
+                    return null;
+                }));
+            }
+        }
+
+        private byte[] key(long i, int rank) {
+            return ("raw/" + run + "/" + i + "/" + rank).getBytes(StandardCharsets.UTF_8);
+        }
+
+        void step(int rank) {
+            Jedis jedis = clients[rank];
+            long i = round[rank]++;
+            jedis.set(key(i, rank), mine[rank]);
+            for (int r = 0; r < PEERS; r++) {
+                if (r == rank) {
+                    continue;
+                }
+                byte[] other;
+                while ((other = jedis.get(key(i, r))) == null) {
+                    Thread.onSpinWait();
+                }
+                DoubleBuffer view = ByteBuffer.wrap(other).asDoubleBuffer();
+                for (int k = 0; k < DOUBLES; k++) {
+                    sum[rank][k] += view.get(k);
+                }
+            }
+            if (i >= 2) {
+                jedis.del(key(i - 2, rank));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            ByteBuffer.wrap(mine[0]).putDouble(0, Double.NaN);
+            step(0);
+            for (Future<?> f : partners) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+            threads.shutdown();
+            for (Jedis c : clients) {
+                c.close();
+            }
             try (Jedis jedis = new Jedis("127.0.0.1", port)) {
-                for (int i = -iters / 4; i < iters; i++) {
-                    jedis.rpush(pong, jedis.blpop(10.0, ping).getValue());
-                }
-            }
-        });
-        echo.start();
-        long[] t = new long[iters];
-        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
-            byte[] value = new byte[bytes];
-            for (int i = -iters / 4; i < iters; i++) {
-                long start = System.nanoTime();
-                jedis.rpush(ping, value);
-                jedis.blpop(10.0, pong);
-                if (i >= 0) {
-                    t[i] = System.nanoTime() - start;
-                }
+                jedis.flushAll();
             }
         }
-        echo.join();
-        return median(t) / 2;
     }
 
-    private static double pingPongHalf(FmiConfig config, int bytes, int iters) {
-        String name = "bench-" + UUID.randomUUID();
-        List<Double> result = LocalPeers.call(2, rank -> Communicator.builder().rank(rank).size(2).name(name)
-                .config(config).build(), comm -> {
-            byte[] buf = new byte[bytes];
-            long[] t = new long[iters];
-            for (int i = -iters / 4; i < iters; i++) {
-                long start = System.nanoTime();
-                io.fmi.calibration.Calibrator.roundTrip(comm, buf);
-                if (i >= 0) {
-                    t[i] = System.nanoTime() - start;
-                }
-            }
-            return median(t) / 2;
-        }, Duration.ofMinutes(5));
-        return result.get(0);
-    }
-
-    private static double allreduce(FmiConfig config, int size, int doubles, int iters) {
-        String name = "bench-" + UUID.randomUUID();
-        List<Double> result = LocalPeers.call(size, rank -> Communicator.builder().rank(rank).size(size).name(name)
-                .config(config).build(), comm -> {
-            double[] in = new double[doubles];
-            double[] out = new double[doubles];
-            long[] t = new long[iters];
-            for (int i = -2; i < iters; i++) {
-                comm.barrier();
-                long start = System.nanoTime();
-                comm.allreduce(in, out, Op.SUM);
-                if (i >= 0) {
-                    t[i] = System.nanoTime() - start;
-                }
-            }
-            return median(t);
-        }, Duration.ofMinutes(5));
-        return result.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-    }
-
-    /** The hand-rolled pattern: SET own vector, poll GET for every other, sum locally. */
-    private static double rawAllreduce(int port, int size, int doubles, int iters) {
-        String run = UUID.randomUUID().toString();
-        List<Double> result = LocalPeers.call(size, rank -> Communicator.builder().rank(rank).size(size)
-                .name("raw-" + run).config(FmiConfig.local()).build(), comm -> {
-            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
-                byte[] mine = new byte[doubles * 8];
-                double[] sum = new double[doubles];
-                long[] t = new long[iters];
-                for (int i = -2; i < iters; i++) {
-                    comm.barrier();
-                    long start = System.nanoTime();
-                    jedis.set(("raw/" + run + "/" + i + "/" + comm.rank()).getBytes(), mine);
-                    for (int r = 0; r < size; r++) {
-                        if (r == comm.rank()) {
-                            continue;
-                        }
-                        byte[] other;
-                        while ((other = jedis.get(("raw/" + run + "/" + i + "/" + r).getBytes())) == null) {
-                            Thread.onSpinWait();
-                        }
-                        java.nio.DoubleBuffer view = java.nio.ByteBuffer.wrap(other).asDoubleBuffer();
-                        for (int k = 0; k < doubles; k++) {
-                            sum[k] += view.get(k);
-                        }
-                    }
-                    if (i >= 0) {
-                        t[i] = System.nanoTime() - start;
-                    }
-                }
-                return median(t);
-            }
-        }, Duration.ofMinutes(5));
-        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
-            jedis.flushAll();
-        }
-        return result.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    @Benchmark
+    public double[] rawAllreduce(RawAllreduce s) {
+        s.step(0);
+        return s.sum[0];
     }
 }

@@ -2,313 +2,349 @@ package io.fmi.channel.direct;
 
 import io.fmi.Communicator;
 import io.fmi.Op;
+import io.fmi.bench.Jmh;
+import io.fmi.bench.Partners;
 import io.fmi.config.FmiConfig;
-import io.fmi.local.LocalPeers;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.time.Duration;
+import java.nio.DoubleBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
-import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The Direct channel against raw blocking Java sockets doing the same work on loopback, in one run:
- * ping-pong half round trips, one-way bandwidth, and allreduce of 1 MiB of doubles over 8 peers
- * (raw: the same recursive doubling over pre-connected sockets, a writer thread per peer). Each case runs
- * three times, raw and ours alternating; prints medians and the median ratio;
- * asserts nothing about time. Run with {@code mvn -B -P bench -pl fmi-channels -am test -Dtest=DirectBenchmark}.
+ * The Direct channel against raw blocking Java sockets doing the same work on loopback, as JMH
+ * benchmarks run side by side ({@link Jmh}): half round trips, one-way streams of messages, and
+ * allreduce of 1 MiB of doubles over 8 peers (raw: recursive doubling over pre-connected sockets, a
+ * writer thread per peer). Peers are threads of this JVM; rank 0 is JMH's thread, the others
+ * ({@link Partners}) answer in the background. Prints the table; asserts nothing about time. Run
+ * with {@code mvn -B -P bench -pl fmi-channels -am test -Dtest=DirectBenchmark}.
  */
 @Tag("benchmark")
-class DirectBenchmark {
+public class DirectBenchmark {
+    /** Messages per invocation of the bandwidth benchmarks (each is one operation). */
+    private static final int WINDOW = 4;
+    private static final int ALLREDUCE_PEERS = 8;
+    private static final int ALLREDUCE_DOUBLES = 1 << 17;
 
-    /** Each case runs this many times, raw and ours alternating; medians and the median ratio are printed. */
-    private static final int ROUNDS = 3;
+    /** The configs of the run, set by the test before JMH starts (JMH runs in this JVM). */
+    static FmiConfig config;
+    static FmiConfig spinConfig;
 
     @Test
     void directChannelVersusRawSockets() throws Exception {
         try (RendezvousServer server = RendezvousServer.start(new InetSocketAddress("127.0.0.1", 0),
                 RendezvousServer.Options.defaults())) {
-            FmiConfig config = FmiConfig.parse("{\"backends\": {\"Direct\": {\"host\": \"127.0.0.1\", \"port\": "
-                    + server.port() + "}}}");
-            List<String> rows = new ArrayList<>();
-            rows.add(String.format(Locale.ROOT, "%-36s %12s %12s %8s   (medians of %d alternating rounds)",
-                    "Direct, loopback", "ours", "raw", "ratio", ROUNDS));
-            for (int bytes : new int[] {8, 1024, 64 * 1024}) {
-                int iters = 4000;
-                rows.add(compare("latency (half round trip) " + label(bytes), "%10.1fµs", () -> rawPingPong(bytes, iters),
-                        () -> pingPong(config, bytes, iters)));
-            }
-            FmiConfig spin = FmiConfig.parse("{\"backends\": {\"Direct\": {\"host\": \"127.0.0.1\", \"port\": "
-                    + server.port() + ", \"spin_us\": 20}}}");
-            rows.add(compare("latency 8 B with spin_us 20", "%10.1fµs", () -> rawPingPong(8, 4000),
-                    () -> pingPong(spin, 8, 4000)));
-            for (int bytes : new int[] {1 << 20, 64 << 20}) {
-                long total = 512L << 20;
-                int count = (int) Math.max(4, total / bytes);
-                rows.add(compare("bandwidth " + label(bytes) + " messages", "%8.0fMB/s", () -> rawBandwidth(bytes, count),
-                        () -> bandwidth(config, bytes, count)));
-            }
-            rows.add(compare("allreduce 1 MiB doubles x 8 peers", "%10.1fms", () -> rawAllreduce(8, 1 << 17, 20),
-                    () -> allreduce(config, 8, 1 << 17, 20)));
-            rows.add("(ratio = ours/raw per round, median over rounds; for latency and allreduce time lower is better,"
-                    + " for bandwidth higher is better)");
-            System.out.println();
-            rows.forEach(System.out::println);
-            System.out.println();
+            String backend = "{\"backends\": {\"Direct\": {\"host\": \"127.0.0.1\", \"port\": " + server.port();
+            config = FmiConfig.parse(backend + "}}}");
+            spinConfig = FmiConfig.parse(backend + ", \"spin_us\": 20}}}");
+            Jmh.compare(DirectBenchmark.class, "Direct, loopback", List.of(
+                    new Jmh.Pair("latency (half round trip)", "oursPingPong", "rawPingPong"),
+                    new Jmh.Pair("latency 8 B with spin_us 20", "oursPingPongSpin", "rawPingPong"),
+                    new Jmh.Pair("one-way stream, per message", "oursStream", "rawStream"),
+                    new Jmh.Pair("allreduce 1 MiB doubles x 8 peers", "oursAllreduce", "rawAllreduce")),
+                    "(stream: " + WINDOW + " messages one way, then a 1-byte acknowledgement; per message)");
         }
     }
 
-    private static String compare(String label, String format, Callable<Double> raw, Callable<Double> ours)
-            throws Exception {
-        double[] r = new double[ROUNDS];
-        double[] o = new double[ROUNDS];
-        double[] ratio = new double[ROUNDS];
-        for (int i = 0; i < ROUNDS; i++) {
-            r[i] = raw.call();
-            o[i] = ours.call();
-            ratio[i] = o[i] / r[i];
+    @State(Scope.Benchmark)
+    public static class Echo extends Partners.EchoState {
+        @Param({"8", "1024", "65536"})
+        public int bytes;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            open(config, bytes);
         }
-        return String.format(Locale.ROOT, "%-36s " + format + " " + format + " %8.2f", label, middle(o), middle(r),
-                middle(ratio));
     }
 
-    private static double middle(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
+    /** {@link Echo} with {@code spin_us} 20. */
+    @State(Scope.Benchmark)
+    public static class SpinningEcho extends Partners.EchoState {
+        @Param("8")
+        public int bytes;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            open(spinConfig, bytes);
+        }
     }
 
-    private static String label(int bytes) {
-        return bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : bytes >= 1024 ? (bytes >> 10) + " KiB" : bytes + " B";
+    /** Two peers: rank 1 receives windows of messages. */
+    @State(Scope.Benchmark)
+    public static class Sink {
+        @Param({"1048576", "67108864"})
+        public int bytes;
+        Partners peers;
+        byte[] buf;
+        final byte[] ack = new byte[1];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            peers = Partners.sink(config, bytes, WINDOW);
+            buf = new byte[bytes];
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            peers.close();
+        }
     }
 
-    private static double median(long[] t) {
-        long[] s = t.clone();
-        Arrays.sort(s);
-        return s[s.length / 2] / 1000.0;
+    /** Eight peers summing zeros. */
+    @State(Scope.Benchmark)
+    public static class Allreduce {
+        Partners peers;
+        final double[] in = new double[ALLREDUCE_DOUBLES];
+        final double[] out = new double[ALLREDUCE_DOUBLES];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            peers = Partners.allreduce(config, ALLREDUCE_PEERS, ALLREDUCE_DOUBLES);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            peers.close();
+        }
     }
 
-    private static <T> List<T> peers(FmiConfig config, int size, LocalPeers.Peer<T> body) {
-        String name = "bench-" + UUID.randomUUID();
-        return LocalPeers.call(size, rank -> Communicator.builder().rank(rank).size(size).name(name).config(config)
-                .timeout(Duration.ofMinutes(2)).build(), body, Duration.ofMinutes(10));
+    @Benchmark
+    @OperationsPerInvocation(2)
+    public byte[] oursPingPong(Echo s) {
+        return s.roundTrip();
     }
 
-    private static double pingPong(FmiConfig config, int bytes, int iters) {
-        return peers(config, 2, comm -> {
+    @Benchmark
+    @OperationsPerInvocation(2)
+    public byte[] oursPingPongSpin(SpinningEcho s) {
+        return s.roundTrip();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(WINDOW)
+    public byte[] oursStream(Sink s) {
+        Communicator comm = s.peers.root();
+        for (int i = 0; i < WINDOW; i++) {
+            comm.send(s.buf, 1);
+        }
+        comm.recv(s.ack, 1);
+        return s.ack;
+    }
+
+    @Benchmark
+    public double[] oursAllreduce(Allreduce s) {
+        s.peers.root().allreduce(s.in, s.out, Op.SUM);
+        return s.out;
+    }
+
+    /** A connected pair of plain blocking sockets with TCP_NODELAY, and a thread serving the far end. */
+    public abstract static class RawPair {
+        Socket near;
+        Socket far;
+        DataInputStream in;
+        DataOutputStream out;
+        Thread server;
+
+        void open(int bytes) throws IOException {
+            try (ServerSocket listener = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                near = new Socket(listener.getInetAddress(), listener.getLocalPort());
+                far = listener.accept();
+            }
+            near.setTcpNoDelay(true);
+            far.setTcpNoDelay(true);
+            in = new DataInputStream(near.getInputStream());
+            out = new DataOutputStream(near.getOutputStream());
+            DataInputStream farIn = new DataInputStream(far.getInputStream());
+            DataOutputStream farOut = new DataOutputStream(far.getOutputStream());
             byte[] buf = new byte[bytes];
-            long[] t = new long[iters];
-            for (int i = -iters / 2; i < iters; i++) {
-                long start = System.nanoTime();
-                io.fmi.calibration.Calibrator.roundTrip(comm, buf);
-                if (i >= 0) {
-                    t[i] = System.nanoTime() - start;
-                }
-            }
-            return median(t) / 2;
-        }).get(0);
-    }
-
-    private static double bandwidth(FmiConfig config, int bytes, int count) {
-        return peers(config, 2, comm -> {
-            byte[] buf = new byte[bytes];
-            byte[] ack = new byte[1];
-            for (int round = 0; round < 2; round++) {
-                long start = System.nanoTime();
-                for (int i = 0; i < count; i++) {
-                    if (comm.rank() == 0) {
-                        comm.send(buf, 1);
-                    } else {
-                        comm.recv(buf, 0);
+            server = new Thread(() -> {
+                try {
+                    while (true) {
+                        serve(farIn, farOut, buf);
                     }
+                } catch (EOFException end) {
+                    // the near end closed: the trial is over
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
                 }
-                if (comm.rank() == 1) {
-                    comm.send(ack, 0);
-                } else {
-                    comm.recv(ack, 1);
-                }
-                if (round == 1) {
-                    return (double) bytes * count / ((System.nanoTime() - start) / 1e9) / 1e6;
-                }
-            }
-            return 0.0;
-        }).get(0);
-    }
+            }, "raw-far-end");
+            server.setDaemon(true);
+            server.start();
+        }
 
-    /** A connected pair of plain blocking sockets with TCP_NODELAY. */
-    private static Socket[] socketPair() throws IOException {
-        try (ServerSocket listener = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Socket a = new Socket(listener.getInetAddress(), listener.getLocalPort());
-            Socket b = listener.accept();
-            a.setTcpNoDelay(true);
-            b.setTcpNoDelay(true);
-            return new Socket[] {a, b};
+        abstract void serve(DataInputStream farIn, DataOutputStream farOut, byte[] buf) throws IOException;
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            near.close();
+            server.join();
+            far.close();
         }
     }
 
-    private static double rawPingPong(int bytes, int iters) throws Exception {
-        Socket[] pair = socketPair();
-        Thread echo = new Thread(() -> {
-            try {
-                DataInputStream in = new DataInputStream(pair[1].getInputStream());
-                DataOutputStream out = new DataOutputStream(pair[1].getOutputStream());
-                byte[] buf = new byte[bytes];
-                for (int i = -iters / 2; i < iters; i++) {
-                    in.readFully(buf);
-                    out.write(buf);
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        echo.start();
-        DataInputStream in = new DataInputStream(pair[0].getInputStream());
-        DataOutputStream out = new DataOutputStream(pair[0].getOutputStream());
-        byte[] buf = new byte[bytes];
-        long[] t = new long[iters];
-        for (int i = -iters / 2; i < iters; i++) {
-            long start = System.nanoTime();
-            out.write(buf);
-            in.readFully(buf);
-            if (i >= 0) {
-                t[i] = System.nanoTime() - start;
-            }
+    @State(Scope.Benchmark)
+    public static class RawEcho extends RawPair {
+        @Param({"8", "1024", "65536"})
+        public int bytes;
+        byte[] buf;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            buf = new byte[bytes];
+            open(bytes);
         }
-        echo.join();
-        pair[0].close();
-        pair[1].close();
-        return median(t) / 2;
+
+        @Override
+        void serve(DataInputStream farIn, DataOutputStream farOut, byte[] b) throws IOException {
+            farIn.readFully(b);
+            farOut.write(b);
+        }
     }
 
-    private static double rawBandwidth(int bytes, int count) throws Exception {
-        Socket[] pair = socketPair();
-        double[] result = new double[1];
-        Thread sink = new Thread(() -> {
-            try {
-                DataInputStream in = new DataInputStream(pair[1].getInputStream());
-                byte[] buf = new byte[bytes];
-                for (int round = 0; round < 2; round++) {
-                    for (int i = 0; i < count; i++) {
-                        in.readFully(buf);
-                    }
-                    pair[1].getOutputStream().write(1);
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        sink.start();
-        byte[] buf = new byte[bytes];
-        DataOutputStream out = new DataOutputStream(pair[0].getOutputStream());
-        for (int round = 0; round < 2; round++) {
-            long start = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                out.write(buf);
-            }
-            pair[0].getInputStream().read();
-            result[0] = (double) bytes * count / ((System.nanoTime() - start) / 1e9) / 1e6;
+    @State(Scope.Benchmark)
+    public static class RawSink extends RawPair {
+        @Param({"1048576", "67108864"})
+        public int bytes;
+        byte[] buf;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            buf = new byte[bytes];
+            open(bytes);
         }
-        sink.join();
-        pair[0].close();
-        pair[1].close();
-        return result[0];
+
+        @Override
+        void serve(DataInputStream farIn, DataOutputStream farOut, byte[] b) throws IOException {
+            for (int i = 0; i < WINDOW; i++) {
+                farIn.readFully(b);
+            }
+            farOut.write(1);
+        }
     }
 
-    private static double allreduce(FmiConfig config, int size, int doubles, int iters) {
-        return peers(config, size, comm -> {
-            double[] in = new double[doubles];
-            double[] out = new double[doubles];
-            long[] t = new long[iters];
-            for (int i = -3; i < iters; i++) {
-                comm.barrier();
-                long start = System.nanoTime();
-                comm.allreduce(in, out, Op.SUM);
-                if (i >= 0) {
-                    t[i] = System.nanoTime() - start;
-                }
-            }
-            return median(t) / 1000;
-        }).stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    @Benchmark
+    @OperationsPerInvocation(2)
+    public byte[] rawPingPong(RawEcho s) throws IOException {
+        s.out.write(s.buf);
+        s.in.readFully(s.buf);
+        return s.buf;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(WINDOW)
+    public int rawStream(RawSink s) throws IOException {
+        for (int i = 0; i < WINDOW; i++) {
+            s.out.write(s.buf);
+        }
+        return s.in.read();
     }
 
     /**
-     * Raw baseline: recursive doubling allreduce over pre-connected blocking sockets (each step a
-     * full exchange with the partner, the exchange's two directions on two threads), 8 peers.
+     * Raw baseline: recursive doubling allreduce over pre-connected blocking sockets (each step a full
+     * exchange with the partner, its two directions on two threads); ranks 1.. run in the background
+     * until rank 0 contributes a NaN.
      */
-    private static double rawAllreduce(int size, int doubles, int iters) throws Exception {
-        Socket[][] links = new Socket[size][size];
-        for (int a = 0; a < size; a++) {
-            for (int b = a + 1; b < size; b++) {
-                Socket[] pair = socketPair();
-                links[a][b] = pair[0];
-                links[b][a] = pair[1];
-            }
-        }
-        double[] medians = new double[size];
-        Thread[] threads = new Thread[size];
-        java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(size);
-        java.util.concurrent.ExecutorService[] writers = new java.util.concurrent.ExecutorService[size];
-        for (int r = 0; r < size; r++) {
-            writers[r] = java.util.concurrent.Executors.newSingleThreadExecutor();
-        }
-        for (int r = 0; r < size; r++) {
-            int rank = r;
-            threads[r] = new Thread(() -> {
-                try {
-                    byte[] mine = new byte[doubles * 8];
-                    byte[] theirs = new byte[doubles * 8];
-                    long[] t = new long[iters];
-                    for (int i = -3; i < iters; i++) {
-                        barrier.await();
-                        long start = System.nanoTime();
-                        for (int mask = 1; mask < size; mask <<= 1) {
-                            Socket link = links[rank][rank ^ mask];
-                            java.util.concurrent.Future<?> sent = writers[rank].submit(() -> {
-                                link.getOutputStream().write(mine);
-                                return null;
-                            });
-                            new DataInputStream(link.getInputStream()).readFully(theirs);
-                            sent.get();
-                            java.nio.DoubleBuffer a = ByteBuffer.wrap(mine).asDoubleBuffer();
-                            java.nio.DoubleBuffer b = ByteBuffer.wrap(theirs).asDoubleBuffer();
-                            for (int k = 0; k < doubles; k++) {
-                                a.put(k, a.get(k) + b.get(k));
-                            }
-                        }
-                        if (i >= 0) {
-                            t[i] = System.nanoTime() - start;
-                        }
+    @State(Scope.Benchmark)
+    public static class RawAllreduce {
+        Socket[][] links;
+        ExecutorService[] writers;
+        byte[][] mine;
+        byte[][] theirs;
+        final List<Future<?>> partners = new ArrayList<>();
+        ExecutorService partnerThreads;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            int size = ALLREDUCE_PEERS;
+            links = new Socket[size][size];
+            for (int a = 0; a < size; a++) {
+                for (int b = a + 1; b < size; b++) {
+                    try (ServerSocket listener = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                        links[a][b] = new Socket(listener.getInetAddress(), listener.getLocalPort());
+                        links[b][a] = listener.accept();
                     }
-                    medians[rank] = median(t) / 1000;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                    links[a][b].setTcpNoDelay(true);
+                    links[b][a].setTcpNoDelay(true);
                 }
-            });
-            threads[r].start();
+            }
+            writers = new ExecutorService[size];
+            mine = new byte[size][ALLREDUCE_DOUBLES * 8];
+            theirs = new byte[size][ALLREDUCE_DOUBLES * 8];
+            partnerThreads = Executors.newFixedThreadPool(size - 1);
+            for (int r = 0; r < size; r++) {
+                writers[r] = Executors.newSingleThreadExecutor();
+            }
+            for (int r = 1; r < size; r++) {
+                int rank = r;
+                partners.add(partnerThreads.submit(() -> {
+                    do {
+                        step(rank);
+                    } while (!Double.isNaN(ByteBuffer.wrap(mine[rank]).getDouble(0)));
+                    return null;
+                }));
+            }
         }
-        for (Thread t : threads) {
-            t.join();
-        }
-        for (java.util.concurrent.ExecutorService w : writers) {
-            w.shutdown();
-        }
-        for (Socket[] row : links) {
-            for (Socket s : row) {
-                if (s != null) {
-                    s.close();
+
+        void step(int rank) throws Exception {
+            for (int mask = 1; mask < ALLREDUCE_PEERS; mask <<= 1) {
+                Socket link = links[rank][rank ^ mask];
+                Future<?> sent = writers[rank].submit(() -> {
+                    link.getOutputStream().write(mine[rank]);
+                    return null;
+                });
+                new DataInputStream(link.getInputStream()).readFully(theirs[rank]);
+                sent.get();
+                DoubleBuffer a = ByteBuffer.wrap(mine[rank]).asDoubleBuffer();
+                DoubleBuffer b = ByteBuffer.wrap(theirs[rank]).asDoubleBuffer();
+                for (int k = 0; k < ALLREDUCE_DOUBLES; k++) {
+                    a.put(k, a.get(k) + b.get(k));
                 }
             }
         }
-        return Arrays.stream(medians).max().orElseThrow();
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            ByteBuffer.wrap(mine[0]).putDouble(0, Double.NaN);
+            step(0);
+            for (Future<?> f : partners) {
+                f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+            }
+            partnerThreads.shutdown();
+            for (ExecutorService w : writers) {
+                w.shutdown();
+            }
+            for (Socket[] row : links) {
+                for (Socket s : row) {
+                    if (s != null) {
+                        s.close();
+                    }
+                }
+            }
+        }
+    }
+
+    @Benchmark
+    public byte[] rawAllreduce(RawAllreduce s) throws Exception {
+        s.step(0);
+        return s.mine[0];
     }
 }
