@@ -92,31 +92,15 @@ public final class Calibrator {
         Map<String, ChannelModel> models = new LinkedHashMap<>();
         for (BackendConfig backend : config.enabledBackends().values()) {
             FmiConfig single = config.only(backend.name());
-            boolean p2p = kindOf(single).equals("p2p");
-            double[] x = new double[fitSizes.length];
-            double[] y = new double[fitSizes.length];
+            double[] seconds = new double[fitSizes.length];
             measure(single, Operation.SEND, fitSizes[fitSizes.length - 1], 2);
             for (int i = 0; i < fitSizes.length; i++) {
-                x[i] = fitSizes[i];
-                y[i] = measure(single, Operation.SEND, fitSizes[i], 2);
+                seconds[i] = measure(single, Operation.SEND, fitSizes[i], 2);
             }
-            double[] line = leastSquares(x, y);
-            int transfers = p2p ? 1 : 2;
-            double bandwidth = Math.min(1e5, line[1] > 0 ? transfers / line[1] / 1e6 : 1e5);
-            String bandwidthName = p2p || !backend.name().equals("Redis") ? "bandwidth" : "bandwidth_single";
-            double overheadMs = overheadMatching(backend, p2p, bandwidthName, bandwidth, Math.max(line[0], 1e-7));
-            Map<String, Double> fitted = new LinkedHashMap<>(Map.of("overhead", overheadMs, bandwidthName, bandwidth));
-            ChannelModel singleModel = ChannelModel.of(config, backend, p2p, fitted);
-            double aggregate = Double.NaN;
-            if (!p2p && singleModel.parameters().get("polling", 0) == 0) {
-                aggregate = aggregateBandwidth(config.only(backend.name()), fitSizes[fitSizes.length - 1], peerCounts,
-                        overheadMs / 1000, bandwidth * 1e6);
-                if (!Double.isNaN(aggregate)) {
-                    fitted.put("bandwidth_multiple", aggregate);
-                }
-            }
-            fits.add(new Fit(backend.name(), p2p, overheadMs, bandwidth, aggregate));
-            models.put(backend.name(), ChannelModel.of(config, backend, p2p, fitted));
+            long bcastBytes = fitSizes[fitSizes.length - 1];
+            Fit fit = fit(backend.name(), fitSizes, seconds, peerCounts, n -> measure(single, Operation.BCAST, bcastBytes, n));
+            fits.add(fit);
+            models.put(backend.name(), model(fit));
         }
         List<Accuracy> rows = new ArrayList<>();
         int matches = 0;
@@ -152,18 +136,66 @@ public final class Calibrator {
     }
 
     /**
+     * Fits backend {@code name} of this calibrator's config to measurements made elsewhere (e.g. by
+     * separate processes): {@code sendSeconds[i]}, the time from send to receive of {@code sizes[i]}
+     * bytes (half a round trip), gives overhead and bandwidth; for stores that serve concurrent
+     * readers from one server (Redis), {@code bcastSeconds} — the time of a broadcast of the largest
+     * size over a number of peers, asked only for those of {@code peerCounts} it needs — gives the
+     * aggregate bandwidth of concurrent downloads.
+     */
+    public Fit fit(String name, long[] sizes, double[] sendSeconds, int[] peerCounts,
+                   java.util.function.IntToDoubleFunction bcastSeconds) {
+        BackendConfig backend = config.enabledBackends().get(name);
+        if (backend == null) {
+            throw new IllegalArgumentException("no enabled backend '" + name + "' in the configuration; enabled: "
+                    + config.enabledBackends().keySet());
+        }
+        boolean p2p = kindOf(config.only(name)).equals("p2p");
+        double[] x = new double[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            x[i] = sizes[i];
+        }
+        double[] line = leastSquares(x, sendSeconds);
+        int transfers = p2p ? 1 : 2;
+        double bandwidth = Math.min(1e5, line[1] > 0 ? transfers / line[1] / 1e6 : 1e5);
+        String bandwidthName = bandwidthName(name, p2p);
+        double overheadMs = overheadMatching(backend, p2p, bandwidthName, bandwidth, Math.max(line[0], 1e-7));
+        ChannelModel singleModel = ChannelModel.of(config, backend, p2p, Map.of("overhead", overheadMs, bandwidthName, bandwidth));
+        double aggregate = Double.NaN;
+        if (!p2p && singleModel.parameters().get("polling", 0) == 0) {
+            aggregate = aggregateBandwidth(sizes[sizes.length - 1], peerCounts, bcastSeconds, overheadMs / 1000, bandwidth * 1e6);
+        }
+        return new Fit(name, p2p, overheadMs, bandwidth, aggregate);
+    }
+
+    /** The model of a fitted channel: the config's parameters with the fitted ones in their place. */
+    public ChannelModel model(Fit fit) {
+        Map<String, Double> fitted = new LinkedHashMap<>(Map.of("overhead", fit.overheadMs(),
+                bandwidthName(fit.channel(), fit.peerToPeer()), fit.bandwidthMBps()));
+        if (!Double.isNaN(fit.aggregateBandwidthMBps())) {
+            fitted.put("bandwidth_multiple", fit.aggregateBandwidthMBps());
+        }
+        return ChannelModel.of(config, config.enabledBackends().get(fit.channel()), fit.peerToPeer(), fitted);
+    }
+
+    private static String bandwidthName(String channel, boolean p2p) {
+        return p2p || !channel.equals("Redis") ? "bandwidth" : "bandwidth_single";
+    }
+
+    /**
      * The aggregate bandwidth (MB/s) of concurrent downloads that explains the measured broadcasts
      * of {@code bytes} over each peer count: a broadcast is one upload and {@code n - 1} concurrent
      * downloads, {@code overhead + max(bytes / bandwidth, (n - 1) bytes / aggregate)}. The median
      * over the peer counts where the downloads were bandwidth-bound; NaN if none was.
      */
-    private double aggregateBandwidth(FmiConfig single, long bytes, int[] peerCounts, double overhead, double bandwidth) {
+    private static double aggregateBandwidth(long bytes, int[] peerCounts, java.util.function.IntToDoubleFunction bcastSeconds,
+                                             double overhead, double bandwidth) {
         List<Double> estimates = new ArrayList<>();
         for (int n : peerCounts) {
             if (n < 3 || bytes == 0) {
                 continue;
             }
-            double measured = measure(single, Operation.BCAST, bytes, n);
+            double measured = bcastSeconds.applyAsDouble(n);
             double downloads = measured - (overhead + bytes / bandwidth) - overhead;
             if (downloads > bytes / bandwidth) {
                 estimates.add((n - 1) * (double) bytes / downloads / 1e6);
@@ -221,6 +253,11 @@ public final class Calibrator {
 
     private static double round(double v) {
         return Math.round(v * 10000) / 10000.0;
+    }
+
+    /** Whether backend {@code name} of the config is a peer-to-peer channel (else an object store). */
+    public boolean peerToPeer(String name) {
+        return kindOf(config.only(name)).equals("p2p");
     }
 
     private static String kindOf(FmiConfig single) {
@@ -284,16 +321,31 @@ public final class Calibrator {
         return medians.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
     }
 
-    /** Intercept and slope of the least-squares line through (x, y). */
+    /**
+     * Intercept and slope of the line through (x, y) with the least squared relative error (each
+     * point weighted by 1/y²): the model is judged by predicted/measured, and a plain least-squares
+     * line over sizes from 8 B to 1 MiB follows the large ones and misses the small ones' time by
+     * a factor of two.
+     */
     static double[] leastSquares(double[] x, double[] y) {
         int n = x.length;
-        double mx = Arrays.stream(x).average().orElse(0);
-        double my = Arrays.stream(y).average().orElse(0);
+        double sw = 0;
+        double swx = 0;
+        double swy = 0;
+        for (int i = 0; i < n; i++) {
+            double w = 1 / Math.max(1e-18, y[i] * y[i]);
+            sw += w;
+            swx += w * x[i];
+            swy += w * y[i];
+        }
+        double mx = swx / sw;
+        double my = swy / sw;
         double sxy = 0;
         double sxx = 0;
         for (int i = 0; i < n; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
+            double w = 1 / Math.max(1e-18, y[i] * y[i]);
+            sxy += w * (x[i] - mx) * (y[i] - my);
+            sxx += w * (x[i] - mx) * (x[i] - mx);
         }
         double slope = sxx == 0 ? 0 : sxy / sxx;
         return new double[] {my - slope * mx, slope};

@@ -43,4 +43,27 @@ class CalibratorTest {
         assertEquals(1, fit[0], 1e-12);
         assertEquals(2, fit[1], 1e-12);
     }
+
+    @Test
+    void theFitFollowsSmallSizesAsCloselyAsLargeOnes() {
+        // 20 µs + 0.4 ns/byte, with the largest size measured 15% slow (noise): a plain least-squares
+        // line follows the large sizes and predicts the 8-byte message 25% short
+        double[] sizes = {8, 16 << 10, 256 << 10, 1 << 20};
+        double[] seconds = new double[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            seconds[i] = 20e-6 + 0.4e-9 * sizes[i];
+        }
+        seconds[3] *= 1.15;
+        double[] fit = Calibrator.leastSquares(sizes, seconds);
+        for (int i = 0; i < sizes.length; i++) {
+            double ratio = (fit[0] + fit[1] * sizes[i]) / seconds[i];
+            assertTrue(ratio > 0.85 && ratio < 1.15, "size " + sizes[i] + ": predicted/measured " + ratio);
+        }
+        Calibrator.Fit fitted = new Calibrator(FmiConfig.parse("{\"backends\": {\"Local\": {}}}"), 3)
+                .fit("Local", new long[] {8, 16 << 10, 256 << 10, 1 << 20}, seconds, new int[] {2}, n -> {
+                    throw new AssertionError("a peer-to-peer channel needs no broadcasts");
+                });
+        assertEquals(0.020, fitted.overheadMs(), 0.004);
+        assertTrue(fitted.peerToPeer());
+    }
 }
