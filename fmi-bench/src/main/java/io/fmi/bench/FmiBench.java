@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * <p>The peers are threads of this JVM over the real channels (Direct with an embedded rendezvous
  * server unless the config names one; the storage channels at the config's endpoints).
  */
-@Command(name = "fmi-bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = ProcessBench.class,
+@Command(name = "fmi-bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {ProcessBench.class, AccuracyBench.class},
         description = "Latency, bandwidth and collective sweeps per channel, OSU style, with CSV and PNG charts.")
 public final class FmiBench implements Callable<Integer> {
 

@@ -55,6 +55,13 @@ public final class OsuWorker {
     /** The tests, named as on the command line. */
     static final List<String> TESTS = List.of("latency", "bandwidth", "bcast", "allreduce", "allgather", "alltoall");
 
+    /**
+     * Not an OSU test (so not in {@link #TESTS}): rank 0 sends one message to rank 1, timed until it
+     * is received — with {@link #SEPARATE}, one send as the model prices it. A polling receiver's
+     * delay depends on how long it has waited, which a ping-pong's half does not show.
+     */
+    static final String ONE_WAY = "oneway";
+
     /** Messages in flight per window of the bandwidth test (as osu_bw). */
     static final int WINDOW = 64;
 
@@ -84,10 +91,10 @@ public final class OsuWorker {
             // several JVMs share the cores (8 ranks on 2 cores: ~20 s), so that steady state is measured
             for (int pass = passes; pass >= 0; pass--) {
                 for (String test : tests) {
-                    if (!TESTS.contains(test)) {
+                    if (!TESTS.contains(test) && !test.equals(ONE_WAY)) {
                         throw new IllegalArgumentException("unknown test '" + test + "'; tests are " + TESTS);
                     }
-                    if ((test.equals("latency") || test.equals("bandwidth")) && ops.size() != 2) {
+                    if ((test.equals("latency") || test.equals("bandwidth") || test.equals(ONE_WAY)) && ops.size() != 2) {
                         continue;
                     }
                     for (int bytes : sizes) {
@@ -102,12 +109,29 @@ public final class OsuWorker {
     static long warmUpMillis = 500;
 
     /**
+     * At most about this many ms of timed iterations per point ({@code -Dfmi.osu.maxMs}; 0 = OSU's
+     * fixed counts): storage channels take milliseconds per message, where OSU's 1000 iterations of
+     * a small message would take minutes. Rank 0 derives the count from its warm-up and tells the
+     * others, so every rank runs the same iterations.
+     */
+    static final long MAX_MILLIS = Long.getLong("fmi.osu.maxMs", 0);
+
+    /**
+     * Each timed iteration starts together on every rank (a barrier, not timed) and is timed alone
+     * ({@code -Dfmi.osu.separate=true}): the completion time of one operation, which is what the
+     * model predicts, instead of OSU's back-to-back loop, where a root that need not wait (a bcast
+     * over a store) overlaps consecutive operations.
+     */
+    static final boolean SEPARATE = Boolean.getBoolean("fmi.osu.separate");
+
+    /**
      * Runs {@code once} at least {@code minimum} times and until rank 0 has spent
      * {@link #warmUpMillis} on it; rank 0's decision to go on travels with a 1-byte bcast, so that
      * every rank runs the same number of iterations (the same rule for every implementation).
      */
-    static void warmUp(Ops ops, Runnable once, int minimum) {
-        long until = System.nanoTime() + warmUpMillis * 1_000_000;
+    static double warmUp(Ops ops, Runnable once, int minimum) {
+        long start = System.nanoTime();
+        long until = start + warmUpMillis * 1_000_000;
         byte[] more = new byte[1];
         for (int i = 0; ; i++) {
             once.run();
@@ -115,10 +139,22 @@ public final class OsuWorker {
                 more[0] = (byte) (System.nanoTime() - until < 0 ? 1 : 0);
                 ops.bcast(more, 1);
                 if (more[0] == 0) {
-                    return;
+                    return (System.nanoTime() - start) / 1e6 / (i + 1);
                 }
             }
         }
+    }
+
+    /** OSU's count, or with {@link #MAX_MILLIS} as many as fit in it (at least 3), decided by rank 0. */
+    private static int iterations(Ops ops, int bytes, double warmUpMillisPerIteration) {
+        int iterations = iterations(bytes);
+        if (MAX_MILLIS <= 0) {
+            return iterations;
+        }
+        byte[] count = java.nio.ByteBuffer.allocate(4)
+                .putInt((int) Math.max(3, Math.min(iterations, MAX_MILLIS / Math.max(1e-3, warmUpMillisPerIteration)))).array();
+        ops.bcast(count, 4);
+        return java.nio.ByteBuffer.wrap(count).getInt();
     }
 
     private static void run(Ops ops, String test, int bytes, boolean timed) {
@@ -156,20 +192,36 @@ public final class OsuWorker {
                     ops.send(a, 1, 0);
                 }
             };
+            case ONE_WAY -> () -> {
+                if (ops.rank() == 0) {
+                    ops.send(a, bytes, 1);
+                } else {
+                    ops.recv(b, bytes, 0);
+                }
+            };
             case "bcast" -> () -> ops.bcast(a, bytes);
             case "allreduce" -> () -> ops.allreduce(x, y);
             case "allgather" -> () -> ops.allgather(a, bytes, b);
             default -> () -> ops.alltoall(a, bytes, b);
         };
-        warmUp(ops, once, Math.max(2, iterations / 10));
+        double perIteration = warmUp(ops, once, MAX_MILLIS > 0 ? 2 : Math.max(2, iterations / 10));
+        iterations = iterations(ops, bytes, perIteration);
         // the untimed passes do everything the timed one does (barrier, max): code first used while
         // timing would be compiled then, and new classes then invalidate compiled hot paths
         ops.barrier();
+        long elapsed = 0;
         long start = System.nanoTime();
         for (int i = 0; i < iterations; i++) {
+            if (SEPARATE) {
+                ops.barrier();
+                start = System.nanoTime();
+            }
             once.run();
+            if (SEPARATE) {
+                elapsed += System.nanoTime() - start;
+            }
         }
-        double micros = (System.nanoTime() - start) / 1e3 / iterations;
+        double micros = (SEPARATE ? elapsed : System.nanoTime() - start) / 1e3 / iterations;
         if (test.equals("latency")) {
             micros /= 2;
         }
@@ -254,7 +306,7 @@ public final class OsuWorker {
         @Override
         public double predictedMicros(String test, int bytes) {
             double micros = switch (test) {
-                case "latency" -> seconds(Operation.SEND, bytes);
+                case "latency", ONE_WAY -> seconds(Operation.SEND, bytes);
                 case "bandwidth" -> WINDOW * seconds(Operation.SEND, bytes) + seconds(Operation.SEND, 1);
                 case "bcast" -> seconds(Operation.BCAST, bytes);
                 case "allreduce" -> seconds(Operation.ALLREDUCE, bytes);

@@ -185,7 +185,7 @@ final class ProcessBench implements Callable<Integer> {
     }
 
     /** Runs one job; returns its {@code @osu} lines split into fields (test, ranks, bytes, iterations, us). */
-    private static List<String[]> execute(List<String> command) throws IOException, InterruptedException {
+    static List<String[]> execute(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String[]> points = new ArrayList<>();
         List<String> output = new ArrayList<>();

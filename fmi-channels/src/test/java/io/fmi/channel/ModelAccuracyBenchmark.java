@@ -1,8 +1,5 @@
 package io.fmi.channel;
 
-import io.fmi.channel.dynamodb.DynamoFixtures;
-import io.fmi.channel.redis.RedisFixtures;
-import io.fmi.channel.s3.S3Fixtures;
 import io.fmi.config.FmiConfig;
 import io.fmi.calibration.Calibrator;
 import org.junit.jupiter.api.Tag;
@@ -18,11 +15,7 @@ class ModelAccuracyBenchmark {
 
     @Test
     void calibratedModelAgainstMeasurements() {
-        String s3 = S3Fixtures.backend();
-        String dynamo = DynamoFixtures.backend("fmi-model");
-        String json = "{\"backends\": {\"Local\": {}, \"LocalStore\": {}, " + RedisFixtures.backendBlock() + ", "
-                + s3.substring(s3.indexOf("\"S3\""), s3.length() - 2) + ", "
-                + dynamo.substring(dynamo.indexOf("\"DynamoDB\""), dynamo.length() - 2) + "}}";
+        String json = "{\"backends\": {\"Local\": {}, \"LocalStore\": {}, " + StoreFixtures.backendBlocks("fmi-model") + "}}";
         Calibrator.Report report = new Calibrator(FmiConfig.parse(json), 5)
                 .run(new long[] {0, 16 * 1024, 256 * 1024, 1 << 20}, new long[] {8, 64 * 1024, 1 << 20}, new int[] {2, 4, 8});
         System.out.println();
