@@ -141,6 +141,33 @@ public final class Partners implements AutoCloseable {
         }
     }
 
+    /**
+     * The base of a JMH state of {@link #allreduce} peers; subclasses call {@link #open} from their
+     * {@code @Setup}.
+     */
+    public abstract static class AllreduceState {
+        Partners peers;
+        double[] in;
+        double[] out;
+
+        protected void open(FmiConfig config, int size, int doubles) {
+            peers = Partners.allreduce(config, size, doubles);
+            in = new double[doubles];
+            out = new double[doubles];
+        }
+
+        /** Rank 0's part of one allreduce. */
+        public double[] once() {
+            peers.root().allreduce(in, out, Op.SUM);
+            return out;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            peers.close();
+        }
+    }
+
     /** Rank 0's communicator. */
     public Communicator root() {
         return root;

@@ -1,9 +1,6 @@
 package io.fmi.bench;
 
-import io.fmi.Communicator;
-import io.fmi.Op;
 import io.fmi.config.FmiConfig;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
@@ -139,27 +136,16 @@ public class RedisBenchmark {
     }
 
     @State(Scope.Benchmark)
-    public static class Allreduce {
-        Partners peers;
-        final double[] in = new double[DOUBLES];
-        final double[] out = new double[DOUBLES];
-
+    public static class Allreduce extends Partners.AllreduceState {
         @Setup(Level.Trial)
         public void setUp() {
-            peers = Partners.allreduce(config, PEERS, DOUBLES);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() throws Exception {
-            peers.close();
+            open(config, PEERS, DOUBLES);
         }
     }
 
     @Benchmark
     public double[] oursAllreduce(Allreduce s) {
-        Communicator comm = s.peers.root();
-        comm.allreduce(s.in, s.out, Op.SUM);
-        return s.out;
+        return s.once();
     }
 
     /**

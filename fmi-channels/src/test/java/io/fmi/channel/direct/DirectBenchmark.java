@@ -1,7 +1,6 @@
 package io.fmi.channel.direct;
 
 import io.fmi.Communicator;
-import io.fmi.Op;
 import io.fmi.bench.Jmh;
 import io.fmi.bench.Partners;
 import io.fmi.config.FmiConfig;
@@ -111,19 +110,10 @@ public class DirectBenchmark {
 
     /** Eight peers summing zeros. */
     @State(Scope.Benchmark)
-    public static class Allreduce {
-        Partners peers;
-        final double[] in = new double[ALLREDUCE_DOUBLES];
-        final double[] out = new double[ALLREDUCE_DOUBLES];
-
+    public static class Allreduce extends Partners.AllreduceState {
         @Setup(Level.Trial)
         public void setUp() {
-            peers = Partners.allreduce(config, ALLREDUCE_PEERS, ALLREDUCE_DOUBLES);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() throws Exception {
-            peers.close();
+            open(config, ALLREDUCE_PEERS, ALLREDUCE_DOUBLES);
         }
     }
 
@@ -152,12 +142,12 @@ public class DirectBenchmark {
 
     @Benchmark
     public double[] oursAllreduce(Allreduce s) {
-        s.peers.root().allreduce(s.in, s.out, Op.SUM);
-        return s.out;
+        return s.once();
     }
 
     /** A connected pair of plain blocking sockets with TCP_NODELAY, and a thread serving the far end. */
     public abstract static class RawPair {
+        byte[] buf;
         Socket near;
         Socket far;
         DataInputStream in;
@@ -165,6 +155,7 @@ public class DirectBenchmark {
         Thread server;
 
         void open(int bytes) throws IOException {
+            buf = new byte[bytes];
             try (ServerSocket listener = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 near = new Socket(listener.getInetAddress(), listener.getLocalPort());
                 far = listener.accept();
@@ -175,11 +166,11 @@ public class DirectBenchmark {
             out = new DataOutputStream(near.getOutputStream());
             DataInputStream farIn = new DataInputStream(far.getInputStream());
             DataOutputStream farOut = new DataOutputStream(far.getOutputStream());
-            byte[] buf = new byte[bytes];
+            byte[] farBuf = new byte[bytes];
             server = new Thread(() -> {
                 try {
                     while (true) {
-                        serve(farIn, farOut, buf);
+                        serve(farIn, farOut, farBuf);
                     }
                 } catch (EOFException end) {
                     // the near end closed: the trial is over
@@ -205,11 +196,9 @@ public class DirectBenchmark {
     public static class RawEcho extends RawPair {
         @Param({"8", "1024", "65536"})
         public int bytes;
-        byte[] buf;
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {
-            buf = new byte[bytes];
             open(bytes);
         }
 
@@ -224,11 +213,9 @@ public class DirectBenchmark {
     public static class RawSink extends RawPair {
         @Param({"1048576", "67108864"})
         public int bytes;
-        byte[] buf;
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {
-            buf = new byte[bytes];
             open(bytes);
         }
 
