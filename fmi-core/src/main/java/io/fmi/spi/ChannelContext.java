@@ -32,4 +32,10 @@ public record ChannelContext(int rank, int size, String communicatorName, String
     public String keyPrefix() {
         return namespace + "/" + communicatorName + "/";
     }
+
+    /** {@code keys} (relative to the communicator) with {@link #keyPrefix()} in front: the keys in the store. */
+    public java.util.List<String> fullKeys(java.util.List<String> keys) {
+        String prefix = keyPrefix();
+        return keys.stream().map(k -> prefix + k).collect(java.util.stream.Collectors.toList());
+    }
 }

@@ -325,11 +325,7 @@ public final class DynamoDbChannel implements ObjectStoreChannel {
 
     @Override
     public void deleteMarks(List<String> keys) {
-        List<String> full = new ArrayList<>();
-        for (String key : keys) {
-            full.add(context.keyPrefix() + key);
-        }
-        deleteAll(full, Deadline.after(Duration.ofSeconds(10)));
+        deleteAll(context.fullKeys(keys), Deadline.after(Duration.ofSeconds(10)));
     }
 
     /** Deletes {@code keys} with BatchWriteItem, 25 per request, asking again for what DynamoDB leaves unprocessed. */

@@ -406,12 +406,8 @@ public final class S3Channel implements ObjectStoreChannel {
     /** One DeleteObjects. */
     @Override
     public void deleteMarks(List<String> keys) {
-        List<String> full = new ArrayList<>();
-        for (String key : keys) {
-            full.add(context.keyPrefix() + key);
-        }
         try {
-            deleteAll(full);
+            deleteAll(context.fullKeys(keys));
         } catch (RuntimeException e) {
             throw aws.failure("deleting marks " + keys + " under s3://" + settings.bucket + "/" + context.keyPrefix(), e);
         }
