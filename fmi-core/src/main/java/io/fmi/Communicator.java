@@ -374,7 +374,9 @@ public final class Communicator implements AutoCloseable {
      * on the channel choice, {@link #explain} included, uses the corrected times ("model 3 ms × 4.1
      * observed"), identical on every peer. A channel the model over-rates is found out as soon as
      * it is used; one it under-rates is not tried again by this alone (pin an operation to it to
-     * measure it). Only on the communicator the builder made; derived ones share its corrections.
+     * measure it). The peers also agree on how many pairs a peer-to-peer channel relays (hole
+     * punching failed), which its model then prices (the relay's hop and shared bandwidth). Only on
+     * the communicator the builder made; derived ones share its corrections.
      */
     public void correctModel() {
         engine.correctModel();

@@ -100,6 +100,7 @@ final class Engine {
 
                 @Override
                 public void relayed(String channel, int peer, String why) {
+                    corrections.relayed(channel);
                     listener.relayed(channel, rank, peer, why);
                 }
 
@@ -253,7 +254,12 @@ final class Engine {
         List<Estimate> estimates = new ArrayList<>(routes.size());
         double gib = shared.memoryMiB / 1024.0;
         for (Route route : routes.values()) {
-            ChannelModel.Cost cost = route.model.cost(op, bytes, size);
+            ChannelModel model = route.model;
+            double relayedPairs = shared.corrections.relayedPairs(route.name);
+            if (relayedPairs > 0 && model instanceof PeerToPeerModel) {
+                model = ((PeerToPeerModel) model).relayed(relayedPairs);
+            }
+            ChannelModel.Cost cost = model.cost(op, bytes, size);
             double factor = shared.corrections.factor(route.name);
             double seconds = Double.isNaN(factor) ? cost.seconds() : cost.seconds() * factor;
             double faas = seconds * gib * shared.gibSecondPrice * size;

@@ -59,6 +59,13 @@ public final class ModelParameters {
         return get("bandwidth_multiple", Double.POSITIVE_INFINITY) * 1e6;
     }
 
+    /** These parameters with {@code changes} in place of (or added to) some. */
+    ModelParameters with(Map<String, Double> changes) {
+        Map<String, Double> merged = new HashMap<>(values);
+        merged.putAll(changes);
+        return new ModelParameters(channel, merged);
+    }
+
     /** All parameters, for calibration output. */
     public Map<String, Double> asMap() {
         return Map.copyOf(values);

@@ -8,21 +8,51 @@ import io.fmi.Operation;
  * path sends (binomial trees, recursive doubling or Rabenseifner, dissemination, ring, pairwise).
  * Its price is the transfer plus, with {@code include_infrastructure_costs}, the rendezvous VM
  * ({@code vm_price} per hour) amortised over {@code requests_per_hour} operations.
+ *
+ * <p>Pairs whose hole punching failed are relayed by the rendezvous server ({@link #relayed}): a
+ * message then also pays {@code relay_overhead} (ms, default: the channel's {@code overhead}, one
+ * more hop), and the relayed pairs of the job share {@code relay_bandwidth} (MB/s, default 134:
+ * the server's default of 128 MiB/s per job); an operation on {@code n} peers runs at most
+ * {@code n / 2} pairs at once, so that is how many share it.
  */
 public final class PeerToPeerModel extends ChannelModel {
     /** The size from which allreduce and allgather switch to their bandwidth-optimal algorithms. */
     static final long LARGE_BYTES = 64 * 1024;
+    /** The rendezvous server's default relay rate per job (128 MiB/s), in MB/s. */
+    static final double RELAY_MBPS = 128 * 1.048576;
+
+    private final double relayedPairs;
 
     public PeerToPeerModel(ModelParameters params) {
-        super(params);
+        this(params, 0);
     }
 
-    private double message(double bytes) {
-        return params.overheadSeconds() + bytes / params.bandwidth();
+    private PeerToPeerModel(ModelParameters params, double relayedPairs) {
+        super(params);
+        this.relayedPairs = relayedPairs;
+    }
+
+    /** This model for a job in which {@code pairs} pairs of peers are relayed (0: none). */
+    public PeerToPeerModel relayed(double pairs) {
+        return pairs == relayedPairs ? this : new PeerToPeerModel(params, Math.max(0, pairs));
+    }
+
+    /** The parameters a message between {@code n} peers sees: with relayed pairs, the relay's. */
+    private ModelParameters effective(int n) {
+        if (relayedPairs <= 0) {
+            return params;
+        }
+        double sharing = Math.max(1, Math.min(relayedPairs, n / 2.0));
+        double relayBandwidth = params.get("relay_bandwidth", RELAY_MBPS) / sharing;
+        return params.with(java.util.Map.of(
+                "overhead", params.get("overhead", 1.0) + params.get("relay_overhead", params.get("overhead", 1.0)),
+                "bandwidth", Math.min(params.bandwidth() / 1e6, relayBandwidth)));
     }
 
     @Override
     public Cost cost(Operation op, long bytes, int peers) {
+        ModelParameters params = effective(peers);
+        java.util.function.DoubleUnaryOperator message = b -> params.overheadSeconds() + b / params.bandwidth();
         int n = peers;
         int depth = log2Ceil(n);
         int pof2 = Integer.highestOneBit(Math.max(1, n));
@@ -32,16 +62,16 @@ public final class PeerToPeerModel extends ChannelModel {
         switch (op) {
             case SEND:
             case RECV:
-                seconds = message(bytes);
+                seconds = message.applyAsDouble(bytes);
                 moved = bytes;
                 break;
             case BCAST:
             case REDUCE:
-                seconds = depth * message(bytes);
+                seconds = depth * message.applyAsDouble(bytes);
                 moved = (n - 1) * (double) bytes;
                 break;
             case BARRIER:
-                seconds = depth * message(0);
+                seconds = depth * message.applyAsDouble(0);
                 moved = 0;
                 break;
             case GATHER:
@@ -53,32 +83,32 @@ public final class PeerToPeerModel extends ChannelModel {
                 if (n > 1 && bytes >= LARGE_BYTES && bytes / 8 >= pof2) {
                     int steps = log2Ceil(pof2);
                     seconds = 2 * steps * params.overheadSeconds() + 2.0 * (pof2 - 1) / pof2 * bytes / params.bandwidth()
-                            + fold * message(bytes);
+                            + fold * message.applyAsDouble(bytes);
                 } else {
-                    seconds = (log2Ceil(pof2) + fold) * message(bytes);
+                    seconds = (log2Ceil(pof2) + fold) * message.applyAsDouble(bytes);
                 }
                 moved = 2.0 * n * bytes;
                 break;
             case SCAN:
             case EXSCAN:
-                seconds = depth * message(bytes);
+                seconds = depth * message.applyAsDouble(bytes);
                 moved = (double) n * depth * bytes;
                 break;
             case ALLGATHER:
                 if ((double) bytes * n < LARGE_BYTES) {
                     seconds = depth * params.overheadSeconds() + (n - 1) * (double) bytes / params.bandwidth()
-                            + depth * message((double) bytes * n);
+                            + depth * message.applyAsDouble((double) bytes * n);
                 } else {
-                    seconds = (n - 1) * message(bytes);
+                    seconds = (n - 1) * message.applyAsDouble(bytes);
                 }
                 moved = (double) n * (n - 1) * bytes;
                 break;
             case ALLTOALL:
-                seconds = (n - 1) * message(bytes);
+                seconds = (n - 1) * message.applyAsDouble(bytes);
                 moved = (double) n * (n - 1) * bytes;
                 break;
             case REDUCE_SCATTER:
-                seconds = depth * message((double) bytes * n) + depth * params.overheadSeconds()
+                seconds = depth * message.applyAsDouble((double) bytes * n) + depth * params.overheadSeconds()
                         + (n - 1) * (double) bytes / params.bandwidth();
                 moved = (n - 1) * (double) bytes * n + (n - 1) * (double) bytes;
                 break;

@@ -45,6 +45,26 @@ class ModelFormulaTest {
     }
 
     @Test
+    void relayedPairsPayTheRelaysHopAndShareItsBandwidth() {
+        PeerToPeerModel direct = new PeerToPeerModel(ModelParameters.of("Custom", true,
+                Map.of("overhead", 1.0, "bandwidth", 1000.0, "relay_bandwidth", 100.0, "relay_overhead", 2.0)));
+        assertEquals(0.001 + 1e6 / 1e9, direct.cost(Operation.SEND, 1_000_000, 8).seconds(), EPS);
+        assertEquals(direct, direct.relayed(0), "no relayed pairs: the same model");
+        // one relayed pair: overhead 1 + 2 ms, bandwidth min(1000, 100) MB/s
+        assertEquals(0.003 + 1e6 / 1e8, direct.relayed(1).cost(Operation.SEND, 1_000_000, 8).seconds(), EPS);
+        // three relayed pairs of 8 peers (at most 4 pairs at once) share the relay's 100 MB/s
+        assertEquals(0.003 + 1e6 / (100e6 / 3), direct.relayed(3).cost(Operation.SEND, 1_000_000, 8).seconds(), EPS);
+        // but two peers are one pair, however many pairs the job relays
+        assertEquals(0.003 + 1e6 / 1e8, direct.relayed(3).cost(Operation.SEND, 1_000_000, 2).seconds(), EPS);
+        // defaults: the relay hop costs one more overhead; the server's 128 MiB/s per job only limits
+        // a channel faster than that
+        PeerToPeerModel plain = new PeerToPeerModel(SIMPLE_P2P);
+        assertEquals(0.002 + 1e6 / 1e8, plain.relayed(1).cost(Operation.SEND, 1_000_000, 2).seconds(), EPS);
+        PeerToPeerModel fast = new PeerToPeerModel(ModelParameters.of("Custom", true, Map.of("overhead", 1.0, "bandwidth", 1000.0)));
+        assertEquals(0.002 + 1e6 / (128 * 1.048576e6), fast.relayed(1).cost(Operation.SEND, 1_000_000, 2).seconds(), EPS);
+    }
+
+    @Test
     void peerToPeerAlltoallIsPairwiseExchange() {
         assertEquals(7 * (0.001 + 1000 / 1e8), new PeerToPeerModel(SIMPLE_P2P).cost(Operation.ALLTOALL, 1000, 8).seconds(), EPS);
     }

@@ -104,8 +104,11 @@ public final class DirectChannel implements PeerToPeerChannel {
             long started = System.nanoTime();
             pairingTask = PAIRING.submit(() -> {
                 try {
-                    HolePuncher.Connection made = HolePuncher.connect(settings.server, pairingName, me < rank ? 0 : 1,
-                            settings.secret, deadline, settings.punchTimeout, settings.relay);
+                    int side = me < rank ? 0 : 1;
+                    HolePuncher.Connection made = settings.punch
+                            ? HolePuncher.connect(settings.server, pairingName, side, settings.secret, deadline,
+                                    settings.punchTimeout, settings.relay)
+                            : HolePuncher.relayOnly(settings.server, pairingName, side, settings.secret, deadline);
                     if (made.relayed()) {
                         context.events().relayed(NAME, rank, made.relayedBecause());
                     }

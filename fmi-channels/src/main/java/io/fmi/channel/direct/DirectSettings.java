@@ -23,7 +23,9 @@ import java.util.Set;
  * the sender blocks: backpressure; default 256), {@code relay} (default true: when hole punching
  * fails, e.g. between symmetric NATs, the pair's connection is carried by the rendezvous server) and
  * {@code punch_timeout} (ms punching may take once the server named the peer before the pair falls
- * back to the relay, default 5000).
+ * back to the relay, default 5000) and {@code punch} (default true; false: every connection is
+ * relayed at once, without trying — for networks where punching is known to fail, which would
+ * otherwise cost {@code punch_timeout} per pair).
  */
 final class DirectSettings {
     final InetSocketAddress server;
@@ -36,10 +38,11 @@ final class DirectSettings {
     final long maxQueued;
     final boolean relay;
     final Duration punchTimeout;
+    final boolean punch;
 
     DirectSettings(BackendConfig config) {
         config.rejectUnknown(Set.of("host", "port", "secret", "secret_file", "checksum", "eager", "pairing_timeout",
-                "close_grace", "spin_us", "max_queued_mb", "relay", "punch_timeout"));
+                "close_grace", "spin_us", "max_queued_mb", "relay", "punch_timeout", "punch"));
         String host = config.string("host", "127.0.0.1");
         int port = (int) config.integer("port", 10000, 1, 65535);
         this.server = new InetSocketAddress(host, port);
@@ -67,5 +70,10 @@ final class DirectSettings {
         this.maxQueued = config.integer("max_queued_mb", 256, 1, 1 << 20) << 20;
         this.relay = config.bool("relay", true);
         this.punchTimeout = Duration.ofMillis(config.integer("punch_timeout", 5000, 1, 600_000));
+        this.punch = config.bool("punch", true);
+        if (!punch && !relay) {
+            throw new FmiConfigException(config.path("punch") + " and " + config.path("relay")
+                    + " are both false: peers would have no way to connect; turn one on");
+        }
     }
 }

@@ -90,6 +90,16 @@ final class HolePuncher {
         }
     }
 
+    /** Connects this side of {@code pairing} through the rendezvous server's relay, without punching. */
+    static Connection relayOnly(InetSocketAddress server, String pairing, int side, byte[] secret, Deadline deadline) {
+        try {
+            return new Connection(relayed(server, pairing, side, secret, deadline),
+                    "hole punching is off (backends.Direct.punch: false)");
+        } catch (IOException e) {
+            throw new ChannelException("Direct: relaying pairing '" + pairing + "' via " + server + " failed: " + e, e);
+        }
+    }
+
     private static void connectToServer(SocketChannel channel, InetSocketAddress server, Deadline deadline) {
         try {
             channel.socket().connect(server, (int) Math.max(1, Math.min(deadline.remainingMillis(), 10_000)));
