@@ -65,7 +65,8 @@ final class AccuracyBench implements Callable<Integer> {
     @Option(names = "--warmup-ms", description = "warm-up per point, ms (default ${DEFAULT-VALUE})")
     long warmUpMillis = 300;
 
-    @Option(names = "--warmup-passes", description = "untimed passes over every point of a job first (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-passes", description = "untimed passes over every point of a job first (default ${DEFAULT-VALUE};"
+            + " the calibration's shorter jobs get two more)")
     int passes = 1;
 
     @Option(names = "--max-ms", description = "timed iterations per point, at most about this many ms (default ${DEFAULT-VALUE})")
@@ -119,14 +120,15 @@ final class AccuracyBench implements Callable<Integer> {
         for (String channel : checked) {
             System.err.printf(Locale.ROOT, "# calibrating %s with 2 processes%n", channel);
             Map<Integer, Double> sends = new TreeMap<>();
-            for (String[] p : job(config, channel, 2, sendTest(calibrator, channel), fitList)) {
+            // the calibration's job is short: two more untimed passes, or its JVMs are colder than the grid's
+            for (String[] p : job(config, channel, 2, sendTest(calibrator, channel), fitList, passes + 2)) {
                 sends.put(Integer.parseInt(p[2]), Double.parseDouble(p[4]) / 1e6);
             }
             double[] seconds = fitSizes.stream().mapToDouble(sends::get).toArray();
             fits.add(calibrator.fit(channel, fitBytes, seconds, peerCounts, n -> {
                 try {
                     System.err.printf(Locale.ROOT, "# calibrating %s: bcast of %d bytes over %d processes%n", channel, largest, n);
-                    return Double.parseDouble(job(config, channel, n, "bcast", String.valueOf(largest)).get(0)[4]) / 1e6;
+                    return Double.parseDouble(job(config, channel, n, "bcast", String.valueOf(largest), passes + 2).get(0)[4]) / 1e6;
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 } catch (InterruptedException e) {
@@ -145,7 +147,7 @@ final class AccuracyBench implements Callable<Integer> {
             for (int np : ranks) {
                 System.err.printf(Locale.ROOT, "# measuring %s with %d processes%n", channel, np);
                 String tests = np == 2 ? sendTest(calibrator, channel) + ",bcast,allreduce" : "bcast,allreduce";
-                for (String[] p : job(calibrated, channel, np, tests, sizeList)) {
+                for (String[] p : job(calibrated, channel, np, tests, sizeList, passes)) {
                     String op = p[0].equals("latency") || p[0].equals(OsuWorker.ONE_WAY) ? "send" : p[0];
                     cells.add(new Cell(channel, op, Integer.parseInt(p[2]), Integer.parseInt(p[1]),
                             Double.parseDouble(p[5]), Double.parseDouble(p[4])));
@@ -173,7 +175,7 @@ final class AccuracyBench implements Callable<Integer> {
     }
 
     /** One fmirun job of OsuWorker over {@code channel}; its {@code @osu} lines. */
-    private List<String[]> job(Path cfg, String channel, int np, String tests, String sizeList)
+    private List<String[]> job(Path cfg, String channel, int np, String tests, String sizeList, int warmUpPasses)
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("java.class.path");
@@ -184,7 +186,7 @@ final class AccuracyBench implements Callable<Integer> {
             command.add("--jvm-arg=" + arg);
         }
         command.addAll(List.of("io.fmi.bench.OsuWorker", "fmi", tests, sizeList, String.valueOf(warmUpMillis),
-                String.valueOf(passes)));
+                String.valueOf(warmUpPasses)));
         return ProcessBench.execute(command);
     }
 
