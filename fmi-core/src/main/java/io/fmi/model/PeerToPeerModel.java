@@ -37,22 +37,24 @@ public final class PeerToPeerModel extends ChannelModel {
         return pairs == relayedPairs ? this : new PeerToPeerModel(params, Math.max(0, pairs));
     }
 
-    /** The parameters a message between {@code n} peers sees: with relayed pairs, the relay's. */
-    private ModelParameters effective(int n) {
-        if (relayedPairs <= 0) {
-            return params;
-        }
+    /** The model of the relayed connections between {@code n} peers: the relay's hop and share of bandwidth. */
+    private PeerToPeerModel viaRelay(int n) {
         double sharing = Math.max(1, Math.min(relayedPairs, n / 2.0));
         double relayBandwidth = params.get("relay_bandwidth", RELAY_MBPS) / sharing;
-        return params.with(java.util.Map.of(
+        return new PeerToPeerModel(params.with(java.util.Map.of(
                 "overhead", params.get("overhead", 1.0) + params.get("relay_overhead", params.get("overhead", 1.0)),
-                "bandwidth", Math.min(params.bandwidth() / 1e6, relayBandwidth)));
+                "bandwidth", Math.min(params.bandwidth() / 1e6, relayBandwidth))));
+    }
+
+    private double message(double bytes) {
+        return params.overheadSeconds() + bytes / params.bandwidth();
     }
 
     @Override
     public Cost cost(Operation op, long bytes, int peers) {
-        ModelParameters params = effective(peers);
-        java.util.function.DoubleUnaryOperator message = b -> params.overheadSeconds() + b / params.bandwidth();
+        if (relayedPairs > 0) {
+            return viaRelay(peers).cost(op, bytes, peers);
+        }
         int n = peers;
         int depth = log2Ceil(n);
         int pof2 = Integer.highestOneBit(Math.max(1, n));
@@ -62,16 +64,16 @@ public final class PeerToPeerModel extends ChannelModel {
         switch (op) {
             case SEND:
             case RECV:
-                seconds = message.applyAsDouble(bytes);
+                seconds = message(bytes);
                 moved = bytes;
                 break;
             case BCAST:
             case REDUCE:
-                seconds = depth * message.applyAsDouble(bytes);
+                seconds = depth * message(bytes);
                 moved = (n - 1) * (double) bytes;
                 break;
             case BARRIER:
-                seconds = depth * message.applyAsDouble(0);
+                seconds = depth * message(0);
                 moved = 0;
                 break;
             case GATHER:
@@ -83,32 +85,32 @@ public final class PeerToPeerModel extends ChannelModel {
                 if (n > 1 && bytes >= LARGE_BYTES && bytes / 8 >= pof2) {
                     int steps = log2Ceil(pof2);
                     seconds = 2 * steps * params.overheadSeconds() + 2.0 * (pof2 - 1) / pof2 * bytes / params.bandwidth()
-                            + fold * message.applyAsDouble(bytes);
+                            + fold * message(bytes);
                 } else {
-                    seconds = (log2Ceil(pof2) + fold) * message.applyAsDouble(bytes);
+                    seconds = (log2Ceil(pof2) + fold) * message(bytes);
                 }
                 moved = 2.0 * n * bytes;
                 break;
             case SCAN:
             case EXSCAN:
-                seconds = depth * message.applyAsDouble(bytes);
+                seconds = depth * message(bytes);
                 moved = (double) n * depth * bytes;
                 break;
             case ALLGATHER:
                 if ((double) bytes * n < LARGE_BYTES) {
                     seconds = depth * params.overheadSeconds() + (n - 1) * (double) bytes / params.bandwidth()
-                            + depth * message.applyAsDouble((double) bytes * n);
+                            + depth * message((double) bytes * n);
                 } else {
-                    seconds = (n - 1) * message.applyAsDouble(bytes);
+                    seconds = (n - 1) * message(bytes);
                 }
                 moved = (double) n * (n - 1) * bytes;
                 break;
             case ALLTOALL:
-                seconds = (n - 1) * message.applyAsDouble(bytes);
+                seconds = (n - 1) * message(bytes);
                 moved = (double) n * (n - 1) * bytes;
                 break;
             case REDUCE_SCATTER:
-                seconds = depth * message.applyAsDouble((double) bytes * n) + depth * params.overheadSeconds()
+                seconds = depth * message((double) bytes * n) + depth * params.overheadSeconds()
                         + (n - 1) * (double) bytes / params.bandwidth();
                 moved = (n - 1) * (double) bytes * n + (n - 1) * (double) bytes;
                 break;
