@@ -81,9 +81,6 @@ public final class Jmh {
             }
             for (Map.Entry<String, List<Double>> e : ours.entrySet()) {
                 List<Double> base = raw.get(e.getKey());
-                if (base == null && raw.size() == 1) {
-                    base = raw.values().iterator().next();
-                }
                 if (base == null) {
                     throw new IllegalStateException("no raw result for " + pair + " with " + e.getKey());
                 }
