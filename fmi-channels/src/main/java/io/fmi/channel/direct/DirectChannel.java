@@ -7,14 +7,11 @@ import io.fmi.spi.ChannelContext;
 import io.fmi.spi.Deadline;
 import io.fmi.spi.Mailbox;
 import io.fmi.spi.PeerToPeerChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +43,6 @@ public final class DirectChannel implements PeerToPeerChannel {
     public static final String NAME = "Direct";
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectChannel.class);
-    private static final ExecutorService PAIRING = Executors.newCachedThreadPool(new DefaultThreadFactory("fmi-pairing", true));
     private static final long MAX_WAIT_MS = 1000;
 
     private final DirectSettings settings;
@@ -80,8 +76,8 @@ public final class DirectChannel implements PeerToPeerChannel {
         SocketChannel socket;
         SelectionKey key;
         boolean pairing;
-        /** The background pairing under way, cancelled by close(). */
-        java.util.concurrent.Future<?> pairingTask;
+        /** The pairing under way, cancelled by close(). */
+        HolePuncher.Attempt pairingTask;
         RuntimeException failure;
         /** Bytes that send() accepted and that were dropped unwritten when this peer failed. */
         long dropped;
@@ -102,21 +98,22 @@ public final class DirectChannel implements PeerToPeerChannel {
             int me = context.rank();
             String pairingName = context.communicatorName() + "/" + Math.min(me, rank) + "-" + Math.max(me, rank);
             long started = System.nanoTime();
-            pairingTask = PAIRING.submit(() -> {
-                try {
-                    int side = me < rank ? 0 : 1;
-                    HolePuncher.Connection made = settings.punch
-                            ? HolePuncher.connect(settings.server, pairingName, side, settings.secret, deadline,
-                                    settings.punchTimeout, settings.relay)
-                            : HolePuncher.relayOnly(settings.server, pairingName, side, settings.secret, deadline);
+            int side = me < rank ? 0 : 1;
+            pairingTask = HolePuncher.start(settings.server, pairingName, side, settings.secret, deadline,
+                    settings.punchTimeout, settings.punch, settings.relay);
+            // on the pairing thread: nothing here may block
+            pairingTask.result().whenComplete((made, e) -> {
+                java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
+                if (e == null) {
                     if (made.relayed()) {
                         context.events().relayed(NAME, rank, made.relayedBecause());
                     }
-                    context.events().paired(NAME, rank, java.time.Duration.ofNanos(System.nanoTime() - started));
+                    context.events().paired(NAME, rank, took);
                     progress.submit(() -> attach(made.socket()));
-                } catch (RuntimeException e) {
-                    context.events().pairingFailed(NAME, rank, java.time.Duration.ofNanos(System.nanoTime() - started), e);
-                    progress.submit(() -> fail(e));
+                } else {
+                    RuntimeException failure = e instanceof RuntimeException r ? r : new ChannelException(e.toString(), e);
+                    context.events().pairingFailed(NAME, rank, took, failure);
+                    progress.submit(() -> fail(failure));
                 }
             });
         }
@@ -549,8 +546,8 @@ public final class DirectChannel implements PeerToPeerChannel {
             for (Peer p : peers) {
                 if (p.pairingTask != null) {
                     // a pairing still waiting for its peer (at the rendezvous server, or punching)
-                    // ends now, not at its deadline: interrupting it closes its sockets
-                    p.pairingTask.cancel(true);
+                    // ends now, not at its deadline, closing its sockets
+                    p.pairingTask.cancel();
                 }
                 if (p.socket != null && p.failure == null) {
                     // read what has arrived, so that closing does not reset the connection under the peer

@@ -133,6 +133,38 @@ class DirectChannelTest {
         assertThrows(RuntimeException.class, pending::waitFor);
     }
 
+    @Test
+    void pairingsWaitingForTheirPeersHoldSocketsNotThreads() throws Exception {
+        // a receive from any source pairs with every other rank; none of them has started yet, so
+        // all 299 pairings wait at the rendezvous server. They used to take a thread each from an
+        // unbounded pool; now one loop thread in the JVM drives every pairing.
+        int size = 300;
+        String name = "direct-wide-" + UUID.randomUUID();
+        Communicator first = Communicator.builder().rank(0).size(size).name(name)
+                .config(config("")).timeout(Duration.ofSeconds(60)).build();
+        try {
+            io.fmi.Request any = first.irecv(new int[1], io.fmi.Communicator.ANY_SOURCE, 7);
+            assertTrue(within(30, () -> server.pendingPairings() == size - 1),
+                    "not every pairing reached the server: " + server.pendingPairings());
+            long pairingThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith(PairingLoop.THREAD_NAME)).count();
+            assertEquals(1, pairingThreads, "threads driving " + (size - 1) + " waiting pairings");
+            // the pairings still work: rank 299 comes and sends
+            Communicator last = Communicator.builder().rank(size - 1).size(size).name(name)
+                    .config(config("")).timeout(Duration.ofSeconds(60)).build();
+            try {
+                last.send(new int[] {299}, 0, 7);
+                io.fmi.Status status = any.waitFor();
+                assertEquals(size - 1, status.source());
+            } finally {
+                last.close();
+            }
+        } finally {
+            first.close();
+        }
+        assertTrue(within(10, () -> server.pendingPairings() == 0), "pairings left at the server after close()");
+    }
+
     /**
      * Threads of their own for the bare peers and the waiting receive: the common pool has one
      * thread on two cores (and on newer JDKs CompletableFuture then runs its tasks one by one).
