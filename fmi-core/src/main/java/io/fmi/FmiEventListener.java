@@ -9,7 +9,9 @@ import java.util.function.Consumer;
  * operation's start and end (channel, bytes, duration, requests to the backend) or failure, the
  * channels' pairings, retried requests and peers found gone, and the communicator's close. Set one with {@link Communicator.Builder#eventListener}; sub-communicators
  * made by {@code split}/{@code dup} report to the same listener. Callbacks run in the thread doing
- * the operation (a background thread for non-blocking ones), so they must be quick and thread-safe.
+ * the operation (a background thread for non-blocking ones; for the Direct channel's pairing
+ * events, the JVM's one pairing thread, which every pairing waits on), so they must be quick,
+ * must not block and must be thread-safe.
  * With no listener nothing is measured.
  *
  * <p>{@link #summary(Consumer)} is a ready-made listener that writes a per-job summary at close:
