@@ -1,5 +1,7 @@
 package io.fmi.collective;
 
+import java.nio.ByteBuffer;
+
 /**
  * A reduction operator bound to one element type, working on little-endian byte slices.
  * Algorithms use {@link #commutative()} and {@link #associative()} to decide how freely they may
@@ -30,4 +32,24 @@ public interface Combiner {
      * when {@code otherIsLower}, else {@code acc = acc ⊕ other}.
      */
     void combine(byte[] acc, int accOffset, byte[] other, int otherOffset, int count, boolean otherIsLower);
+
+    /**
+     * {@link #combine(byte[], int, byte[], int, int, boolean)} on buffers, at absolute byte offsets
+     * (positions and limits are ignored; little-endian whatever the buffers' order). The default
+     * works on the backing arrays, or on copies for direct buffers.
+     */
+    default void combine(ByteBuffer acc, int accOffset, ByteBuffer other, int otherOffset, int count, boolean otherIsLower) {
+        if (acc.hasArray() && other.hasArray()) {
+            combine(acc.array(), acc.arrayOffset() + accOffset, other.array(), other.arrayOffset() + otherOffset, count,
+                    otherIsLower);
+            return;
+        }
+        int bytes = count * type().size();
+        byte[] a = new byte[bytes];
+        byte[] o = new byte[bytes];
+        acc.get(accOffset, a);
+        other.get(otherOffset, o);
+        combine(a, 0, o, 0, count, otherIsLower);
+        acc.put(accOffset, a);
+    }
 }

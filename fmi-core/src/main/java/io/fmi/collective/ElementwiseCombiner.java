@@ -1,5 +1,8 @@
 package io.fmi.collective;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.IntBinaryOperator;
 import java.util.function.LongBinaryOperator;
@@ -94,6 +97,45 @@ public final class ElementwiseCombiner implements Combiner {
                     double r = doubles.applyAsDouble((double) ElementType.DOUBLE_VIEW.get(acc, a),
                             (double) ElementType.DOUBLE_VIEW.get(other, otherOffset + 8 * i));
                     ElementType.DOUBLE_VIEW.set(acc, a, r);
+                }
+        }
+    }
+
+    /** On direct buffers, element by element in place: no copies (the working buffers of large reductions). */
+    @Override
+    public void combine(ByteBuffer acc, int accOffset, ByteBuffer other, int otherOffset, int count, boolean otherIsLower) {
+        if (acc.hasArray() && other.hasArray()) {
+            Combiner.super.combine(acc, accOffset, other, otherOffset, count, otherIsLower);
+            return;
+        }
+        ByteBuffer a = acc.order() == ByteOrder.LITTLE_ENDIAN ? acc : acc.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer o = other.order() == ByteOrder.LITTLE_ENDIAN ? other : other.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        switch (type) {
+            case BYTE:
+                for (int i = 0; i < count; i++) {
+                    a.put(accOffset + i, (byte) ints.applyAsInt(a.get(accOffset + i), o.get(otherOffset + i)));
+                }
+                break;
+            case INT:
+                for (int i = 0; i < count; i++) {
+                    a.putInt(accOffset + 4 * i, ints.applyAsInt(a.getInt(accOffset + 4 * i), o.getInt(otherOffset + 4 * i)));
+                }
+                break;
+            case LONG:
+                for (int i = 0; i < count; i++) {
+                    a.putLong(accOffset + 8 * i, longs.applyAsLong(a.getLong(accOffset + 8 * i), o.getLong(otherOffset + 8 * i)));
+                }
+                break;
+            case FLOAT:
+                for (int i = 0; i < count; i++) {
+                    a.putFloat(accOffset + 4 * i, (float) doubles.applyAsDouble(a.getFloat(accOffset + 4 * i),
+                            o.getFloat(otherOffset + 4 * i)));
+                }
+                break;
+            default:
+                for (int i = 0; i < count; i++) {
+                    a.putDouble(accOffset + 8 * i, doubles.applyAsDouble(a.getDouble(accOffset + 8 * i),
+                            o.getDouble(otherOffset + 8 * i)));
                 }
         }
     }

@@ -205,26 +205,68 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
 
     @Override
     public void allreduce(Call call, byte[] send, byte[] recv, Combiner op) {
-        System.arraycopy(send, 0, recv, 0, send.length);
         if (size == 1) {
+            System.arraycopy(send, 0, recv, 0, send.length);
             return;
         }
         if (!op.associative()) {
+            System.arraycopy(send, 0, recv, 0, send.length);
             super.allreduce(call, send, recv, op);
             return;
         }
+        // large buffers are reduced in a direct buffer: the sockets read into and write from it
+        // without the JDK's copy through a temporary direct buffer (a copy of every byte each way)
+        boolean large = send.length >= LARGE_BYTES;
+        ByteBuffer work;
+        if (large) {
+            work = DirectScratch.take(send.length).put(0, send);
+        } else {
+            System.arraycopy(send, 0, recv, 0, send.length);
+            work = ByteBuffer.wrap(recv);
+        }
         int pof2 = Integer.highestOneBit(size);
         int count = count(send.length, op);
-        int newRank = foldIn(call, recv, op, pof2);
+        int newRank = foldIn(call, work, op, pof2);
         if (newRank >= 0) {
             int item = op.itemElements();
-            if (send.length >= LARGE_BYTES && item > 0 && count % item == 0 && count / item >= pof2) {
-                rabenseifner(call.phase(call.phase() + 1), recv, op, newRank, pof2, count);
+            if (large && item > 0 && count % item == 0 && count / item >= pof2) {
+                rabenseifner(call.phase(call.phase() + 1), work, op, newRank, pof2, count);
             } else {
-                recursiveDoubling(call.phase(call.phase() + 1), recv, op, newRank, pof2, count);
+                recursiveDoubling(call.phase(call.phase() + 1), work, op, newRank, pof2, count);
             }
         }
-        foldOut(call.phase(call.phase() + 2), recv, pof2);
+        foldOut(call.phase(call.phase() + 2), work, pof2);
+        if (large) {
+            work.get(0, recv);
+            DirectScratch.give(work);
+        }
+    }
+
+    /** A temporary like {@code work}: direct for a direct one. */
+    private static ByteBuffer temporary(ByteBuffer work, int length) {
+        return work.isDirect() ? DirectScratch.take(length) : ByteBuffer.wrap(Scratch.take(length));
+    }
+
+    private static void giveBack(ByteBuffer temporary) {
+        if (temporary.isDirect()) {
+            DirectScratch.give(temporary);
+        } else {
+            Scratch.give(temporary.array());
+        }
+    }
+
+    private void sendTo(Call call, int peer, ByteBuffer buf, int offset, int length) {
+        messages.send(peer, call.tag(), buf.slice(offset, length), call.deadline());
+    }
+
+    private void recvFrom(Call call, int peer, ByteBuffer buf, int offset, int length) {
+        messages.recv(peer, call.tag(), buf.slice(offset, length), true, call.deadline());
+    }
+
+    private void exchange(Call call, int peer, ByteBuffer out, int sendOffset, int sendLength, ByteBuffer in,
+                          int recvOffset, int recvLength) {
+        messages.sendrecv(peer, out.slice(sendOffset, sendLength), peer, in.slice(recvOffset, recvLength), call.tag(),
+                call.deadline());
     }
 
     /**
@@ -232,30 +274,31 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      * rank hands its data to the next odd rank. Returns this rank's index among the remaining
      * {@code pof2} (-1 if it dropped out). Index {@code i} covers a contiguous range of ranks.
      */
-    private int foldIn(Call call, byte[] buf, Combiner op, int pof2) {
+    private int foldIn(Call call, ByteBuffer buf, Combiner op, int pof2) {
         int rem = size - pof2;
+        int length = buf.capacity();
         if (rank < 2 * rem) {
             if (rank % 2 == 0) {
-                sendTo(call, rank + 1, buf, 0, buf.length);
+                sendTo(call, rank + 1, buf, 0, length);
                 return -1;
             }
-            byte[] tmp = Scratch.take(buf.length);
-            recvFrom(call, rank - 1, tmp, 0, tmp.length);
-            op.combine(buf, 0, tmp, 0, count(buf.length, op), true);
-            Scratch.give(tmp);
+            ByteBuffer tmp = temporary(buf, length);
+            recvFrom(call, rank - 1, tmp, 0, length);
+            op.combine(buf, 0, tmp, 0, count(length, op), true);
+            giveBack(tmp);
             return rank / 2;
         }
         return rank - rem;
     }
 
     /** Gives the ranks that dropped out in {@link #foldIn} the result. */
-    private void foldOut(Call call, byte[] buf, int pof2) {
+    private void foldOut(Call call, ByteBuffer buf, int pof2) {
         int rem = size - pof2;
         if (rank < 2 * rem) {
             if (rank % 2 == 1) {
-                sendTo(call, rank - 1, buf, 0, buf.length);
+                sendTo(call, rank - 1, buf, 0, buf.capacity());
             } else {
-                recvFrom(call, rank + 1, buf, 0, buf.length);
+                recvFrom(call, rank + 1, buf, 0, buf.capacity());
             }
         }
     }
@@ -265,24 +308,24 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         return newRank < rem ? 2 * newRank + 1 : newRank + rem;
     }
 
-    private void recursiveDoubling(Call call, byte[] buf, Combiner op, int newRank, int pof2, int count) {
-        byte[] tmp = Scratch.take(buf.length);
+    private void recursiveDoubling(Call call, ByteBuffer buf, Combiner op, int newRank, int pof2, int count) {
+        int length = buf.capacity();
+        ByteBuffer tmp = temporary(buf, length);
         for (int mask = 1; mask < pof2; mask <<= 1) {
             int partner = newRank ^ mask;
-            int peer = realOf(partner, pof2);
-            exchange(call, peer, buf, 0, buf.length, peer, tmp, 0, tmp.length);
+            exchange(call, realOf(partner, pof2), buf, 0, length, tmp, 0, length);
             op.combine(buf, 0, tmp, 0, count, partner < newRank);
         }
-        Scratch.give(tmp);
+        giveBack(tmp);
     }
 
     /** Reduce-scatter by recursive halving, then allgather by recursive doubling, over {@code pof2} blocks. */
-    private void rabenseifner(Call call, byte[] buf, Combiner op, int newRank, int pof2, int elements) {
+    private void rabenseifner(Call call, ByteBuffer buf, Combiner op, int newRank, int pof2, int elements) {
         // blocks are cut at item boundaries, so an operator over items of several elements (a complex
         // number as two doubles) is never handed half an item; es is the size of one item
         int es = op.type().size() * op.itemElements();
         int count = elements / op.itemElements();
-        byte[] tmp = Scratch.take(buf.length);
+        ByteBuffer tmp = temporary(buf, buf.capacity());
         int lo = 0;
         int hi = pof2;
         for (int mask = 1; mask < pof2; mask <<= 1) {
@@ -298,12 +341,12 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             int giveLen = blockStart(giveHi, count, pof2) * es - giveOff;
             int keepOff = blockStart(keepLo, count, pof2) * es;
             int keepLen = blockStart(keepHi, count, pof2) * es - keepOff;
-            exchange(call, peer, buf, giveOff, giveLen, peer, tmp, 0, keepLen);
+            exchange(call, peer, buf, giveOff, giveLen, tmp, 0, keepLen);
             op.combine(buf, keepOff, tmp, 0, keepLen / op.type().size(), partner < newRank);
             lo = keepLo;
             hi = keepHi;
         }
-        Scratch.give(tmp);
+        giveBack(tmp);
         for (int mask = pof2 >> 1; mask >= 1; mask >>= 1) {
             int partner = newRank ^ mask;
             int peer = realOf(partner, pof2);
@@ -314,7 +357,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             int myLen = blockStart(hi, count, pof2) * es - myOff;
             int otherOff = blockStart(otherLo, count, pof2) * es;
             int otherLen = blockStart(otherHi, count, pof2) * es - otherOff;
-            exchange(call, peer, buf, myOff, myLen, peer, buf, otherOff, otherLen);
+            exchange(call, peer, buf, myOff, myLen, buf, otherOff, otherLen);
             lo = Math.min(lo, otherLo);
             hi = Math.max(hi, otherHi);
         }

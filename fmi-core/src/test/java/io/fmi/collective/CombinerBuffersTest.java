@@ -1,0 +1,65 @@
+package io.fmi.collective;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Large reductions combine in direct buffers; the result must be the byte-array combine's, bit for
+ * bit, for every element type, at offsets, whatever the buffers' byte order, and for operators
+ * that only work on arrays (through the default's copies).
+ */
+class CombinerBuffersTest {
+
+    private static byte[] randomBytes(Random random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static ByteBuffer direct(byte[] content, ByteOrder order) {
+        ByteBuffer b = ByteBuffer.allocateDirect(content.length).order(order);
+        b.put(0, content);
+        return b;
+    }
+
+    private static void assertSameAsArrays(Combiner op, int size, ByteOrder order) {
+        Random random = new Random(size * 31L + op.type().ordinal());
+        int count = 1000;
+        int accOffset = 3 * size;
+        int otherOffset = 5 * size;
+        byte[] acc = randomBytes(random, accOffset + count * size + 16);
+        byte[] other = randomBytes(random, otherOffset + count * size + 16);
+        for (boolean lower : new boolean[] {false, true}) {
+            byte[] expected = acc.clone();
+            op.combine(expected, accOffset, other, otherOffset, count, lower);
+            ByteBuffer a = direct(acc, order);
+            op.combine(a, accOffset, direct(other, order), otherOffset, count, lower);
+            byte[] actual = new byte[acc.length];
+            a.get(0, actual);
+            assertArrayEquals(expected, actual, op.type() + " " + order + " other lower " + lower);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ElementType.class, names = {"BYTE", "INT", "LONG", "FLOAT", "DOUBLE"})
+    void elementwiseCombinesInDirectBuffersAsInArrays(ElementType type) {
+        Combiner sum = ElementwiseCombiner.of(type, Integer::sum, Long::sum, Double::sum);
+        Combiner max = ElementwiseCombiner.of(type, Math::max, Math::max, Math::max);
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+            assertSameAsArrays(sum, type.size(), order);
+            assertSameAsArrays(max, type.size(), order);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ElementType.class, names = {"INT", "DOUBLE"})
+    void anArrayOnlyOperatorCombinesDirectBuffersThroughCopies(ElementType type) {
+        // MAXLOC: (value, index) items, a combiner with no buffer form of its own
+        assertSameAsArrays(LocCombiner.of(type, false), type.size(), ByteOrder.LITTLE_ENDIAN);
+    }
+}
