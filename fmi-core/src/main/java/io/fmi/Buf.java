@@ -70,6 +70,25 @@ final class Buf {
         return bytes;
     }
 
+    /** Copies the content into {@code into} from its position (little-endian), leaving its position; returns it. */
+    ByteBuffer readInto(ByteBuffer into) {
+        if (target instanceof ByteBuffer) {
+            into.duplicate().put(((ByteBuffer) target).duplicate());
+        } else {
+            type.encode(target, into);
+        }
+        return into;
+    }
+
+    /** Copies the bytes from {@code from}'s position (little-endian, {@link #byteLength()} of them) into the user's buffer. */
+    void store(ByteBuffer from) {
+        if (target instanceof ByteBuffer) {
+            ((ByteBuffer) target).duplicate().put(from.duplicate().limit(from.position() + Math.toIntExact(byteLength())));
+        } else {
+            type.decodeInto(from, target, elements);
+        }
+    }
+
     /** A byte array to receive into: the array itself when it is a {@code byte[]}, else a new one. */
     byte[] writable() {
         if (target instanceof byte[]) {

@@ -5,6 +5,7 @@ import io.fmi.collective.ChannelMessages;
 import io.fmi.collective.Group;
 import io.fmi.collective.Messages;
 import io.fmi.collective.Collectives;
+import io.fmi.collective.DirectScratch;
 import io.fmi.collective.Combiner;
 import io.fmi.collective.ObjectStoreCollectives;
 import io.fmi.collective.PeerToPeerCollectives;
@@ -751,17 +752,37 @@ final class Engine {
         sameType(op, send, recv);
         lengths(op, "the receive buffer", send.elements, recv.elements);
         Combiner combiner = combiner(op, reduction, send);
+        writable(op, "receive", recv);
+        if (op == Operation.ALLREDUCE) {
+            int length = Math.toIntExact(send.byteLength());
+            run(op, true, length, (c, call) -> {
+                if (c.reducesInPlace(length, combiner)) {
+                    // straight from the user's buffer into a direct one the sockets use without copies
+                    ByteBuffer work = send.readInto(DirectScratch.take(length));
+                    c.allreduce(call, work, combiner);
+                    recv.store(work);
+                    DirectScratch.give(work);
+                } else {
+                    reduceArrays(op, c, call, send, recv, combiner, body);
+                }
+            });
+            return;
+        }
+        run(op, true, send.byteLength(), (c, call) -> reduceArrays(op, c, call, send, recv, combiner, body));
+    }
+
+    /** {@link #reduceAll}'s byte-array form. */
+    private void reduceArrays(Operation op, Collectives c, Call call, Buf send, Buf recv, Combiner combiner, Reduction body) {
         // the wire copies of typed buffers are reused arrays (io.fmi.collective.Scratch)
         byte[] in = send.target instanceof byte[] ? (byte[]) send.target
                 : send.readInto(Scratch.take(Math.toIntExact(send.byteLength())));
-        writable(op, "receive", recv);
         byte[] out = recv.target instanceof byte[] ? (byte[]) recv.target
                 : Scratch.take(Math.toIntExact(recv.byteLength()));
         if (out == in) {
             in = in.clone();
         }
         byte[] source = in;
-        run(op, true, source.length, (c, call) -> body.run(c, call, source, out, combiner));
+        body.run(c, call, source, out, combiner);
         if (op != Operation.EXSCAN || rank != 0) {
             recv.store(out);
         }

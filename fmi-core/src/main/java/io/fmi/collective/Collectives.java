@@ -1,5 +1,7 @@
 package io.fmi.collective;
 
+import java.nio.ByteBuffer;
+
 /**
  * The operations of a communicator over byte arrays, implemented once per channel kind. Lengths
  * have been validated by the caller; arrays marked "root only" are null on other ranks.
@@ -24,6 +26,20 @@ public interface Collectives {
     void reduce(Call call, byte[] send, byte[] recv, Combiner op, int root);
 
     void allreduce(Call call, byte[] send, byte[] recv, Combiner op);
+
+    /**
+     * Whether this implementation reduces {@code bytes} with {@code op} in place in a direct buffer
+     * ({@link #allreduce(Call, ByteBuffer, Combiner)}): channels that move direct buffers without
+     * copies do, for large buffers. The caller then fills one straight from the user's buffer.
+     */
+    default boolean reducesInPlace(int bytes, Combiner op) {
+        return false;
+    }
+
+    /** Allreduce in place: {@code work} (direct, position 0, all of it) holds this rank's operand, then the result. */
+    default void allreduce(Call call, ByteBuffer work, Combiner op) {
+        throw new UnsupportedOperationException("no in-place allreduce here; check reducesInPlace first");
+    }
 
     /** Inclusive prefix reduction: rank r receives {@code send_0 ⊕ ... ⊕ send_r}. */
     void scan(Call call, byte[] send, byte[] recv, Combiner op);

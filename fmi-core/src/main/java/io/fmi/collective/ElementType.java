@@ -64,7 +64,12 @@ public enum ElementType {
 
     /** Copies {@code count} elements at {@code byteOffset} of {@code bytes} into the start of {@code array}. */
     public void decodeInto(byte[] bytes, int byteOffset, Object array, int count) {
-        ByteBuffer view = ByteBuffer.wrap(bytes, byteOffset, count * size).order(ByteOrder.LITTLE_ENDIAN);
+        decodeInto(ByteBuffer.wrap(bytes, byteOffset, count * size), array, count);
+    }
+
+    /** Copies {@code count} elements from {@code from}'s position (little-endian) into the start of {@code array}. */
+    public void decodeInto(ByteBuffer from, Object array, int count) {
+        ByteBuffer view = from.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         switch (this) {
             case BYTE:
                 view.get((byte[]) array, 0, count);
@@ -85,32 +90,27 @@ public enum ElementType {
 
     /** Writes the whole Java array {@code array} (of this type) as bytes at {@code byteOffset} of {@code bytes}. */
     public void encode(Object array, byte[] bytes, int byteOffset) {
+        encode(array, ByteBuffer.wrap(bytes, byteOffset, bytes.length - byteOffset));
+    }
+
+    /** Writes the whole Java array {@code array} (of this type) as little-endian bytes at {@code into}'s position. */
+    public void encode(Object array, ByteBuffer into) {
+        ByteBuffer view = into.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         switch (this) {
-            case BYTE: {
-                byte[] in = (byte[]) array;
-                System.arraycopy(in, 0, bytes, byteOffset, in.length);
+            case BYTE:
+                view.put((byte[]) array);
                 break;
-            }
-            case INT: {
-                int[] in = (int[]) array;
-                ByteBuffer.wrap(bytes, byteOffset, in.length * size).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(in);
+            case INT:
+                view.asIntBuffer().put((int[]) array);
                 break;
-            }
-            case LONG: {
-                long[] in = (long[]) array;
-                ByteBuffer.wrap(bytes, byteOffset, in.length * size).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(in);
+            case LONG:
+                view.asLongBuffer().put((long[]) array);
                 break;
-            }
-            case FLOAT: {
-                float[] in = (float[]) array;
-                ByteBuffer.wrap(bytes, byteOffset, in.length * size).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(in);
+            case FLOAT:
+                view.asFloatBuffer().put((float[]) array);
                 break;
-            }
-            default: {
-                double[] in = (double[]) array;
-                ByteBuffer.wrap(bytes, byteOffset, in.length * size).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(in);
-                break;
-            }
+            default:
+                view.asDoubleBuffer().put((double[]) array);
         }
     }
 }

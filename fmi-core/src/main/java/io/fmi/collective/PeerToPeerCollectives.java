@@ -205,41 +205,53 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
 
     @Override
     public void allreduce(Call call, byte[] send, byte[] recv, Combiner op) {
+        if (reducesInPlace(send.length, op)) {
+            ByteBuffer work = DirectScratch.take(send.length).put(0, send);
+            allreduce(call, work, op);
+            work.get(0, recv);
+            DirectScratch.give(work);
+            return;
+        }
+        System.arraycopy(send, 0, recv, 0, send.length);
         if (size == 1) {
-            System.arraycopy(send, 0, recv, 0, send.length);
             return;
         }
         if (!op.associative()) {
-            System.arraycopy(send, 0, recv, 0, send.length);
             super.allreduce(call, send, recv, op);
             return;
         }
-        // large buffers are reduced in a direct buffer: the sockets read into and write from it
-        // without the JDK's copy through a temporary direct buffer (a copy of every byte each way)
-        boolean large = send.length >= LARGE_BYTES;
-        ByteBuffer work;
-        if (large) {
-            work = DirectScratch.take(send.length).put(0, send);
-        } else {
-            System.arraycopy(send, 0, recv, 0, send.length);
-            work = ByteBuffer.wrap(recv);
-        }
+        reduceAll(call, ByteBuffer.wrap(recv), op);
+    }
+
+    /**
+     * Large buffers are reduced in a direct buffer: the sockets read into and write from it without
+     * the JDK's copy through a temporary direct buffer (a copy of every byte each way).
+     */
+    @Override
+    public boolean reducesInPlace(int bytes, Combiner op) {
+        return size > 1 && op.associative() && bytes >= LARGE_BYTES;
+    }
+
+    @Override
+    public void allreduce(Call call, ByteBuffer work, Combiner op) {
+        reduceAll(call, work, op);
+    }
+
+    /** Allreduce of an associative operator in place on {@code work}: Rabenseifner for large buffers, else recursive doubling. */
+    private void reduceAll(Call call, ByteBuffer work, Combiner op) {
+        int length = work.capacity();
         int pof2 = Integer.highestOneBit(size);
-        int count = count(send.length, op);
+        int count = count(length, op);
         int newRank = foldIn(call, work, op, pof2);
         if (newRank >= 0) {
             int item = op.itemElements();
-            if (large && item > 0 && count % item == 0 && count / item >= pof2) {
+            if (length >= LARGE_BYTES && item > 0 && count % item == 0 && count / item >= pof2) {
                 rabenseifner(call.phase(call.phase() + 1), work, op, newRank, pof2, count);
             } else {
                 recursiveDoubling(call.phase(call.phase() + 1), work, op, newRank, pof2, count);
             }
         }
         foldOut(call.phase(call.phase() + 2), work, pof2);
-        if (large) {
-            work.get(0, recv);
-            DirectScratch.give(work);
-        }
     }
 
     /** A temporary like {@code work}: direct for a direct one. */
