@@ -44,6 +44,8 @@ public final class DirectChannel implements PeerToPeerChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectChannel.class);
     private static final long MAX_WAIT_MS = 1000;
+    /** See {@code Peer.skipReads}. */
+    private static final int SKIPS = 15;
 
     private final DirectSettings settings;
     private ChannelContext context;
@@ -81,6 +83,13 @@ public final class DirectChannel implements PeerToPeerChannel {
         RuntimeException failure;
         /** Bytes that send() accepted and that were dropped unwritten when this peer failed. */
         long dropped;
+        /**
+         * How many more receives from this peer wait on the selector without reading the socket
+         * first. A receive reads first when the last such read found its message there (exchanges,
+         * streams); in a ping-pong the answer is never there yet, and the read is a system call
+         * that finds nothing, so after a miss the next {@value #SKIPS} receives do not, then try again.
+         */
+        int skipReads;
 
         Peer(int rank) {
             this.rank = rank;
@@ -395,7 +404,17 @@ public final class DirectChannel implements PeerToPeerChannel {
                     if (first) {
                         p.updateInterest();
                     }
-                    if (p.socket != null && p.failure == null && !receive.done() && (first || p.reader.staged())) {
+                    if (p.socket == null || p.failure != null || receive.done()) {
+                        continue;
+                    }
+                    if (first && single != null && !p.reader.staged()) {
+                        if (p.skipReads > 0) {
+                            p.skipReads--;
+                            continue;
+                        }
+                        p.read();
+                        p.skipReads = receive.done() ? 0 : SKIPS;
+                    } else if (first || p.reader.staged()) {
                         p.read();
                     }
                 }
