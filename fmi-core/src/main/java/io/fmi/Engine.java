@@ -820,12 +820,37 @@ final class Engine {
             in = java.util.Arrays.copyOfRange(out, rank * block, (rank + 1) * block);
         } else {
             lengths(op, "the receive buffer (size x send length)", (long) size * send.elements, recv.elements);
-            in = send.read();
-            out = writableOf(op, recv);
+            writable(op, "receive", recv);
+            run(op, true, send.byteLength(), (c, call) -> {
+                if (c.movesDirect(recv.byteLength())) {
+                    moveDirect(call, send, recv, c::allgather);
+                } else {
+                    byte[] gathered = recv.writable();
+                    c.allgather(call, send.read(), gathered);
+                    recv.store(gathered);
+                }
+            });
+            return;
         }
         byte[] source = in;
         run(op, true, in.length, (c, call) -> c.allgather(call, source, out));
         recv.store(out);
+    }
+
+    /** What runs on direct buffers: the user's send buffer copied into {@code in}, the result in {@code out}. */
+    @FunctionalInterface
+    private interface DirectBody {
+        void run(Call call, ByteBuffer in, ByteBuffer out);
+    }
+
+    /** Runs {@code body} on direct copies of the user's buffers (pooled), then stores the result. */
+    private static void moveDirect(Call call, Buf send, Buf recv, DirectBody body) {
+        ByteBuffer in = send.readInto(DirectScratch.take(Math.toIntExact(send.byteLength())));
+        ByteBuffer out = DirectScratch.take(Math.toIntExact(recv.byteLength()));
+        body.run(call, in, out);
+        recv.store(out);
+        DirectScratch.give(in);
+        DirectScratch.give(out);
     }
 
     void alltoall(Buf send, Buf recv) {
@@ -839,11 +864,17 @@ final class Engine {
             throw new FmiException(op.label() + ": the send buffer's " + send.elements
                     + " elements do not split into " + size + " equal blocks; use a multiple of " + size);
         }
-        byte[] in = send.read();
-        byte[] out = writableOf(op, recv);
-        byte[] source = out == in ? in.clone() : in;
-        run(op, true, source.length / size, (c, call) -> c.alltoall(call, source, out));
-        recv.store(out);
+        writable(op, "receive", recv);
+        run(op, true, send.byteLength() / size, (c, call) -> {
+            if (c.movesDirect(recv.byteLength())) {
+                moveDirect(call, send, recv, c::alltoall);
+            } else {
+                byte[] in = send.read();
+                byte[] out = recv.writable();
+                c.alltoall(call, out == in ? in.clone() : in, out);
+                recv.store(out);
+            }
+        });
     }
 
     void reduceScatter(Buf send, Buf recv, Op reduction) {

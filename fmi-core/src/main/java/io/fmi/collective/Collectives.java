@@ -49,6 +49,26 @@ public interface Collectives {
 
     void allgather(Call call, byte[] send, byte[] recv);
 
+    /**
+     * Whether allgather and alltoall that fill {@code bytes} of receive buffer run on direct buffers
+     * ({@link #allgather(Call, ByteBuffer, ByteBuffer)}, {@link #alltoall(Call, ByteBuffer, ByteBuffer)}):
+     * channels that move direct buffers without copies do, for large ones. The caller then fills
+     * them straight from the user's buffers.
+     */
+    default boolean movesDirect(long bytes) {
+        return false;
+    }
+
+    /** {@link #allgather(Call, byte[], byte[])} on direct buffers (position 0, all of them). */
+    default void allgather(Call call, ByteBuffer send, ByteBuffer recv) {
+        throw new UnsupportedOperationException("no direct allgather here; check movesDirect first");
+    }
+
+    /** {@link #alltoall(Call, byte[], byte[])} on direct buffers (position 0, all of them). */
+    default void alltoall(Call call, ByteBuffer send, ByteBuffer recv) {
+        throw new UnsupportedOperationException("no direct alltoall here; check movesDirect first");
+    }
+
     /** Block {@code j} of {@code send} goes to rank {@code j}; block {@code i} of {@code recv} comes from rank {@code i}. */
     void alltoall(Call call, byte[] send, byte[] recv);
 

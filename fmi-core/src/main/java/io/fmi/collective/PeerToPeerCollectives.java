@@ -277,7 +277,12 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
 
     private void exchange(Call call, int peer, ByteBuffer out, int sendOffset, int sendLength, ByteBuffer in,
                           int recvOffset, int recvLength) {
-        messages.sendrecv(peer, out.slice(sendOffset, sendLength), peer, in.slice(recvOffset, recvLength), call.tag(),
+        exchange(call, peer, out, sendOffset, sendLength, peer, in, recvOffset, recvLength);
+    }
+
+    private void exchange(Call call, int to, ByteBuffer out, int sendOffset, int sendLength, int from, ByteBuffer in,
+                          int recvOffset, int recvLength) {
+        messages.sendrecv(to, out.slice(sendOffset, sendLength), from, in.slice(recvOffset, recvLength), call.tag(),
                 call.deadline());
     }
 
@@ -431,8 +436,24 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             super.allgather(call, send, recv);
             return;
         }
-        int block = send.length;
-        System.arraycopy(send, 0, recv, rank * block, block);
+        allgather(call, ByteBuffer.wrap(send), ByteBuffer.wrap(recv));
+    }
+
+    /**
+     * From 64 KiB of receive buffer on more than two ranks, allgather and alltoall run on direct
+     * buffers: each block crosses a socket without the JDK's copies through a temporary direct buffer
+     * (2 (size - 1) block copies), for the copies in and out of the user's buffers (size + 1).
+     */
+    @Override
+    public boolean movesDirect(long bytes) {
+        return size > 2 && bytes >= LARGE_BYTES;
+    }
+
+    /** Ring: in step s, pass on to the right the block received from the left in step s - 1. */
+    @Override
+    public void allgather(Call call, ByteBuffer send, ByteBuffer recv) {
+        int block = send.capacity();
+        recv.put(rank * block, send, 0, block);
         int right = (rank + 1) % size;
         int left = (rank - 1 + size) % size;
         for (int step = 0; step < size - 1; step++) {
@@ -445,8 +466,13 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     /** Pairwise exchange: in step s, send to rank + s and receive from rank - s. */
     @Override
     public void alltoall(Call call, byte[] send, byte[] recv) {
-        int block = send.length / size;
-        System.arraycopy(send, rank * block, recv, rank * block, block);
+        alltoall(call, ByteBuffer.wrap(send), ByteBuffer.wrap(recv));
+    }
+
+    @Override
+    public void alltoall(Call call, ByteBuffer send, ByteBuffer recv) {
+        int block = send.capacity() / size;
+        recv.put(rank * block, send, rank * block, block);
         for (int step = 1; step < size; step++) {
             int dest = (rank + step) % size;
             int src = (rank - step + size) % size;
