@@ -866,7 +866,9 @@ final class Engine {
         }
         writable(op, "receive", recv);
         run(op, true, send.byteLength() / size, (c, call) -> {
-            if (c.movesDirect(recv.byteLength())) {
+            // byte arrays cross the sockets with two copies per block (the JDK's), as many as the copies
+            // into and out of direct buffers: only typed buffers, which are encoded anyway, gain
+            if (!(send.target instanceof byte[]) && c.movesDirect(recv.byteLength())) {
                 moveDirect(call, send, recv, c::alltoall);
             } else {
                 byte[] in = send.read();

@@ -440,9 +440,11 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     }
 
     /**
-     * From 64 KiB of receive buffer on more than two ranks, allgather and alltoall run on direct
+     * From 64 KiB of receive buffer on more than two ranks, allgather and alltoall may run on direct
      * buffers: each block crosses a socket without the JDK's copies through a temporary direct buffer
-     * (2 (size - 1) block copies), for the copies in and out of the user's buffers (size + 1).
+     * (2 (size - 1) block copies for an allgather), for the copies in and out of the user's buffers
+     * (size + 1 blocks; 2 size for an alltoall, which only gains where the user's buffers are encoded
+     * anyway).
      */
     @Override
     public boolean movesDirect(long bytes) {
