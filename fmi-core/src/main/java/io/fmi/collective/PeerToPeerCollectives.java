@@ -13,6 +13,10 @@ import java.nio.ByteBuffer;
  * operators are exact. Non-associative operators fall back to the linear algorithms of
  * {@link AbstractCollectives}. The grouping depends only on size and root, so results are
  * bit-identical on every run, and identical on every rank for allreduce.
+ *
+ * <p>Large allreduces, allgathers and alltoalls run on direct buffers ({@link DirectScratch};
+ * {@link #reducesInPlace}, {@link #movesDirect}): a socket reads into and writes from a direct
+ * buffer without the JDK's copy through a temporary one.
  */
 public final class PeerToPeerCollectives extends AbstractCollectives {
     /** Buffers at least this large use the bandwidth-optimal algorithms. */
