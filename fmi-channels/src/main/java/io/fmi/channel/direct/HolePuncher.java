@@ -205,6 +205,12 @@ final class HolePuncher {
         private void punch(ByteBuffer endpoint) throws IOException {
             peer = Rendezvous.parseEndpoint(endpoint);
             talk = null;
+            // the connection only keeps the NAT's mapping alive from here on: nothing more is read
+            // from it (were it still selected for reading, a server closing it would make the loop spin)
+            SelectionKey idle = loop.keyOf(rendezvous);
+            if (idle != null) {
+                idle.interestOps(0);
+            }
             LOG.debug("pairing {}: local port {}, peer at {}", pairing, localPort, peer);
             punchDeadline = relay && punchTimeout.toNanos() < deadline.remainingNanos() ? Deadline.after(punchTimeout) : deadline;
             listener = ServerSocketChannel.open();
