@@ -266,7 +266,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     private static void giveBack(ByteBuffer temporary) {
         if (temporary.isDirect()) {
             DirectScratch.give(temporary);
-        } else {
+        } else if (temporary.arrayOffset() == 0 && temporary.array().length == temporary.capacity()) {
             Scratch.give(temporary.array());
         }
     }
