@@ -176,6 +176,17 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
         return prefix + "p2p/" + src + "-" + dst + "/" + n;
     }
 
+    /**
+     * How long the rest of a message may take once its first part is here: its writer is writing
+     * the other parts, and the waits for them look at its liveness, which ends them sooner if it died.
+     */
+    private static final java.time.Duration REST_OF_MESSAGE = java.time.Duration.ofMinutes(5);
+
+    /** {@link #accept(int, byte[], Deadline)} with {@link #REST_OF_MESSAGE} for the other parts. */
+    private void accept(int src, byte[] first) {
+        accept(src, first, Deadline.after(REST_OF_MESSAGE));
+    }
+
     /** Reads the next message of {@code src}'s stream (its first part is {@code first}) into the mailbox. */
     private void accept(int src, byte[] first, Deadline deadline) {
         String key = streamKey(src, rank, received[src]);
@@ -299,7 +310,7 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
                 ObjectStoreChannel.Taken taken = keys.size() == 1
                         ? new ObjectStoreChannel.Taken(0, channel.get(keys.get(0), deadline))
                         : channel.getAny(keys, deadline);
-                accept(from[taken.index()], taken.value(), Deadline.after(java.time.Duration.ofMinutes(5)));
+                accept(from[taken.index()], taken.value());
             } catch (FmiTimeoutException slicePassed) {
                 // nothing yet: look at the waiting receives again (their own deadlines end them)
             } catch (RuntimeException e) {
@@ -331,7 +342,7 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
             int s = byChannelRank.get(e.getKey());
             byte[] last = channel.tryGet(streamKey(s, rank, received[s]));
             if (last != null) {
-                accept(s, last, Deadline.after(java.time.Duration.ofMinutes(5)));
+                accept(s, last);
                 return false;
             }
             goneRanks.put(s, e.getValue());
@@ -383,7 +394,7 @@ public final class ObjectStoreCollectives extends AbstractCollectives {
                     mailbox.fail(r, new ChannelException("receive on rank " + rank + ": " + e.getMessage(), e));
                     break;
                 }
-                accept(source, first, Deadline.after(java.time.Duration.ofMinutes(5)));
+                accept(source, first);
             } catch (RuntimeException e) {
                 // a corrupt or oversized message, a failed download: this receive fails with it (as with the puller)
                 if (!mailbox.fail(r, e) && !r.done()) {
