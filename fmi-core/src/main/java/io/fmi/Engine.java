@@ -757,6 +757,15 @@ final class Engine {
             int length = Math.toIntExact(send.byteLength());
             run(op, true, length, (c, call) -> {
                 if (c.reducesInPlace(length, combiner)) {
+                    if (recv.target instanceof ByteBuffer && ((ByteBuffer) recv.target).isDirect()) {
+                        // the user's own direct buffer is the working buffer: no copy out
+                        ByteBuffer work = ((ByteBuffer) recv.target).slice();
+                        if (send.target != recv.target) {
+                            send.readInto(work);
+                        }
+                        c.allreduce(call, work, combiner);
+                        return;
+                    }
                     // straight from the user's buffer into a direct one the sockets use without copies
                     ByteBuffer work = send.readInto(DirectScratch.take(length));
                     c.allreduce(call, work, combiner);

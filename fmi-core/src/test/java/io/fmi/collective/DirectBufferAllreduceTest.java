@@ -1,0 +1,76 @@
+package io.fmi.collective;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.fmi.Op;
+import io.fmi.local.LocalPeers;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A large allreduce into a direct {@code ByteBuffer} reduces in the user's buffer itself: the
+ * bytes between position and limit get the result, the bytes around them and the position stay,
+ * whether the send buffer is another buffer or the same one (in place).
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class DirectBufferAllreduceTest {
+    private static final int OFFSET = 5;
+    private static final int LENGTH = 1 << 20;
+    private static final byte GUARD = 77;
+
+    private static ByteBuffer window(int rank) {
+        ByteBuffer b = ByteBuffer.allocateDirect(OFFSET + LENGTH + OFFSET);
+        for (int i = 0; i < b.capacity(); i++) {
+            b.put(i, GUARD);
+        }
+        for (int i = 0; i < LENGTH; i++) {
+            b.put(OFFSET + i, (byte) (i * (rank + 1)));
+        }
+        return b.position(OFFSET).limit(OFFSET + LENGTH);
+    }
+
+    private static void check(List<ByteBuffer> results, int size) {
+        for (ByteBuffer b : results) {
+            assertEquals(OFFSET, b.position(), "position moved");
+            assertEquals(OFFSET + LENGTH, b.limit(), "limit moved");
+            ByteBuffer all = b.duplicate().clear();
+            for (int i = 0; i < OFFSET; i++) {
+                assertEquals(GUARD, all.get(i), "byte " + i + " before the window");
+                assertEquals(GUARD, all.get(OFFSET + LENGTH + i), "byte " + i + " after the window");
+            }
+            for (int i = 0; i < LENGTH; i++) {
+                byte expected = 0;
+                for (int r = 0; r < size; r++) {
+                    expected += (byte) (i * (r + 1));
+                }
+                if (b.get(OFFSET + i) != expected) {
+                    assertEquals(expected, b.get(OFFSET + i), "element " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void intoAnotherDirectBuffer() {
+        int size = 4;
+        check(LocalPeers.call(size, comm -> {
+            ByteBuffer send = window(comm.rank());
+            ByteBuffer recv = window(99);
+            comm.allreduce(send, recv, Op.SUM);
+            return recv;
+        }), size);
+    }
+
+    @Test
+    void inPlace() {
+        int size = 3;
+        check(LocalPeers.call(size, comm -> {
+            ByteBuffer both = window(comm.rank());
+            comm.allreduce(both, both, Op.SUM);
+            return both;
+        }), size);
+    }
+}
