@@ -62,11 +62,7 @@ final class Buf {
 
     /** Copies the content into {@code bytes} (of {@link #byteLength()} bytes) and returns it. */
     byte[] readInto(byte[] bytes) {
-        if (target instanceof ByteBuffer) {
-            ((ByteBuffer) target).duplicate().get(bytes);
-        } else {
-            type.encode(target, bytes, 0);
-        }
+        readInto(ByteBuffer.wrap(bytes));
         return bytes;
     }
 
@@ -134,13 +130,8 @@ final class Buf {
 
     /** Copies received bytes (from {@link #writable()}) back into the user's buffer. */
     void store(byte[] bytes) {
-        if (bytes == target) {
-            return;
-        }
-        if (target instanceof ByteBuffer) {
-            ((ByteBuffer) target).duplicate().put(bytes);
-        } else {
-            type.decodeInto(bytes, 0, target, elements);
+        if (bytes != target) {
+            store(ByteBuffer.wrap(bytes));
         }
     }
 }

@@ -36,18 +36,17 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     }
 
     private void sendTo(Call call, int peer, byte[] buf, int offset, int length) {
-        messages.send(peer, call.tag(), ByteBuffer.wrap(buf, offset, length), call.deadline());
+        sendTo(call, peer, ByteBuffer.wrap(buf), offset, length);
     }
 
     private void recvFrom(Call call, int peer, byte[] buf, int offset, int length) {
-        messages.recv(peer, call.tag(), ByteBuffer.wrap(buf, offset, length), true, call.deadline());
+        recvFrom(call, peer, ByteBuffer.wrap(buf), offset, length);
     }
 
     /** Sends {@code [sendOffset, +sendLength)} of {@code out} to {@code to} while receiving from {@code from}. */
     private void exchange(Call call, int to, byte[] out, int sendOffset, int sendLength, int from, byte[] in,
                           int recvOffset, int recvLength) {
-        messages.sendrecv(to, ByteBuffer.wrap(out, sendOffset, sendLength), from, ByteBuffer.wrap(in, recvOffset, recvLength),
-                call.tag(), call.deadline());
+        exchange(call, to, ByteBuffer.wrap(out), sendOffset, sendLength, from, ByteBuffer.wrap(in), recvOffset, recvLength);
     }
 
     @Override
@@ -209,13 +208,6 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
 
     @Override
     public void allreduce(Call call, byte[] send, byte[] recv, Combiner op) {
-        if (reducesInPlace(send.length, op)) {
-            ByteBuffer work = DirectScratch.take(send.length).put(0, send);
-            allreduce(call, work, op);
-            work.get(0, recv);
-            DirectScratch.give(work);
-            return;
-        }
         System.arraycopy(send, 0, recv, 0, send.length);
         if (size == 1) {
             return;
@@ -266,7 +258,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     private static void giveBack(ByteBuffer temporary) {
         if (temporary.isDirect()) {
             DirectScratch.give(temporary);
-        } else if (temporary.arrayOffset() == 0 && temporary.array().length == temporary.capacity()) {
+        } else {
             Scratch.give(temporary.array());
         }
     }

@@ -356,7 +356,6 @@ final class HolePuncher {
         /** Done: hands the connection over once the loop has let go of its socket. */
         private void done(SocketChannel connection) throws IOException {
             connection.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            handshake = null;
             over = true;
             loop.remove(this);
             closeAll(connection);
