@@ -87,7 +87,11 @@ final class FreezableProxy implements AutoCloseable {
         }
     }
 
-    /** Reads the request's head, answers {@code response} and closes. */
+    /**
+     * Reads the request's head, answers {@code response} and closes once the client has: closing
+     * with the request's body unread would reset the connection, and the client could lose the
+     * answer to the reset (seen in CI: two "no response" retries and no 503).
+     */
     private static void answerOnce(Socket client, String response) {
         Thread t = new Thread(() -> {
             try (client; InputStream in = client.getInputStream(); OutputStream out = client.getOutputStream()) {
@@ -98,6 +102,12 @@ final class FreezableProxy implements AutoCloseable {
                 }
                 out.write(response.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 out.flush();
+                client.shutdownOutput();
+                client.setSoTimeout(10_000);
+                byte[] rest = new byte[8192];
+                while (in.read(rest) >= 0) {
+                    // the body the answer made moot, until the client closes (Connection: close)
+                }
             } catch (IOException ignored) {
                 // the client went away
             }
