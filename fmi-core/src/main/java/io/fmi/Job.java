@@ -33,6 +33,12 @@ public record Job(int rank, int size, String name, String configJson, String sec
     public static final String SECRET = "FMI_JOB_SECRET";
     public static final String MEMORY = "FMI_MEMORY_MIB";
     public static final String TIMEOUT = "FMI_TIMEOUT_MS";
+    /**
+     * How many ranks of the job run on this host (set by {@code fmirun} for local runs; absent: one,
+     * as in Lambda). Not part of the job itself: channels that poll while they wait read it to tell
+     * whether ranks share the host's cores, where polling would take the CPU from the peers waited for.
+     */
+    public static final String LOCAL_SIZE = "FMI_LOCAL_SIZE";
 
     public Job {
         Objects.requireNonNull(name, "name");

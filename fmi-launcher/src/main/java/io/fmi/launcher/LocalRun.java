@@ -92,6 +92,7 @@ final class LocalRun {
             cmd.addAll(options.command);
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().putAll(new Job(r, n, name, json, secret, options.memoryMiB, 0).environment());
+            pb.environment().put(Job.LOCAL_SIZE, Integer.toString(n));
             Process p = pb.start();
             processes.add(p);
             p.getOutputStream().close();

@@ -13,7 +13,8 @@ public final class Ranks {
                 // rank args[1] fails at once with status args[2]; the others wait in a barrier for it
                 int failing = Integer.parseInt(args[1]);
                 try (Communicator comm = Communicator.fromEnvironment()) {
-                    System.out.println("rank " + comm.rank() + " of " + comm.size() + " started");
+                    System.out.println("rank " + comm.rank() + " of " + comm.size() + " started, "
+                            + System.getenv(io.fmi.Job.LOCAL_SIZE) + " on this host");
                     if (comm.rank() == failing) {
                         System.err.println("rank " + failing + " gives up");
                         System.exit(Integer.parseInt(args[2]));

@@ -46,6 +46,11 @@ public final class DirectChannel implements PeerToPeerChannel {
     private static final long MAX_WAIT_MS = 1000;
     /** See {@code Peer.skipReads}. */
     private static final int SKIPS = 15;
+    /** Direct channels open in this JVM: ranks that run as threads of one JVM share its cores. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+    /** Ranks of this job on this host, as the launcher says ({@link io.fmi.Job#LOCAL_SIZE}); 1 if it does not. */
+    private static final int LOCAL_RANKS = localRanks(System.getenv(io.fmi.Job.LOCAL_SIZE));
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private final DirectSettings settings;
     private ChannelContext context;
@@ -90,6 +95,8 @@ public final class DirectChannel implements PeerToPeerChannel {
          * that finds nothing, so after a miss the next {@value #SKIPS} receives do not, then try again.
          */
         int skipReads;
+        /** Whether receives from this peer poll before they block. */
+        final Spin spin = new Spin();
 
         Peer(int rank) {
             this.rank = rank;
@@ -240,6 +247,7 @@ public final class DirectChannel implements PeerToPeerChannel {
             throw new FmiException("Direct channel is already open; create one channel per peer");
         }
         this.context = context;
+        OPEN.incrementAndGet();
         this.mailbox = new Mailbox(context.size());
         this.peers = new Peer[context.size()];
         for (int r = 0; r < peers.length; r++) {
@@ -447,13 +455,22 @@ public final class DirectChannel implements PeerToPeerChannel {
                     }
                 }
                 if (spinBudget < 0) {
-                    spinBudget = single != null && single.socket != null ? settings.spin.toNanos() : 0;
+                    spinBudget = single != null && single.socket != null ? single.spin.budget(spinNanos()) : 0;
                     spinUntil = System.nanoTime() + spinBudget;
                 }
-                if (spinBudget > 0 && System.nanoTime() - spinUntil < 0) {
-                    progress.poll(0);
-                    Thread.onSpinWait();
-                    continue;
+                if (spinBudget > 0) {
+                    if (single.reader.writing(receive)) {
+                        // the message is arriving: the rest comes faster with the reads the selector wakes
+                        single.spin.hit();
+                        spinBudget = 0;
+                    } else if (System.nanoTime() - spinUntil < 0) {
+                        progress.poll(0);
+                        Thread.onSpinWait();
+                        continue;
+                    } else {
+                        single.spin.miss();
+                        spinBudget = 0;
+                    }
                 }
                 progress.poll(left > 0 ? Math.min(left, MAX_WAIT_MS) : 100);
             } finally {
@@ -465,7 +482,27 @@ public final class DirectChannel implements PeerToPeerChannel {
                 progress.exit();
             }
         }
+        if (spinBudget > 0) {
+            single.spin.hit();
+        }
         return receive.envelope();
+    }
+
+    /** How long a receive from one peer may poll now, in ns. */
+    private long spinNanos() {
+        if (settings.spin != null) {
+            return settings.spin.toNanos();
+        }
+        return Spin.sharedCores(LOCAL_RANKS, OPEN.get(), CORES) ? 0 : Spin.DEFAULT_NANOS;
+    }
+
+    private static int localRanks(String variable) {
+        try {
+            return variable == null ? 1 : Math.max(1, Integer.parseInt(variable.trim()));
+        } catch (NumberFormatException e) {
+            LOG.warn("{}={} is not a whole number; taken as 1", io.fmi.Job.LOCAL_SIZE, variable);
+            return 1;
+        }
     }
 
     /**
@@ -562,6 +599,7 @@ public final class DirectChannel implements PeerToPeerChannel {
             }
             lost = lostMessages();
             closed = true;
+            OPEN.decrementAndGet();
             for (Peer p : peers) {
                 if (p.pairingTask != null) {
                     // a pairing still waiting for its peer (at the rendezvous server, or punching)

@@ -15,10 +15,10 @@ import java.util.Set;
  * authentication; omit both for a server without one), {@code checksum} (CRC32C on every frame),
  * {@code eager} (connect to every peer at once instead of on first use), {@code pairing_timeout}
  * (ms, default {@code max_timeout}) and {@code close_grace} (ms that {@code close()} waits to deliver
- * sends whose connection is still being made, default 10000), {@code spin_us} (µs a receive polls
- * for its message before it blocks, default 0: never; polling cuts small-message latency where a
- * peer has a core to itself, but costs CPU and lowers the bandwidth of large messages, which are then
- * read in many small pieces) and {@code max_queued_mb}
+ * sends whose connection is still being made, default 10000), {@code spin_us} (µs a receive from one
+ * peer polls for its message before it blocks, every time; 0: never; absent: up to 50 while this host
+ * runs no more ranks than it has cores, backing off per peer while polling finds nothing — see
+ * {@link Spin}) and {@code max_queued_mb}
  * (MiB received from one peer ahead of its receives before this peer stops reading from it, so that
  * the sender blocks: backpressure; default 256), {@code relay} (default true: when hole punching
  * fails, e.g. between symmetric NATs, the pair's connection is carried by the rendezvous server) and
@@ -34,6 +34,7 @@ final class DirectSettings {
     final boolean eager;
     final Duration pairingTimeout;
     final Duration closeGrace;
+    /** How long every receive from one peer polls before it blocks; null: adaptively ({@link Spin}). */
     final Duration spin;
     final long maxQueued;
     final boolean relay;
@@ -66,7 +67,7 @@ final class DirectSettings {
         this.eager = config.bool("eager", false);
         this.pairingTimeout = Duration.ofMillis(config.integer("pairing_timeout", config.maxTimeout().toMillis(), 1, 86_400_000));
         this.closeGrace = Duration.ofMillis(config.integer("close_grace", 10_000, 0, 600_000));
-        this.spin = Duration.ofNanos(1000 * config.integer("spin_us", 0, 0, 1_000_000));
+        this.spin = config.has("spin_us") ? Duration.ofNanos(1000 * config.integer("spin_us", 0, 0, 1_000_000)) : null;
         this.maxQueued = config.integer("max_queued_mb", 256, 1, 1 << 20) << 20;
         this.relay = config.bool("relay", true);
         this.punchTimeout = Duration.ofMillis(config.integer("punch_timeout", 5000, 1, 600_000));

@@ -1,0 +1,61 @@
+package io.fmi.channel.direct;
+
+/**
+ * Whether a receive from one peer polls before it blocks, and for how long: the receive's side of
+ * the latency of a small message. Blocking costs a selector wait and a thread wake-up per message
+ * (about a third of the half round trip of an 8-byte ping-pong here); polling costs the core it runs
+ * on. It pays where the waiting thread has a core to itself — a Lambda function, or a few processes
+ * on a larger machine — and hurts where ranks share cores, since the poller takes the CPU from the
+ * peer it waits for (8 processes on 2 cores: collectives 2–4× slower). So by default a channel polls
+ * only while this host runs no more ranks than it has cores ({@link #sharedCores}), and per peer it
+ * backs off while polling finds nothing (a peer that computes between messages): after {@code k}
+ * misses in a row the next {@code 2^k - 1} receives from that peer (up to {@value #MAX_SKIP}) block
+ * at once. One receive that finds its message while polling resets it.
+ *
+ * <p>Only the holder of the channel's progress lock touches an instance.
+ */
+final class Spin {
+    /** How long a receive polls when the configuration does not say ({@code spin_us} absent). */
+    static final long DEFAULT_NANOS = 50_000;
+    static final int MAX_SKIP = 63;
+
+    private int misses;
+    private int skip;
+
+    /**
+     * The polling budget of the next receive, in ns: {@code nanos}, or 0 while backing off.
+     *
+     * @param nanos what the channel allows now (0: no polling)
+     */
+    long budget(long nanos) {
+        if (nanos <= 0) {
+            return 0;
+        }
+        if (skip > 0) {
+            skip--;
+            return 0;
+        }
+        return nanos;
+    }
+
+    /** The message (or its first bytes) arrived while the receive polled. */
+    void hit() {
+        misses = 0;
+        skip = 0;
+    }
+
+    /** The receive polled its whole budget without its message, and blocks now. */
+    void miss() {
+        misses = Math.min(misses + 1, 6);
+        skip = Math.min((1 << misses) - 1, MAX_SKIP);
+    }
+
+    /**
+     * Whether this host runs more ranks than it has cores: {@code localRanks} (processes of the job on
+     * this host, as the launcher says) or {@code channelsInJvm} (ranks as threads of one JVM),
+     * whichever is more, against the JVM's available processors.
+     */
+    static boolean sharedCores(int localRanks, int channelsInJvm, int cores) {
+        return Math.max(localRanks, channelsInJvm) > cores;
+    }
+}
