@@ -639,11 +639,32 @@ final class Engine {
         checkOpen(op);
         required(op, "broadcast", buf);
         checkRank(op, "root", root);
-        byte[] bytes = rank == root ? buf.read() : writableOf(op, buf);
-        run(op, true, bytes.length, (c, call) -> c.bcast(call, bytes, root));
         if (rank != root) {
-            buf.store(bytes);
+            writable(op, "receive", buf);
         }
+        long length = buf.byteLength();
+        run(op, true, length, (c, call) -> {
+            if (c.movesDirect(length) && buf.target instanceof ByteBuffer && ((ByteBuffer) buf.target).isDirect()) {
+                c.bcast(call, ((ByteBuffer) buf.target).slice(), root);
+            } else if (c.movesDirect(length)) {
+                // a rank that passes the data on sends it from direct memory: no copy by the JDK per child
+                ByteBuffer work = DirectScratch.take(Math.toIntExact(length));
+                if (rank == root) {
+                    buf.readInto(work);
+                }
+                c.bcast(call, work, root);
+                if (rank != root) {
+                    buf.store(work);
+                }
+                DirectScratch.give(work);
+            } else {
+                byte[] bytes = rank == root ? buf.read() : buf.writable();
+                c.bcast(call, bytes, root);
+                if (rank != root) {
+                    buf.store(bytes);
+                }
+            }
+        });
     }
 
     private static byte[] writableOf(Operation op, Buf buf) {

@@ -50,13 +50,19 @@ public interface Collectives {
     void allgather(Call call, byte[] send, byte[] recv);
 
     /**
-     * Whether allgather and alltoall that fill {@code bytes} of receive buffer run on direct buffers
-     * ({@link #allgather(Call, ByteBuffer, ByteBuffer)}, {@link #alltoall(Call, ByteBuffer, ByteBuffer)}):
+     * Whether bcast, allgather and alltoall that fill {@code bytes} of receive buffer run on direct
+     * buffers ({@link #bcast(Call, ByteBuffer, int)}, {@link #allgather(Call, ByteBuffer, ByteBuffer)},
+     * {@link #alltoall(Call, ByteBuffer, ByteBuffer)}):
      * channels that move direct buffers without copies do, for large ones. The caller then fills
      * them straight from the user's buffers.
      */
     default boolean movesDirect(long bytes) {
         return false;
+    }
+
+    /** {@link #bcast(Call, byte[], int)} on a direct buffer (position 0, all of it). */
+    default void bcast(Call call, ByteBuffer buf, int root) {
+        throw new UnsupportedOperationException("no direct bcast here; check movesDirect first");
     }
 
     /** {@link #allgather(Call, byte[], byte[])} on direct buffers (position 0, all of them). */

@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  * {@link AbstractCollectives}. The grouping depends only on size and root, so results are
  * bit-identical on every run, and identical on every rank for allreduce.
  *
- * <p>Large allreduces, allgathers and alltoalls run on direct buffers ({@link DirectScratch};
+ * <p>Large allreduces, bcasts, allgathers and alltoalls run on direct buffers ({@link DirectScratch};
  * {@link #reducesInPlace}, {@link #movesDirect}): a socket reads into and writes from a direct
  * buffer without the JDK's copy through a temporary one.
  */
@@ -66,11 +66,18 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     /** Binomial tree rooted at {@code root}. */
     @Override
     public void bcast(Call call, byte[] buf, int root) {
+        bcast(call, ByteBuffer.wrap(buf), root);
+    }
+
+    /** Binomial tree. */
+    @Override
+    public void bcast(Call call, ByteBuffer buf, int root) {
+        int length = buf.capacity();
         int vr = (rank - root + size) % size;
         int mask = 1;
         while (mask < size) {
             if ((vr & mask) != 0) {
-                recvFrom(call, real(vr - mask, root), buf, 0, buf.length);
+                recvFrom(call, real(vr - mask, root), buf, 0, length);
                 break;
             }
             mask <<= 1;
@@ -78,7 +85,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         mask >>= 1;
         while (mask > 0) {
             if (vr + mask < size) {
-                sendTo(call, real(vr + mask, root), buf, 0, buf.length);
+                sendTo(call, real(vr + mask, root), buf, 0, length);
             }
             mask >>= 1;
         }

@@ -11,12 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A large allreduce into a direct {@code ByteBuffer} reduces in the user's buffer itself: the
- * bytes between position and limit get the result, the bytes around them and the position stay,
- * whether the send buffer is another buffer or the same one (in place).
+ * Large collectives on direct {@code ByteBuffer}s work in the user's buffer itself: the bytes
+ * between position and limit get the result, the bytes around them and the position stay (an
+ * allreduce whether the send buffer is another buffer or the same one, in place; a bcast on every
+ * rank).
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class DirectBufferAllreduceTest {
+class DirectBufferCollectivesTest {
     private static final int OFFSET = 5;
     private static final int LENGTH = 1 << 20;
     private static final byte GUARD = 77;
@@ -33,6 +34,16 @@ class DirectBufferAllreduceTest {
     }
 
     private static void check(List<ByteBuffer> results, int size) {
+        check(results, i -> {
+            byte expected = 0;
+            for (int r = 0; r < size; r++) {
+                expected += (byte) (i * (r + 1));
+            }
+            return expected;
+        });
+    }
+
+    private static void check(List<ByteBuffer> results, java.util.function.IntFunction<Byte> element) {
         for (ByteBuffer b : results) {
             assertEquals(OFFSET, b.position(), "position moved");
             assertEquals(OFFSET + LENGTH, b.limit(), "limit moved");
@@ -42,10 +53,7 @@ class DirectBufferAllreduceTest {
                 assertEquals(GUARD, all.get(OFFSET + LENGTH + i), "byte " + i + " after the window");
             }
             for (int i = 0; i < LENGTH; i++) {
-                byte expected = 0;
-                for (int r = 0; r < size; r++) {
-                    expected += (byte) (i * (r + 1));
-                }
+                byte expected = element.apply(i);
                 if (b.get(OFFSET + i) != expected) {
                     assertEquals(expected, b.get(OFFSET + i), "element " + i);
                 }
@@ -72,5 +80,16 @@ class DirectBufferAllreduceTest {
             comm.allreduce(both, both, Op.SUM);
             return both;
         }), size);
+    }
+
+    @Test
+    void bcast() {
+        int size = 5;
+        int root = 3;
+        check(LocalPeers.call(size, comm -> {
+            ByteBuffer buf = window(comm.rank() == root ? 6 : 50 + comm.rank());
+            comm.bcast(buf, root);
+            return buf;
+        }), i -> (byte) (i * 7));
     }
 }
