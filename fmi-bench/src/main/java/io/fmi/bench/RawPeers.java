@@ -17,8 +17,8 @@ import java.util.concurrent.Future;
 
 /**
  * The raw-Java baseline of the process benchmark: the same algorithms as FMI's peer-to-peer
- * collectives (binomial bcast, recursive doubling / Rabenseifner allreduce, ring allgather,
- * pairwise alltoall, dissemination barrier) written directly over blocking {@link SocketChannel}s
+ * collectives (binomial bcast, recursive doubling / Rabenseifner allreduce, allgather and alltoall
+ * sending every block at once, dissemination barrier) written directly over blocking {@link SocketChannel}s
  * that are connected before the benchmark starts, one per pair. An exchange with a partner
  * writes from a helper thread while the caller reads (small messages: write, then read), data is
  * reduced in direct buffers. Rank and size come from fmirun's environment; rank 0 listens on the
@@ -136,17 +136,30 @@ final class RawPeers implements OsuWorker.Ops {
 
     /** Sends {@code out} to {@code to} while receiving {@code in} from {@code from}. */
     private void exchange(int to, ByteBuffer out, int from, ByteBuffer in) {
-        try {
-            if (out.remaining() <= INLINE_BYTES) {
+        if (out.remaining() <= INLINE_BYTES) {
+            try {
                 writeFully(peers[to], out);
                 readFully(peers[from], in);
-                return;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
+            return;
+        }
+        exchange(new int[] {to}, new ByteBuffer[] {out}, new int[] {from}, new ByteBuffer[] {in});
+    }
+
+    /** The helper thread sends every {@code out[i]} to {@code to[i]}, in order, while this one reads every {@code in[i]} from {@code from[i]}, in order. */
+    private void exchange(int[] to, ByteBuffer[] out, int[] from, ByteBuffer[] in) {
+        try {
             Future<?> written = writer.submit(() -> {
-                writeFully(peers[to], out);
+                for (int i = 0; i < to.length; i++) {
+                    writeFully(peers[to[i]], out[i]);
+                }
                 return null;
             });
-            readFully(peers[from], in);
+            for (int i = 0; i < from.length; i++) {
+                readFully(peers[from[i]], in[i]);
+            }
             written.get();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -154,7 +167,7 @@ final class RawPeers implements OsuWorker.Ops {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("writing to rank " + to + " failed", e.getCause());
+            throw new IllegalStateException("writing to ranks " + java.util.Arrays.toString(to) + " failed", e.getCause());
         }
     }
 
@@ -289,28 +302,33 @@ final class RawPeers implements OsuWorker.Ops {
         }
     }
 
-    /** Ring: in step s, pass on the block received in step s - 1. */
+    /** FMI's: every rank's block to every other at once, sent to rank + 1, + 2, ..., read from rank - 1, - 2, .... */
     @Override
     public void allgather(byte[] send, int length, byte[] recv) {
         System.arraycopy(send, 0, recv, rank * length, length);
-        int right = (rank + 1) % size;
-        int left = (rank - 1 + size) % size;
-        for (int s = 0; s < size - 1; s++) {
-            int out = (rank - s + size) % size;
-            int in = (rank - s - 1 + size) % size;
-            exchange(right, ByteBuffer.wrap(recv, out * length, length), left, ByteBuffer.wrap(recv, in * length, length));
-        }
+        blockwise(k -> ByteBuffer.wrap(send, 0, length), from -> ByteBuffer.wrap(recv, from * length, length));
     }
 
-    /** Pairwise exchange: in step k, send to rank + k and receive from rank - k. */
+    /** FMI's: every block at once, sent to rank + 1, + 2, ..., read from rank - 1, - 2, .... */
     @Override
     public void alltoall(byte[] send, int length, byte[] recv) {
         System.arraycopy(send, rank * length, recv, rank * length, length);
+        blockwise(to -> ByteBuffer.wrap(send, to * length, length), from -> ByteBuffer.wrap(recv, from * length, length));
+    }
+
+    /** The block for rank {@code to} to every other rank, the block from rank {@code from} from it, all at once. */
+    private void blockwise(java.util.function.IntFunction<ByteBuffer> outFor, java.util.function.IntFunction<ByteBuffer> inFrom) {
+        int[] to = new int[size - 1];
+        int[] from = new int[size - 1];
+        ByteBuffer[] out = new ByteBuffer[size - 1];
+        ByteBuffer[] in = new ByteBuffer[size - 1];
         for (int k = 1; k < size; k++) {
-            int to = (rank + k) % size;
-            int from = (rank - k + size) % size;
-            exchange(to, ByteBuffer.wrap(send, to * length, length), from, ByteBuffer.wrap(recv, from * length, length));
+            to[k - 1] = (rank + k) % size;
+            from[k - 1] = (rank - k + size) % size;
+            out[k - 1] = outFor.apply(to[k - 1]);
+            in[k - 1] = inFrom.apply(from[k - 1]);
         }
+        exchange(to, out, from, in);
     }
 
     /** Everyone's value to rank 0, the largest back. */

@@ -83,6 +83,32 @@ public final class ChannelMessages implements Messages {
     }
 
     @Override
+    public void exchange(int[] to, ByteBuffer[] out, int[] from, ByteBuffer[] in, int tag, Deadline deadline) {
+        Mailbox.Receive[] posted = new Mailbox.Receive[from.length];
+        try {
+            for (int i = 0; i < from.length; i++) {
+                if (group.channelRank(from[i]) == me) {
+                    throw new FmiException("exchange: rank " + group.rank() + " cannot receive from itself here");
+                }
+                posted[i] = mailbox.post(group.id(), source(from[i]), tag, in[i], true, candidates(from[i]));
+            }
+            for (int i = 0; i < to.length; i++) {
+                send(to[i], tag, out[i], deadline);
+            }
+            for (int i = 0; i < from.length; i++) {
+                await(posted[i], from[i], tag, deadline);
+                posted[i] = null;
+            }
+        } finally {
+            for (Mailbox.Receive r : posted) {
+                if (r != null) {
+                    mailbox.withdraw(r);
+                }
+            }
+        }
+    }
+
+    @Override
     public Pending irecv(int source, int tag, ByteBuffer into, boolean exact, Deadline deadline) {
         Mailbox.Receive r = mailbox.post(group.id(), source(source), tag, into, exact, candidates(source));
         channel.expect(r, deadline);

@@ -27,6 +27,21 @@ public interface Messages {
     }
 
     /**
+     * Many exchanges at once, all with {@code tag}: {@code out[i]} goes to {@code to[i]} and a message
+     * of exactly {@code in[i]}'s remaining bytes comes from {@code from[i]}, with no rank named twice in
+     * {@code from} and none of them this rank. Implementations that can post receives before sending
+     * ({@link ChannelMessages}) post every receive, send everything, then wait: what arrives while this
+     * rank still sends lands in place, and no exchange waits for a partner that is busy with another
+     * (a rank that is descheduled on a shared core holds up only the blocks it sends). By default,
+     * one {@link #sendrecv} after another.
+     */
+    default void exchange(int[] to, ByteBuffer[] out, int[] from, ByteBuffer[] in, int tag, Deadline deadline) {
+        for (int i = 0; i < to.length; i++) {
+            sendrecv(to[i], out[i], from[i], in[i], tag, deadline);
+        }
+    }
+
+    /**
      * Receives the next matching message into the bytes between {@code into}'s position and limit.
      * {@code exact}: the message must fill the buffer exactly (otherwise it may be shorter).
      */

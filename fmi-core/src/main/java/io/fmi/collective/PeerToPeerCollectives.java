@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
  * Collectives over a {@link PeerToPeerChannel}, with the classic tree and butterfly algorithms:
  * binomial trees for bcast, reduce, gather and scatter; recursive doubling (small buffers) and
  * Rabenseifner's reduce-scatter + allgather (large buffers) for allreduce; recursive doubling for
- * scan and exscan; a dissemination barrier; ring allgather and pairwise-exchange alltoall.
+ * scan and exscan; a dissemination barrier; allgather and alltoall with every block sent at once
+ * ({@link Messages#exchange}; a ring allgather beyond {@value #LINEAR_MAX} ranks).
  *
  * <p>Every reduction keeps operands in rank order: each partial result covers a contiguous range
  * of ranks and is combined as {@code lower ⊕ higher}, so associative but non-commutative
@@ -21,6 +22,8 @@ import java.nio.ByteBuffer;
 public final class PeerToPeerCollectives extends AbstractCollectives {
     /** Buffers at least this large use the bandwidth-optimal algorithms. */
     static final int LARGE_BYTES = 64 * 1024;
+    /** Allgathers of up to this many ranks send every block straight to every rank. */
+    static final int LINEAR_MAX = 16;
 
     private final Messages messages;
 
@@ -454,11 +457,31 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         return size > 2 && bytes >= LARGE_BYTES;
     }
 
-    /** Ring: in step s, pass on to the right the block received from the left in step s - 1. */
+    /**
+     * Up to {@value #LINEAR_MAX} ranks, every rank sends its block to every other at once
+     * ({@link Messages#exchange}); the bytes each rank sends and receives are the ring's, without its
+     * chain of size - 1 steps, each waiting for the one before on the left neighbour. Beyond, a ring:
+     * in step s, pass on to the right the block received from the left in step s - 1 (two connections
+     * per rank instead of size - 1).
+     */
     @Override
     public void allgather(Call call, ByteBuffer send, ByteBuffer recv) {
         int block = send.capacity();
         recv.put(rank * block, send, 0, block);
+        if (size <= LINEAR_MAX) {
+            int[] to = new int[size - 1];
+            int[] from = new int[size - 1];
+            ByteBuffer[] out = new ByteBuffer[size - 1];
+            ByteBuffer[] in = new ByteBuffer[size - 1];
+            for (int step = 1; step < size; step++) {
+                to[step - 1] = (rank + step) % size;
+                from[step - 1] = (rank - step + size) % size;
+                out[step - 1] = send.slice(0, block);
+                in[step - 1] = recv.slice(from[step - 1] * block, block);
+            }
+            messages.exchange(to, out, from, in, call.tag(), call.deadline());
+            return;
+        }
         int right = (rank + 1) % size;
         int left = (rank - 1 + size) % size;
         for (int step = 0; step < size - 1; step++) {
@@ -468,7 +491,10 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         }
     }
 
-    /** Pairwise exchange: in step s, send to rank + s and receive from rank - s. */
+    /**
+     * Every block at once ({@link Messages#exchange}): receives from every rank posted, then the sends
+     * to rank + 1, rank + 2, ...; no step waits for a partner busy with another step.
+     */
     @Override
     public void alltoall(Call call, byte[] send, byte[] recv) {
         alltoall(call, ByteBuffer.wrap(send), ByteBuffer.wrap(recv));
@@ -478,10 +504,16 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     public void alltoall(Call call, ByteBuffer send, ByteBuffer recv) {
         int block = send.capacity() / size;
         recv.put(rank * block, send, rank * block, block);
+        int[] to = new int[size - 1];
+        int[] from = new int[size - 1];
+        ByteBuffer[] out = new ByteBuffer[size - 1];
+        ByteBuffer[] in = new ByteBuffer[size - 1];
         for (int step = 1; step < size; step++) {
-            int dest = (rank + step) % size;
-            int src = (rank - step + size) % size;
-            exchange(call, dest, send, dest * block, block, src, recv, src * block, block);
+            to[step - 1] = (rank + step) % size;
+            from[step - 1] = (rank - step + size) % size;
+            out[step - 1] = send.slice(to[step - 1] * block, block);
+            in[step - 1] = recv.slice(from[step - 1] * block, block);
         }
+        messages.exchange(to, out, from, in, call.tag(), call.deadline());
     }
 }
