@@ -644,8 +644,8 @@ final class Engine {
         }
         long length = buf.byteLength();
         run(op, true, length, (c, call) -> {
-            if (c.movesDirect(length) && buf.target instanceof ByteBuffer && ((ByteBuffer) buf.target).isDirect()) {
-                c.bcast(call, ((ByteBuffer) buf.target).slice(), root);
+            if (c.movesDirect(length) && direct(buf) != null) {
+                c.bcast(call, direct(buf), root);
             } else if (c.movesDirect(length)) {
                 // a rank that passes the data on sends it from direct memory: no copy by the JDK per child
                 ByteBuffer work = DirectScratch.take(Math.toIntExact(length));
@@ -778,9 +778,9 @@ final class Engine {
             int length = Math.toIntExact(send.byteLength());
             run(op, true, length, (c, call) -> {
                 if (c.reducesInPlace(length, combiner)) {
-                    if (recv.target instanceof ByteBuffer && ((ByteBuffer) recv.target).isDirect()) {
+                    ByteBuffer work = direct(recv);
+                    if (work != null) {
                         // the user's own direct buffer is the working buffer: no copy out
-                        ByteBuffer work = ((ByteBuffer) recv.target).slice();
                         if (send.target != recv.target) {
                             send.readInto(work);
                         }
@@ -788,10 +788,10 @@ final class Engine {
                         return;
                     }
                     // straight from the user's buffer into a direct one the sockets use without copies
-                    ByteBuffer work = send.readInto(DirectScratch.take(length));
-                    c.allreduce(call, work, combiner);
-                    recv.store(work);
-                    DirectScratch.give(work);
+                    ByteBuffer scratch = send.readInto(DirectScratch.take(length));
+                    c.allreduce(call, scratch, combiner);
+                    recv.store(scratch);
+                    DirectScratch.give(scratch);
                 } else {
                     reduceArrays(op, c, call, send, recv, combiner, body);
                 }
@@ -873,14 +873,29 @@ final class Engine {
         void run(Call call, ByteBuffer in, ByteBuffer out);
     }
 
-    /** Runs {@code body} on direct copies of the user's buffers (pooled), then stores the result. */
+    /**
+     * Runs {@code body} on the user's buffers where they are direct {@code ByteBuffer}s, else on
+     * direct copies of them (pooled), then stores the result.
+     */
     private static void moveDirect(Call call, Buf send, Buf recv, DirectBody body) {
-        ByteBuffer in = send.readInto(DirectScratch.take(Math.toIntExact(send.byteLength())));
-        ByteBuffer out = DirectScratch.take(Math.toIntExact(recv.byteLength()));
+        // in place, what arrives must not overwrite what is still to be sent: the send side is copied
+        ByteBuffer userIn = send.target == recv.target ? null : direct(send);
+        ByteBuffer userOut = direct(recv);
+        ByteBuffer in = userIn != null ? userIn : send.readInto(DirectScratch.take(Math.toIntExact(send.byteLength())));
+        ByteBuffer out = userOut != null ? userOut : DirectScratch.take(Math.toIntExact(recv.byteLength()));
         body.run(call, in, out);
-        recv.store(out);
-        DirectScratch.give(in);
-        DirectScratch.give(out);
+        if (userOut == null) {
+            recv.store(out);
+            DirectScratch.give(out);
+        }
+        if (userIn == null) {
+            DirectScratch.give(in);
+        }
+    }
+
+    /** The bytes between position and limit of the user's buffer, when it is a direct {@code ByteBuffer}; else null. */
+    private static ByteBuffer direct(Buf buf) {
+        return buf.target instanceof ByteBuffer && ((ByteBuffer) buf.target).isDirect() ? ((ByteBuffer) buf.target).slice() : null;
     }
 
     void alltoall(Buf send, Buf recv) {

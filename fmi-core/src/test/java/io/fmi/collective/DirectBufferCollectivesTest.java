@@ -6,6 +6,7 @@ import io.fmi.Op;
 import io.fmi.local.LocalPeers;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,7 +44,7 @@ class DirectBufferCollectivesTest {
         });
     }
 
-    private static void check(List<ByteBuffer> results, java.util.function.IntFunction<Byte> element) {
+    private static void check(List<ByteBuffer> results, IntFunction<Byte> element) {
         for (ByteBuffer b : results) {
             assertEquals(OFFSET, b.position(), "position moved");
             assertEquals(OFFSET + LENGTH, b.limit(), "limit moved");
@@ -91,5 +92,33 @@ class DirectBufferCollectivesTest {
             comm.bcast(buf, root);
             return buf;
         }), i -> (byte) (i * 7));
+    }
+
+    @Test
+    void allgatherAndAlltoall() {
+        int size = 4;
+        int block = LENGTH / size;
+        List<ByteBuffer[]> results = LocalPeers.call(size, comm -> {
+            ByteBuffer mine = ByteBuffer.allocateDirect(block);
+            for (int i = 0; i < block; i++) {
+                mine.put(i, (byte) (comm.rank() * 31 + i));
+            }
+            ByteBuffer gathered = window(99);
+            comm.allgather(mine, gathered);
+            ByteBuffer blocks = window(comm.rank());
+            ByteBuffer exchanged = window(98);
+            comm.alltoall(blocks, exchanged);
+            ByteBuffer inPlace = window(comm.rank());
+            comm.alltoall(inPlace, inPlace);
+            return new ByteBuffer[] {gathered, exchanged, inPlace};
+        });
+        check(results.stream().map(r -> r[0]).toList(), i -> (byte) ((i / block) * 31 + i % block));
+        for (int rank = 0; rank < size; rank++) {
+            int me = rank;
+            // block j of rank me's result is block me of rank j's window: byte (me * block + k) * (j + 1)
+            IntFunction<Byte> expected = i -> (byte) ((me * block + i % block) * (i / block + 1));
+            check(List.of(results.get(rank)[1]), expected);
+            check(List.of(results.get(rank)[2]), expected);
+        }
     }
 }
