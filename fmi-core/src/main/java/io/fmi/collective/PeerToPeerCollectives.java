@@ -469,17 +469,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         int block = send.capacity();
         recv.put(rank * block, send, 0, block);
         if (size <= LINEAR_MAX) {
-            int[] to = new int[size - 1];
-            int[] from = new int[size - 1];
-            ByteBuffer[] out = new ByteBuffer[size - 1];
-            ByteBuffer[] in = new ByteBuffer[size - 1];
-            for (int step = 1; step < size; step++) {
-                to[step - 1] = (rank + step) % size;
-                from[step - 1] = (rank - step + size) % size;
-                out[step - 1] = send.slice(0, block);
-                in[step - 1] = recv.slice(from[step - 1] * block, block);
-            }
-            messages.exchange(to, out, from, in, call.tag(), call.deadline());
+            blockwise(call, to -> send.slice(0, block), from -> recv.slice(from * block, block));
             return;
         }
         int right = (rank + 1) % size;
@@ -504,6 +494,15 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     public void alltoall(Call call, ByteBuffer send, ByteBuffer recv) {
         int block = send.capacity() / size;
         recv.put(rank * block, send, rank * block, block);
+        blockwise(call, to -> send.slice(to * block, block), from -> recv.slice(from * block, block));
+    }
+
+    /**
+     * One {@link Messages#exchange} with every other rank: {@code outFor.apply(r)} goes to rank r,
+     * {@code inFrom.apply(r)} comes from it; sends to rank + 1, + 2, ..., receives from rank - 1, - 2, ....
+     */
+    private void blockwise(Call call, java.util.function.IntFunction<ByteBuffer> outFor,
+                           java.util.function.IntFunction<ByteBuffer> inFrom) {
         int[] to = new int[size - 1];
         int[] from = new int[size - 1];
         ByteBuffer[] out = new ByteBuffer[size - 1];
@@ -511,8 +510,8 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         for (int step = 1; step < size; step++) {
             to[step - 1] = (rank + step) % size;
             from[step - 1] = (rank - step + size) % size;
-            out[step - 1] = send.slice(to[step - 1] * block, block);
-            in[step - 1] = recv.slice(from[step - 1] * block, block);
+            out[step - 1] = outFor.apply(to[step - 1]);
+            in[step - 1] = inFrom.apply(from[step - 1]);
         }
         messages.exchange(to, out, from, in, call.tag(), call.deadline());
     }
