@@ -62,6 +62,34 @@ public final class OsuWorker {
      */
     static final String ONE_WAY = "oneway";
 
+    /**
+     * Where the Java implementations keep the data ({@code -Dfmi.osu.buffers}): {@code heap} (the
+     * default: byte arrays, which every socket read and write copies through a temporary direct
+     * buffer of the JDK's) or {@code direct} (direct {@code ByteBuffer}s, one per array of the test,
+     * as a program that keeps its data off the heap uses; allreduce stays on {@code double[]}).
+     */
+    static final boolean DIRECT = "direct".equals(System.getProperty("fmi.osu.buffers", "heap"));
+    private static final java.util.Map<byte[], java.nio.ByteBuffer> MIRRORS = new java.util.IdentityHashMap<>();
+
+    /**
+     * The bytes {@code [offset, offset + length)} of a test's array, as the buffer the implementations
+     * send from and receive into: the array itself, or with {@link #DIRECT} the same bytes of a direct
+     * buffer that stands for the array (its content is not copied: only the transfer is measured).
+     */
+    static java.nio.ByteBuffer buffer(byte[] array, int offset, int length) {
+        java.nio.ByteBuffer mirror = MIRRORS.get(array);
+        return mirror == null ? java.nio.ByteBuffer.wrap(array, offset, length) : mirror.slice(offset, length);
+    }
+
+    /** A test's data array of {@code length} bytes; with {@link #DIRECT}, mirrored by a direct buffer ({@link #buffer}). */
+    private static byte[] data(int length) {
+        byte[] array = new byte[length];
+        if (DIRECT) {
+            MIRRORS.put(array, java.nio.ByteBuffer.allocateDirect(length));
+        }
+        return array;
+    }
+
     /** Messages in flight per window of the bandwidth test (as osu_bw). */
     static final int WINDOW = 64;
 
@@ -160,8 +188,10 @@ public final class OsuWorker {
     private static void run(Ops ops, String test, int bytes, boolean timed) {
         int n = ops.size();
         boolean perPeer = test.equals("allgather") || test.equals("alltoall");
-        byte[] a = new byte[perPeer && test.equals("alltoall") ? bytes * n : bytes];
-        byte[] b = new byte[perPeer ? bytes * n : bytes];
+        // each point has its own arrays: the previous point's mirrors are garbage
+        MIRRORS.clear();
+        byte[] a = data(perPeer && test.equals("alltoall") ? bytes * n : bytes);
+        byte[] b = data(perPeer ? bytes * n : bytes);
         int elements = Math.max(1, bytes / Double.BYTES);
         double[] x = new double[test.equals("allreduce") ? elements : 0];
         double[] y = new double[x.length];
@@ -259,20 +289,20 @@ public final class OsuWorker {
 
         @Override
         public void send(byte[] buf, int length, int dest) {
-            comm.send(java.nio.ByteBuffer.wrap(buf, 0, length), dest);
+            comm.send(buffer(buf, 0, length), dest);
         }
 
         @Override
         public void recv(byte[] buf, int length, int source) {
-            comm.recv(java.nio.ByteBuffer.wrap(buf, 0, length), source);
+            comm.recv(buffer(buf, 0, length), source);
         }
 
         @Override
         public void bcast(byte[] buf, int length) {
-            if (length == buf.length) {
+            if (length == buf.length && !MIRRORS.containsKey(buf)) {
                 comm.bcast(buf, 0);
             } else {
-                comm.bcast(java.nio.ByteBuffer.wrap(buf, 0, length), 0);
+                comm.bcast(buffer(buf, 0, length), 0);
             }
         }
 
@@ -283,12 +313,20 @@ public final class OsuWorker {
 
         @Override
         public void allgather(byte[] send, int length, byte[] recv) {
-            comm.allgather(send, recv);
+            if (MIRRORS.containsKey(send)) {
+                comm.allgather(buffer(send, 0, send.length), buffer(recv, 0, recv.length));
+            } else {
+                comm.allgather(send, recv);
+            }
         }
 
         @Override
         public void alltoall(byte[] send, int length, byte[] recv) {
-            comm.alltoall(send, recv);
+            if (MIRRORS.containsKey(send)) {
+                comm.alltoall(buffer(send, 0, send.length), buffer(recv, 0, recv.length));
+            } else {
+                comm.alltoall(send, recv);
+            }
         }
 
         @Override

@@ -67,6 +67,13 @@ final class ProcessBench implements Callable<Integer> {
             + " rendezvous server); its model section is what the model/fmi column uses, e.g. one written by Calibrate")
     Path config;
 
+    @Option(names = "--buffers", description = "where the Java ranks keep the data: heap (byte arrays) or direct"
+            + " (direct ByteBuffers, which sockets use without the JDK's copy); default ${DEFAULT-VALUE}")
+    Buffers buffers = Buffers.heap;
+
+    /** {@link OsuWorker#DIRECT}. */
+    enum Buffers { heap, direct }
+
     @Option(names = "--jvm-arg", description = "an argument for each Java rank's JVM (repeatable)")
     List<String> jvmArgs = new ArrayList<>();
 
@@ -137,6 +144,7 @@ final class ProcessBench implements Callable<Integer> {
         for (String arg : jvmArgs) {
             command.add("--jvm-arg=" + arg);
         }
+        command.add("--jvm-arg=-Dfmi.osu.buffers=" + buffers);
         if (config != null && impl.equals("fmi")) {
             command.addAll(List.of("--config", config.toAbsolutePath().toString()));
         }
@@ -211,7 +219,7 @@ final class ProcessBench implements Callable<Integer> {
         boolean raw = run.contains("raw");
         boolean ompi = run.contains("ompi");
         System.out.printf(Locale.ROOT, "# fmi-bench processes: %d alternating rounds; times in us (median [min-max] over rounds);"
-                + " ratios per round, median [min-max]%n", rounds);
+                + " ratios per round, median [min-max]; Java ranks' data on the %s%n", rounds, buffers);
         System.out.printf(Locale.ROOT, "%-10s %3s %9s %26s %26s %26s %22s %22s %22s%n", "test", "np", "bytes", "fmi",
                 raw ? "raw java" : "", ompi ? "open mpi" : "", raw ? "fmi/raw" : "", ompi ? "fmi/ompi" : "", "model/fmi");
         for (Map.Entry<Integer, Map<String, Map<String, List<Double>>>> e : results.entrySet()) {

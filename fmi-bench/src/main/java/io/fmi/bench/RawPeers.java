@@ -210,12 +210,12 @@ final class RawPeers implements OsuWorker.Ops {
 
     @Override
     public void send(byte[] buf, int length, int dest) {
-        send(dest, ByteBuffer.wrap(buf, 0, length));
+        send(dest, OsuWorker.buffer(buf, 0, length));
     }
 
     @Override
     public void recv(byte[] buf, int length, int source) {
-        recv(source, ByteBuffer.wrap(buf, 0, length));
+        recv(source, OsuWorker.buffer(buf, 0, length));
     }
 
     /** Binomial tree from rank 0. */
@@ -224,14 +224,14 @@ final class RawPeers implements OsuWorker.Ops {
         int mask = 1;
         while (mask < size) {
             if ((rank & mask) != 0) {
-                recv(rank - mask, ByteBuffer.wrap(buf, 0, length));
+                recv(rank - mask, OsuWorker.buffer(buf, 0, length));
                 break;
             }
             mask <<= 1;
         }
         for (mask >>= 1; mask > 0; mask >>= 1) {
             if (rank + mask < size) {
-                send(rank + mask, ByteBuffer.wrap(buf, 0, length));
+                send(rank + mask, OsuWorker.buffer(buf, 0, length));
             }
         }
     }
@@ -305,15 +305,15 @@ final class RawPeers implements OsuWorker.Ops {
     /** FMI's: every rank's block to every other at once, sent to rank + 1, + 2, ..., read from rank - 1, - 2, .... */
     @Override
     public void allgather(byte[] send, int length, byte[] recv) {
-        System.arraycopy(send, 0, recv, rank * length, length);
-        blockwise(k -> ByteBuffer.wrap(send, 0, length), from -> ByteBuffer.wrap(recv, from * length, length));
+        OsuWorker.buffer(recv, rank * length, length).put(OsuWorker.buffer(send, 0, length));
+        blockwise(k -> OsuWorker.buffer(send, 0, length), from -> OsuWorker.buffer(recv, from * length, length));
     }
 
     /** FMI's: every block at once, sent to rank + 1, + 2, ..., read from rank - 1, - 2, .... */
     @Override
     public void alltoall(byte[] send, int length, byte[] recv) {
-        System.arraycopy(send, rank * length, recv, rank * length, length);
-        blockwise(to -> ByteBuffer.wrap(send, to * length, length), from -> ByteBuffer.wrap(recv, from * length, length));
+        OsuWorker.buffer(recv, rank * length, length).put(OsuWorker.buffer(send, rank * length, length));
+        blockwise(to -> OsuWorker.buffer(send, to * length, length), from -> OsuWorker.buffer(recv, from * length, length));
     }
 
     /** The block for rank {@code to} to every other rank, the block from rank {@code from} from it, all at once. */
