@@ -7,6 +7,7 @@
 module io.fmi.core {
     requires transitive com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires java.management;
 
     exports io.fmi;
     exports io.fmi.spi;
