@@ -362,11 +362,7 @@ public final class DirectChannel implements PeerToPeerChannel {
         }
     }
 
-    /**
-     * Makes progress until the receive is complete; polls for up to {@code spin_us} before it blocks.
-     * Once a frame is being written into the buffer, it waits past the deadline for the rest (up to
-     * one more budget), since the data is arriving.
-     */
+    /** Starts pairing with the receive's candidates and decodes what they have staged. */
     @Override
     public void expect(Mailbox.Receive receive, Deadline deadline) {
         progress.enter();
@@ -383,6 +379,12 @@ public final class DirectChannel implements PeerToPeerChannel {
         }
     }
 
+    /**
+     * Makes progress until the receive is complete; a receive from one peer may poll before it blocks
+     * ({@link Spin}: by default up to 50 µs where the host's ranks do not outnumber its cores).
+     * Once a frame is being written into the buffer, it waits past the deadline for the rest (up to
+     * one more budget), since the data is arriving.
+     */
     @Override
     public Mailbox.Envelope await(Mailbox.Receive receive, Deadline deadline) {
         int[] candidates = receive.candidates();
