@@ -385,7 +385,10 @@ public final class RedisChannel implements ObjectStoreChannel {
                 for (int i = 0; i < 2 * n; i++) {
                     if (Arrays.equals(popped.getKey(), waitOn[i])) {
                         String full = context.keyPrefix() + keys.get(i / 2);
-                        return new Taken(i / 2, i % 2 == 0 ? popped.getValue() : readShared(full, deadline));
+                        // a token taken is this reader's only one: the read must not be cut by what is
+                        // left of a short wait (a slice between liveness checks), or the value is lost
+                        // to this reader and it waits for a token that never comes
+                        return new Taken(i / 2, i % 2 == 0 ? popped.getValue() : readShared(full, committed(deadline)));
                     }
                 }
                 throw new ChannelException("Redis at " + settings.endpoint() + ": BLPOP answered with a key it was not"
@@ -394,6 +397,12 @@ public final class RedisChannel implements ObjectStoreChannel {
         } catch (JedisException e) {
             throw failure("waiting for " + what, e, deadline);
         }
+    }
+
+    /** At least {@link #SOCKET_TIMEOUT_MS} for a request that must complete once started (a token is taken). */
+    private static Deadline committed(Deadline deadline) {
+        return deadline.remainingMillis() >= SOCKET_TIMEOUT_MS ? deadline
+                : Deadline.after(java.time.Duration.ofMillis(SOCKET_TIMEOUT_MS));
     }
 
     /** A reader's turn at a value stored once for several readers (it has taken a token). */

@@ -23,6 +23,7 @@ final class FreezableProxy implements AutoCloseable {
     private volatile boolean frozen;
     /** An HTTP response to give the next connection instead of forwarding its first request. */
     private volatile String answerNext;
+    private volatile long replyDelayMillis;
 
     FreezableProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -38,6 +39,11 @@ final class FreezableProxy implements AutoCloseable {
 
     void freeze() {
         frozen = true;
+    }
+
+    /** Holds every chunk of the server's replies for {@code millis} before passing it on: a slow link. */
+    void delayReplies(long millis) {
+        replyDelayMillis = millis;
     }
 
     /**
@@ -79,8 +85,8 @@ final class FreezableProxy implements AutoCloseable {
                 Socket server = new Socket(target.getAddress(), target.getPort());
                 sockets.add(client);
                 sockets.add(server);
-                pump(client, server);
-                pump(server, client);
+                pump(client, server, false);
+                pump(server, client, true);
             }
         } catch (IOException e) {
             // closed
@@ -116,12 +122,16 @@ final class FreezableProxy implements AutoCloseable {
         t.start();
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean replies) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[64 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buf)) >= 0; ) {
                     awaitThawed();
+                    if (replies && replyDelayMillis > 0) {
+                        // latency injected on the link, not a wait for anything
+                        Thread.sleep(replyDelayMillis);
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }
