@@ -330,7 +330,7 @@ public class Comm implements Freeable {
      */
     public final void abort(int errorcode) throws MPIException {
         MPI.check();
-        MPI.abort(this, errorcode, "MPI_ABORT was invoked");
+        MPI.abort(this, errorcode, MPI.ABORT_INVOKED);
     }
 
     /**

@@ -388,11 +388,40 @@ public final class MPI {
         return world == null ? "a rank" : "rank " + world.rank() + " of job " + world.name();
     }
 
-    /** {@link #ERRORS_ARE_FATAL}: prints the error and ends the process with status 1. */
+    /**
+     * {@link #ERRORS_ARE_FATAL}: prints the error and ends the process with status 1 — or, when the
+     * error is another process's {@code MPI_ABORT}, with the errorcode that process gave, as mpirun
+     * ends the job with it: whichever process of the job exits first, the launcher then reports the
+     * aborting process's code (otherwise a process that learnt of the abort could exit with 1 before
+     * the aborting one exits with its code).
+     */
     static void fatal(Comm comm, MPIException e) {
-        abort(comm, 1, "MPI error (class " + e.getErrorClass() + "): " + e.getMessage()
+        abort(comm, abortedWith(e, 1), "MPI error (class " + e.getErrorClass() + "): " + e.getMessage()
                 + "\n  (MPI.ERRORS_ARE_FATAL is in force; call comm.setErrhandler(MPI.ERRORS_RETURN) to get an"
                 + " MPIException instead)\n  aborting the job");
+    }
+
+    /** What {@link Comm#abort} says, in the reason the other processes get. */
+    static final String ABORT_INVOKED = "MPI_ABORT was invoked";
+
+    private static final java.util.regex.Pattern ABORTED = java.util.regex.Pattern.compile(
+            "^" + java.util.regex.Pattern.quote(ABORT_INVOKED) + " on .* with errorcode (-?\\d+)$");
+
+    /** The errorcode of another process's {@code MPI_ABORT} that caused {@code e}, else {@code otherwise}. */
+    static int abortedWith(Throwable e, int otherwise) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.fmi.FmiAbortedException a && a.reason() != null) {
+                java.util.regex.Matcher m = ABORTED.matcher(a.reason());
+                if (m.matches()) {
+                    try {
+                        return Integer.parseInt(m.group(1));
+                    } catch (NumberFormatException ignored) {
+                        return otherwise;
+                    }
+                }
+            }
+        }
+        return otherwise;
     }
 
     static void abort(Comm comm, int code, String what) {
