@@ -644,19 +644,21 @@ final class Engine {
         }
         long length = buf.byteLength();
         run(op, true, length, (c, call) -> {
-            if (c.movesDirect(length) && direct(buf) != null) {
-                c.bcast(call, direct(buf), root);
-            } else if (c.movesDirect(length)) {
-                // a rank that passes the data on sends it from direct memory: no copy by the JDK per child
-                ByteBuffer work = DirectScratch.take(Math.toIntExact(length));
-                if (rank == root) {
+            if (c.movesDirect(length)) {
+                // a rank that passes the data on sends it from direct memory: no copy by the JDK per
+                // child (the user's own buffer when it is direct, else a pooled one)
+                ByteBuffer user = direct(buf);
+                ByteBuffer work = user != null ? user : DirectScratch.take(Math.toIntExact(length));
+                if (user == null && rank == root) {
                     buf.readInto(work);
                 }
                 c.bcast(call, work, root);
-                if (rank != root) {
-                    buf.store(work);
+                if (user == null) {
+                    if (rank != root) {
+                        buf.store(work);
+                    }
+                    DirectScratch.give(work);
                 }
-                DirectScratch.give(work);
             } else {
                 byte[] bytes = rank == root ? buf.read() : buf.writable();
                 c.bcast(call, bytes, root);

@@ -17,7 +17,9 @@ package io.fmi.channel.direct;
 final class Spin {
     /** How long a receive polls when the configuration does not say ({@code spin_us} absent). */
     static final long DEFAULT_NANOS = 50_000;
-    static final int MAX_SKIP = 63;
+    /** Misses in a row counted at most: the back-off stops growing at {@value #MAX_SKIP} receives. */
+    private static final int MAX_MISSES = 6;
+    static final int MAX_SKIP = (1 << MAX_MISSES) - 1;
 
     private int misses;
     private int skip;
@@ -46,8 +48,8 @@ final class Spin {
 
     /** The receive polled its whole budget without its message, and blocks now. */
     void miss() {
-        misses = Math.min(misses + 1, 6);
-        skip = Math.min((1 << misses) - 1, MAX_SKIP);
+        misses = Math.min(misses + 1, MAX_MISSES);
+        skip = (1 << misses) - 1;
     }
 
     /**
