@@ -32,7 +32,10 @@ import picocli.CommandLine.Option;
  * timed alone, every rank starting together, as the model predicts it — and prints each
  * cell's prediction (the library's own, in the job: {@code explain}) against the measurement, the
  * share of cells within [0.67, 1.5], and how often FAST — the channel with the lowest predicted
- * time — is the measured fastest or within 10% of it; overall and per channel.
+ * time — is the measured fastest or within 10% of it; overall and per channel. With
+ * {@code --repeat N} it measures the grid N times and also prints how often a later pass's
+ * measurement is within the same band of the first pass's: how far this machine agrees with itself,
+ * which no model can beat.
  */
 @Command(name = "accuracy", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Calibrates the model with separate processes (fmirun) and prints predicted against measured time"
@@ -78,6 +81,10 @@ final class AccuracyBench implements Callable<Integer> {
     @Option(names = "--csv", description = "write every cell (channel, op, bytes, peers, predicted_us, measured_us) here")
     Path csv;
 
+    @Option(names = "--repeat", description = "measure the grid this many times (default ${DEFAULT-VALUE}); from 2 on,"
+            + " also print how often the passes' measurements agree within the band")
+    int repeat = 1;
+
     @Option(names = "--jvm-arg", description = "an argument for each rank's JVM (repeatable)")
     List<String> jvmArgs = new ArrayList<>();
 
@@ -85,13 +92,22 @@ final class AccuracyBench implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     /** One cell of the grid on one channel. */
-    record Cell(String channel, String op, int bytes, int peers, double predictedMicros, double measuredMicros) {
+    record Cell(String channel, String op, int bytes, int peers, double predictedMicros, double measuredMicros, int pass) {
         double ratio() {
             return predictedMicros / measuredMicros;
         }
 
         boolean inBand() {
-            return ratio() >= LOW && ratio() <= HIGH;
+            return inBand(ratio());
+        }
+
+        static boolean inBand(double ratio) {
+            return ratio >= LOW && ratio <= HIGH;
+        }
+
+        /** The cell of the grid, whichever pass measured it. */
+        String point() {
+            return channel + " " + op + " " + bytes + " " + peers;
         }
     }
 
@@ -143,23 +159,26 @@ final class AccuracyBench implements Callable<Integer> {
         // 2. the grid, with the calibrated model
         String sizeList = sizes.stream().map(String::valueOf).collect(Collectors.joining(","));
         List<Cell> cells = new ArrayList<>();
-        for (String channel : checked) {
-            for (int np : ranks) {
-                System.err.printf(Locale.ROOT, "# measuring %s with %d processes%n", channel, np);
-                String tests = np == 2 ? sendTest(calibrator, channel) + ",bcast,allreduce" : "bcast,allreduce";
-                for (String[] p : job(calibrated, channel, np, tests, sizeList, passes)) {
-                    String op = p[0].equals("latency") || p[0].equals(OsuWorker.ONE_WAY) ? "send" : p[0];
-                    cells.add(new Cell(channel, op, Integer.parseInt(p[2]), Integer.parseInt(p[1]),
-                            Double.parseDouble(p[5]), Double.parseDouble(p[4])));
+        for (int pass = 1; pass <= repeat; pass++) {
+            for (String channel : checked) {
+                for (int np : ranks) {
+                    System.err.printf(Locale.ROOT, "# measuring %s with %d processes (pass %d of %d)%n", channel, np,
+                            pass, repeat);
+                    String tests = np == 2 ? sendTest(calibrator, channel) + ",bcast,allreduce" : "bcast,allreduce";
+                    for (String[] p : job(calibrated, channel, np, tests, sizeList, passes)) {
+                        String op = p[0].equals("latency") || p[0].equals(OsuWorker.ONE_WAY) ? "send" : p[0];
+                        cells.add(new Cell(channel, op, Integer.parseInt(p[2]), Integer.parseInt(p[1]),
+                                Double.parseDouble(p[5]), Double.parseDouble(p[4]), pass));
+                    }
                 }
             }
         }
         print(fits, cells, calibrated);
         if (csv != null) {
             try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
-                w.println("channel,op,bytes,peers,predicted_us,measured_us");
-                cells.forEach(c -> w.printf(Locale.ROOT, "%s,%s,%d,%d,%.3f,%.3f%n", c.channel(), c.op(), c.bytes(),
-                        c.peers(), c.predictedMicros(), c.measuredMicros()));
+                w.println("channel,op,bytes,peers,predicted_us,measured_us,pass");
+                cells.forEach(c -> w.printf(Locale.ROOT, "%s,%s,%d,%d,%.3f,%.3f,%d%n", c.channel(), c.op(), c.bytes(),
+                        c.peers(), c.predictedMicros(), c.measuredMicros(), c.pass()));
             }
         }
         return 0;
@@ -197,11 +216,12 @@ final class AccuracyBench implements Callable<Integer> {
                     f.overheadMs(), f.bandwidthMBps(), Double.isNaN(f.aggregateBandwidthMBps()) ? ""
                             : String.format(Locale.ROOT, "  concurrent downloads %10.1f MB/s", f.aggregateBandwidthMBps()));
         }
-        System.out.printf(Locale.ROOT, "%-10s %-10s %9s %5s %14s %14s %7s%n", "channel", "op", "bytes", "peers",
-                "predicted µs", "measured µs", "ratio");
+        System.out.printf(Locale.ROOT, "%-10s %-10s %9s %5s %14s %14s %7s%s%n", "channel", "op", "bytes", "peers",
+                "predicted µs", "measured µs", "ratio", repeat > 1 ? "  pass" : "");
         for (Cell c : cells) {
-            System.out.printf(Locale.ROOT, "%-10s %-10s %9d %5d %14.1f %14.1f %7.2f%s%n", c.channel(), c.op(), c.bytes(),
-                    c.peers(), c.predictedMicros(), c.measuredMicros(), c.ratio(), c.inBand() ? "" : "  *");
+            System.out.printf(Locale.ROOT, "%-10s %-10s %9d %5d %14.1f %14.1f %7.2f%s%s%n", c.channel(), c.op(), c.bytes(),
+                    c.peers(), c.predictedMicros(), c.measuredMicros(), c.ratio(), c.inBand() ? "   " : "  *",
+                    repeat > 1 ? "  " + c.pass() : "");
         }
         Map<String, List<Cell>> byChannel = cells.stream().collect(Collectors.groupingBy(Cell::channel,
                 LinkedHashMap::new, Collectors.toList()));
@@ -213,9 +233,11 @@ final class AccuracyBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  of them with at most %d processes (this machine's cores; functions have their own):"
                 + " %s; with more processes than cores: %s%n", cores, share(ownCores),
                 share(cells.stream().filter(c -> c.peers() > cores).collect(Collectors.toList())));
-        // FAST: per (op, bytes, peers), the channel with the lowest prediction against the measured fastest
+        printAgreement(cells);
+        // FAST: per (op, bytes, peers) and pass, the channel with the lowest prediction against the measured fastest
         Map<String, List<Cell>> byCase = cells.stream().collect(Collectors.groupingBy(
-                c -> c.op() + " " + c.bytes() + " " + c.peers(), LinkedHashMap::new, Collectors.toList()));
+                c -> c.op() + " " + c.bytes() + " " + c.peers() + (repeat > 1 ? " pass " + c.pass() : ""),
+                LinkedHashMap::new, Collectors.toList()));
         int good = 0;
         Map<String, Integer> picked = new TreeMap<>();
         Map<String, Integer> fastest = new TreeMap<>();
@@ -235,6 +257,33 @@ final class AccuracyBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "FAST picks the measured-fastest channel (or one within 10%%) in %d of %d cases (%.0f%%);"
                 + " picked %s, fastest %s%n", good, byCase.size(), 100.0 * good / Math.max(1, byCase.size()), picked, fastest);
         misses.forEach(m -> System.out.println("  missed " + m));
+    }
+
+    /**
+     * With several passes: how often a later pass measured a cell within the band of what the
+     * first pass measured (later ÷ first), overall and per channel — the accuracy a model that knew
+     * the first pass's every figure would have.
+     */
+    private static void printAgreement(List<Cell> cells) {
+        Map<String, Cell> first = cells.stream().filter(c -> c.pass() == 1)
+                .collect(Collectors.toMap(Cell::point, c -> c, (a, b) -> a));
+        List<Cell> later = cells.stream().filter(c -> c.pass() > 1).collect(Collectors.toList());
+        if (later.isEmpty()) {
+            return;
+        }
+        Map<String, int[]> perChannel = new LinkedHashMap<>();
+        int[] all = new int[2];
+        for (Cell c : later) {
+            boolean agrees = Cell.inBand(c.measuredMicros() / first.get(c.point()).measuredMicros());
+            for (int[] count : List.of(all, perChannel.computeIfAbsent(c.channel(), k -> new int[2]))) {
+                count[0] += agrees ? 1 : 0;
+                count[1]++;
+            }
+        }
+        System.out.printf(Locale.ROOT, "this machine against itself: a later pass measured within [%.2f, %.2f] of the first"
+                + " in %d/%d (%.0f%%) of cells; per channel: %s%n", LOW, HIGH, all[0], all[1], 100.0 * all[0] / all[1],
+                perChannel.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %d/%d", e.getKey(), e.getValue()[0],
+                        e.getValue()[1])).collect(Collectors.joining(", ")));
     }
 
     private static String share(List<Cell> cells) {

@@ -35,7 +35,7 @@ class AccuracyBenchTest {
         Path calibrated = dir.resolve("calibrated.json");
         Path csv = dir.resolve("accuracy.csv");
         FmiBenchTest.Run run = FmiBenchTest.run("accuracy", "--config", config.toString(), "--np", "2", "--sizes", "8,64K",
-                "--fit-sizes", "8,64K", "--warmup-ms", "20", "--warmup-passes", "0", "--max-ms", "50",
+                "--fit-sizes", "8,64K", "--warmup-ms", "20", "--warmup-passes", "0", "--max-ms", "50", "--repeat", "2",
                 "--out", calibrated.toString(), "--csv", csv.toString());
         String table = run.out();
         assertEquals(0, run.status(), table);
@@ -47,17 +47,18 @@ class AccuracyBenchTest {
         assertTrue(model.path("Redis").path("bandwidth_single").asDouble() > 0, "Redis' name for it: " + model);
 
         List<String> rows = Files.readAllLines(csv);
-        assertEquals("channel,op,bytes,peers,predicted_us,measured_us", rows.get(0));
+        assertEquals("channel,op,bytes,peers,predicted_us,measured_us,pass", rows.get(0));
         Set<String> cells = new TreeSet<>();
         for (String row : rows.subList(1, rows.size())) {
             String[] f = row.split(",");
             assertTrue(Double.parseDouble(f[4]) > 0 && Double.parseDouble(f[5]) > 0, row);
-            cells.add(f[0] + " " + f[1] + " " + f[2] + " " + f[3]);
+            cells.add(f[0] + " " + f[1] + " " + f[2] + " " + f[3] + " pass " + f[6]);
         }
-        assertEquals(2 * 3 * 2, cells.size(), "every channel, op and size once: " + rows);
+        assertEquals(2 * 3 * 2 * 2, cells.size(), "every channel, op and size once per pass: " + rows);
         assertEquals(cells.size(), rows.size() - 1, rows.toString());
         assertTrue(table.contains("within [0.67, 1.50]") && table.contains("FAST picks the measured-fastest channel")
                 && table.contains("fit Redis") && table.contains("fit Direct"), table);
+        assertTrue(table.matches("(?s).*this machine against itself: .* in \\d+/12 .*"), table);
     }
 
     @Test

@@ -15,17 +15,22 @@ import picocli.CommandLine;
  * rendezvous server), Redis, S3 (s3proxy) and DynamoDB (dynalite), whose servers this test JVM
  * starts and the processes reach on loopback. Prints the grid ({@code fmi-bench accuracy});
  * asserts nothing about time. Run with
- * {@code mvn -B -P bench -pl fmi-bench -am test -Dtest=ProcessAccuracyBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * {@code mvn -B -P bench -pl fmi-bench -am test -Dtest=ProcessAccuracyBenchmark -Dsurefire.failIfNoSpecifiedTests=false};
+ * {@code -Dfmi.bench.out=DIR} keeps the calibrated config and the cells' CSV there,
+ * {@code -Dfmi.bench.repeat=N} measures the grid N times ({@code --repeat}).
  */
 @Tag("benchmark")
 class ProcessAccuracyBenchmark {
 
     @Test
     void calibratedWithProcessesThenCheckedOnTheGrid(@TempDir Path dir) throws Exception {
+        Path out = System.getProperty("fmi.bench.out") != null
+                ? Files.createDirectories(Path.of(System.getProperty("fmi.bench.out"))) : dir;
         String json = "{\"backends\": {\"Direct\": {}, " + StoreFixtures.backendBlocks("fmi-accuracy") + "}}";
         Path config = Files.writeString(dir.resolve("servers.json"), json);
         int exit = new CommandLine(new FmiBench()).execute("accuracy", "--config", config.toString(),
-                "--out", dir.resolve("calibrated.json").toString(), "--csv", dir.resolve("accuracy.csv").toString());
+                "--out", out.resolve("calibrated.json").toString(), "--csv", out.resolve("accuracy.csv").toString(),
+                "--repeat", System.getProperty("fmi.bench.repeat", "1"));
         assertEquals(0, exit);
     }
 }
