@@ -265,8 +265,8 @@ final class AccuracyBench implements Callable<Integer> {
      * the first pass's every figure would have.
      */
     private static void printAgreement(List<Cell> cells) {
-        Map<String, Cell> first = cells.stream().filter(c -> c.pass() == 1)
-                .collect(Collectors.toMap(Cell::point, c -> c, (a, b) -> a));
+        Map<String, Double> first = cells.stream().filter(c -> c.pass() == 1)
+                .collect(Collectors.toMap(Cell::point, Cell::measuredMicros));
         List<Cell> later = cells.stream().filter(c -> c.pass() > 1).collect(Collectors.toList());
         if (later.isEmpty()) {
             return;
@@ -274,7 +274,7 @@ final class AccuracyBench implements Callable<Integer> {
         Map<String, int[]> perChannel = new LinkedHashMap<>();
         int[] all = new int[2];
         for (Cell c : later) {
-            boolean agrees = Cell.inBand(c.measuredMicros() / first.get(c.point()).measuredMicros());
+            boolean agrees = Cell.inBand(c.measuredMicros() / first.get(c.point()));
             for (int[] count : List.of(all, perChannel.computeIfAbsent(c.channel(), k -> new int[2]))) {
                 count[0] += agrees ? 1 : 0;
                 count[1]++;
