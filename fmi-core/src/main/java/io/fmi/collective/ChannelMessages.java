@@ -92,9 +92,7 @@ public final class ChannelMessages implements Messages {
                 }
                 posted[i] = mailbox.post(group.id(), source(from[i]), tag, in[i], true, candidates(from[i]));
             }
-            for (int i = 0; i < to.length; i++) {
-                send(to[i], tag, out[i], deadline);
-            }
+            sendAll(to, tag, out, deadline);
             for (int i = 0; i < from.length; i++) {
                 await(posted[i], from[i], tag, deadline);
                 posted[i] = null;
@@ -106,6 +104,23 @@ public final class ChannelMessages implements Messages {
                 }
             }
         }
+    }
+
+    /** Messages to oneself go to the mailbox; the others to the channel at once ({@link PeerToPeerChannel#sendAll}). */
+    private void sendAll(int[] to, int tag, ByteBuffer[] out, Deadline deadline) {
+        int[] dests = new int[to.length];
+        ByteBuffer[] data = new ByteBuffer[to.length];
+        int n = 0;
+        for (int i = 0; i < to.length; i++) {
+            int dest = group.channelRank(to[i]);
+            if (dest == me) {
+                mailbox.deliver(me, group.id(), tag, out[i]);
+            } else {
+                dests[n] = dest;
+                data[n++] = out[i];
+            }
+        }
+        channel.sendAll(java.util.Arrays.copyOf(dests, n), group.id(), tag, java.util.Arrays.copyOf(data, n), deadline);
     }
 
     @Override

@@ -32,7 +32,8 @@ public interface Messages {
      * {@code from} and none of them this rank. Implementations that can post receives before sending
      * ({@link ChannelMessages}) post every receive, send everything, then wait: what arrives while this
      * rank still sends lands in place, and no exchange waits for a partner that is busy with another
-     * (a rank that is descheduled on a shared core holds up only the blocks it sends). By default,
+     * (a rank that is descheduled on a shared core holds up only the blocks it sends and receives: the
+     * channel writes each block as its connection takes it, {@link io.fmi.spi.PeerToPeerChannel#sendAll}). By default,
      * one {@link #sendrecv} after another.
      */
     default void exchange(int[] to, ByteBuffer[] out, int[] from, ByteBuffer[] in, int tag, Deadline deadline) {

@@ -37,6 +37,23 @@ public interface PeerToPeerChannel extends Channel {
     void send(int dest, int comm, int tag, ByteBuffer data, Deadline deadline);
 
     /**
+     * Sends {@code data[i]} to channel rank {@code dest[i]} for every {@code i}, all with {@code comm}
+     * and {@code tag} (the sends of an allgather or alltoall): as {@link #send} of each in turn, which
+     * is what this default does, but a channel may hand them over in whatever order its connections
+     * take them, so that one receiver slow to read does not hold up the others. Returns once every
+     * one is handed over as {@link #send} would have; if a destination failed, throws its failure
+     * once the others are handed over (or the deadline passed). A destination may appear only once.
+     *
+     * @throws io.fmi.FmiTimeoutException if a message could not be handed over before the deadline
+     * @throws io.fmi.ChannelException    if the connection to a destination failed
+     */
+    default void sendAll(int[] dest, int comm, int tag, ByteBuffer[] data, Deadline deadline) {
+        for (int i = 0; i < dest.length; i++) {
+            send(dest[i], comm, tag, data[i], deadline);
+        }
+    }
+
+    /**
      * Makes progress until {@code receive} (posted on {@link #mailbox()}) is done, then returns its
      * envelope; connects to the receive's {@link Mailbox.Receive#candidates() candidates} if it
      * has to. At the deadline the receive is withdrawn and an {@link io.fmi.FmiTimeoutException}

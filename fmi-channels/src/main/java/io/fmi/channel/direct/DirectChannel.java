@@ -287,24 +287,45 @@ public final class DirectChannel implements PeerToPeerChannel {
 
     @Override
     public void send(int dest, int comm, int tag, ByteBuffer data, Deadline deadline) {
-        ByteBuffer[] frame = Frames.encode(comm, tag, data, settings.checksum);
-        Peer peer;
+        sendAll(new int[] {dest}, comm, tag, new ByteBuffer[] {data}, deadline);
+    }
+
+    /**
+     * Queues every frame on its connection at once and writes to whichever socket has room, so an
+     * allgather's or alltoall's block to a rank that is slow to read (on a host whose ranks share the
+     * cores: not scheduled yet) does not hold up the blocks to the others.
+     */
+    @Override
+    public void sendAll(int[] dests, int comm, int tag, ByteBuffer[] data, Deadline deadline) {
+        Peer[] to = new Peer[dests.length];
+        // null once handed over: queued as a copy before the connection exists, or written
+        ByteBuffer[][] frames = new ByteBuffer[dests.length][];
         progress.enter();
         try {
-            peer = peer(dest);
-            if (peer.failure != null) {
-                throw peer.failure();
+            for (int i = 0; i < dests.length; i++) {
+                to[i] = peer(dests[i]);
+                if (to[i].failure != null) {
+                    throw to[i].failure();
+                }
             }
-            if (peer.socket == null) {
-                peer.writer.add(Frames.copy(frame));
-                peer.start(deadline);
-                return;
+            for (int i = 0; i < dests.length; i++) {
+                ByteBuffer[] frame = Frames.encode(comm, tag, data[i], settings.checksum);
+                if (to[i].socket == null) {
+                    to[i].writer.add(Frames.copy(frame));
+                    to[i].start(deadline);
+                } else {
+                    to[i].writer.add(frame);
+                    frames[i] = frame;
+                }
             }
-            peer.writer.add(frame);
-            try {
-                peer.flush();
-            } catch (IOException e) {
-                peer.lost(e);
+            for (int i = 0; i < dests.length; i++) {
+                if (frames[i] != null) {
+                    try {
+                        to[i].flush();
+                    } catch (IOException e) {
+                        to[i].lost(e);
+                    }
+                }
             }
         } finally {
             progress.exit();
@@ -313,27 +334,53 @@ public final class DirectChannel implements PeerToPeerChannel {
         while (true) {
             progress.enter();
             try {
-                if (Frames.written(frame)) {
+                RuntimeException failed = null;
+                boolean left = false;
+                for (int i = 0; i < dests.length; i++) {
+                    if (frames[i] == null) {
+                        continue;
+                    }
+                    if (Frames.written(frames[i])) {
+                        frames[i] = null;
+                    } else if (to[i].failure != null) {
+                        failed = failed != null ? failed : to[i].failure();
+                        frames[i] = null;
+                    } else {
+                        left = true;
+                    }
+                }
+                if (!left) {
+                    if (failed != null) {
+                        throw failed;
+                    }
                     return;
                 }
-                if (peer.failure != null) {
-                    throw peer.failure();
+                long remaining = deadline.remainingMillis();
+                if (remaining <= 0) {
+                    throw sendTimedOut(to, frames, data, deadline);
                 }
-                long left = deadline.remainingMillis();
-                if (left <= 0) {
-                    // part of the frame may be on the wire: the connection cannot carry another one
-                    FmiTimeoutException e = new FmiTimeoutException("Direct: sending " + data.remaining() + " bytes to rank "
-                            + dest + " did not complete within " + deadline.budget().toMillis()
-                            + " ms (the receiver is not reading?); the connection to it is closed");
-                    peer.fail(e);
-                    peer.disconnect();
-                    throw e;
-                }
-                progress.poll(Math.min(left, MAX_WAIT_MS));
+                progress.poll(Math.min(remaining, MAX_WAIT_MS));
             } finally {
                 progress.exit();
             }
         }
+    }
+
+    /** Fails and closes every connection whose frame is still unwritten: part of it may be on the wire. */
+    private FmiTimeoutException sendTimedOut(Peer[] to, ByteBuffer[][] frames, ByteBuffer[] data, Deadline deadline) {
+        FmiTimeoutException first = null;
+        for (int i = 0; i < to.length; i++) {
+            if (frames[i] == null) {
+                continue;
+            }
+            FmiTimeoutException e = new FmiTimeoutException("Direct: sending " + data[i].remaining() + " bytes to rank "
+                    + to[i].rank + " did not complete within " + deadline.budget().toMillis()
+                    + " ms (the receiver is not reading?); the connection to it is closed");
+            to[i].fail(e);
+            to[i].disconnect();
+            first = first != null ? first : e;
+        }
+        return first;
     }
 
     /** The peer whose frame is being written into {@code receive}, or null. */

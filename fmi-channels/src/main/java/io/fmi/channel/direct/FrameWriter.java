@@ -2,6 +2,7 @@ package io.fmi.channel.direct;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
 
@@ -14,7 +15,7 @@ import java.util.ArrayDeque;
  * the socket directly makes the JDK copy all of it into a temporary direct buffer on every attempt,
  * however little the socket then takes — with a full socket buffer that copied most bytes many
  * times over.) Several small frames share one write; a large direct buffer is written without a
- * copy.
+ * copy, in one gathering write with the bytes staged before it (its frame's header).
  */
 final class FrameWriter {
     private static final int OUTBOX = 128 * 1024;
@@ -99,7 +100,10 @@ final class FrameWriter {
     boolean flush(WritableByteChannel socket) throws IOException {
         while (true) {
             if (out != null && out.hasRemaining()) {
-                if (socket.write(out) == 0) {
+                ByteBuffer large = nextLarge();
+                long n = large != null && socket instanceof GatheringByteChannel gathering
+                        ? gathering.write(new ByteBuffer[] {out, large}) : socket.write(out);
+                if (n == 0) {
                     return false;
                 }
                 continue;
@@ -120,6 +124,16 @@ final class FrameWriter {
                 stage();
             }
         }
+    }
+
+    /**
+     * The large direct buffer that follows the outbox's bytes, if one does (a frame's payload after
+     * its header): written with them in one call, so the header does not go out as a segment of its own.
+     */
+    private ByteBuffer nextLarge() {
+        ByteBuffer[] frame = pending.peekFirst();
+        ByteBuffer next = frame == null ? null : Frames.firstUnwritten(frame);
+        return next != null && next.isDirect() && next.remaining() >= OUTBOX ? next : null;
     }
 
     /** Copies the next bytes of the pending frames into the (empty) outbox. */

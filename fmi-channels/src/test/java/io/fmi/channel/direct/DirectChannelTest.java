@@ -415,6 +415,96 @@ class DirectChannelTest {
                 + " MiB were sent before the receiver read anything");
     }
 
+    /**
+     * {@code sendAll} (an allgather's or alltoall's sends): rank 1 receives nothing until rank 2 has
+     * its message, and a 2 MiB message it holds unread stops it reading (1 MiB of backpressure), so rank
+     * 0's 96 MiB to rank 1 stall in the connection; the message to rank 2 must still go through. Sent one after the other, rank 2's would wait until rank
+     * 1 reads, which waits for rank 2: neither would arrive before the deadline.
+     */
+    @Test
+    void sendAllDoesNotHoldUpOneDestinationBehindAnotherThatIsNotReading() throws Exception {
+        String name = "send-all-" + UUID.randomUUID();
+        io.fmi.config.BackendConfig settings = config("\"max_queued_mb\": 1").backends().get(DirectChannel.NAME);
+        int size = 3;
+        // more than loopback's socket buffers take (they grow to 32 MiB here)
+        int stalled = 96 << 20;
+        int bytes = 1 << 20;
+        DirectChannel[] channels = new DirectChannel[size];
+        for (int r = 0; r < size; r++) {
+            channels[r] = new DirectChannel(new DirectSettings(settings));
+            channels[r].open(new io.fmi.spi.ChannelContext(r, size, name, "fmi"));
+        }
+        io.fmi.spi.Deadline deadline = io.fmi.spi.Deadline.after(Duration.ofSeconds(30));
+        java.util.concurrent.CountDownLatch rank2Received = new java.util.concurrent.CountDownLatch(1);
+        try {
+            var sender = THREADS.submit(() -> {
+                // both connections exist (else the sends are queued as copies and nothing stalls)
+                for (int r = 1; r < size; r++) {
+                    receiveFrom(channels[0], r, 5, 1, deadline);
+                }
+                // rank 1 queues this one unread, which stops it reading from rank 0 (backpressure)
+                channels[0].send(1, 0, 6, filled(2 << 20, 6), deadline);
+                channels[0].sendAll(new int[] {1, 2}, 0, 7, new java.nio.ByteBuffer[] {filled(stalled, 1), filled(bytes, 2)},
+                        deadline);
+                return null;
+            });
+            var second = THREADS.submit(() -> {
+                channels[2].send(0, 0, 5, filled(1, 5), deadline);
+                java.nio.ByteBuffer got = receive(channels[2], 7, bytes, deadline);
+                rank2Received.countDown();
+                return got;
+            });
+            var first = THREADS.submit(() -> {
+                channels[1].send(0, 0, 5, filled(1, 5), deadline);
+                assertTrue(rank2Received.await(30, TimeUnit.SECONDS),
+                        "rank 2 did not get its message while rank 1 was not reading");
+                assertAll(6, receive(channels[1], 6, 2 << 20, deadline).array());
+                return receive(channels[1], 7, stalled, deadline);
+            });
+            assertAll(2, second.get(60, TimeUnit.SECONDS).array());
+            assertAll(1, first.get(60, TimeUnit.SECONDS).array());
+            sender.get(60, TimeUnit.SECONDS);
+            for (DirectChannel c : channels) {
+                c.close();
+            }
+        } finally {
+            for (DirectChannel c : channels) {
+                try {
+                    c.abandon();
+                } catch (ChannelException e) {
+                    // the test failed already; this says what was left undelivered
+                    e.printStackTrace();
+                }
+            }
+        }
+    }
+
+    private static java.nio.ByteBuffer filled(int bytes, int value) {
+        byte[] b = new byte[bytes];
+        java.util.Arrays.fill(b, (byte) value);
+        return java.nio.ByteBuffer.wrap(b);
+    }
+
+    private static void assertAll(int value, byte[] got) {
+        for (int i = 0; i < got.length; i++) {
+            if (got[i] != (byte) value) {
+                throw new AssertionError("byte " + i + " of the message for rank " + value + " is " + got[i]);
+            }
+        }
+    }
+
+    /** Rank 0's message with {@code tag} on communicator 0, received by {@code channel}. */
+    private static java.nio.ByteBuffer receive(DirectChannel channel, int tag, int bytes, io.fmi.spi.Deadline deadline) {
+        return receiveFrom(channel, 0, tag, bytes, deadline);
+    }
+
+    private static java.nio.ByteBuffer receiveFrom(DirectChannel channel, int source, int tag, int bytes,
+                                                   io.fmi.spi.Deadline deadline) {
+        java.nio.ByteBuffer into = java.nio.ByteBuffer.allocate(bytes);
+        channel.await(channel.mailbox().post(0, source, tag, into, true, new int[] {source}), deadline);
+        return into;
+    }
+
     @Test
     void subCommunicatorsReuseTheConnectionsAndPairNothingNew() {
         int size = 4;

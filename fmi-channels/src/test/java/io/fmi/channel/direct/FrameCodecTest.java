@@ -10,6 +10,7 @@ import io.fmi.spi.Deadline;
 import io.fmi.spi.Mailbox;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The frame codec without sockets: {@link FrameWriter} writes frames of every size class into a
@@ -39,10 +42,14 @@ class FrameCodecTest {
         }
     }
 
-    /** A non-blocking channel that takes at most a random few bytes per write, sometimes none. */
-    private static final class Trickle extends InMemory implements WritableByteChannel {
+    /**
+     * A non-blocking channel that takes at most a random few bytes per write, sometimes none; also
+     * through gathering writes (as a socket does), which it counts.
+     */
+    private static final class Trickle extends InMemory implements GatheringByteChannel {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final int most;
+        int gatheringWrites;
 
         Trickle(int most) {
             this.most = most;
@@ -50,12 +57,50 @@ class FrameCodecTest {
 
         @Override
         public int write(ByteBuffer src) {
-            int n = Math.min(src.remaining(), RANDOM.nextInt(4) == 0 ? 0 : 1 + RANDOM.nextInt(most));
-            for (int i = 0; i < n; i++) {
-                bytes.write(src.get());
-            }
-            return n;
+            return (int) write(new ByteBuffer[] {src}, 0, 1, false);
         }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            return write(srcs, offset, length, true);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) {
+            return write(srcs, 0, srcs.length);
+        }
+
+        private long write(ByteBuffer[] srcs, int offset, int length, boolean gathering) {
+            gatheringWrites += gathering ? 1 : 0;
+            int n = RANDOM.nextInt(4) == 0 ? 0 : 1 + RANDOM.nextInt(most);
+            long taken = 0;
+            for (int i = offset; i < offset + length && taken < n; i++) {
+                while (srcs[i].hasRemaining() && taken < n) {
+                    bytes.write(srcs[i].get());
+                    taken++;
+                }
+            }
+            return taken;
+        }
+    }
+
+    /** {@code socket} as a channel without gathering writes. */
+    private static WritableByteChannel plain(Trickle socket) {
+        return new WritableByteChannel() {
+            @Override
+            public int write(ByteBuffer src) {
+                return socket.write(src);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /** Hands out {@code data} in random pieces, then end of stream. */
@@ -88,8 +133,9 @@ class FrameCodecTest {
         return b.put(payload).flip();
     }
 
-    @Test
-    void framesOfEverySizeSurviveAWriterAndAReaderThatMoveAFewBytesAtATime() throws Exception {
+    @ParameterizedTest(name = "gathering writes: {0}")
+    @ValueSource(booleans = {false, true})
+    void framesOfEverySizeSurviveAWriterAndAReaderThatMoveAFewBytesAtATime(boolean gathering) throws Exception {
         int[] sizes = {0, 1, 17, 1000, 128 * 1024 - 3, 128 * 1024, 128 * 1024 + 1, 300_000, 1 << 20};
         List<Message> messages = new ArrayList<>();
         FrameWriter writer = new FrameWriter();
@@ -107,14 +153,17 @@ class FrameCodecTest {
         }
         assertEquals(total, writer.unwrittenBytes());
         Trickle socket = new Trickle(70_000);
+        WritableByteChannel channel = gathering ? socket : plain(socket);
         int fullSocket = 0;
-        while (!writer.flush(socket)) {
+        while (!writer.flush(channel)) {
             fullSocket++;
             assertEquals(total - socket.bytes.size(), writer.unwrittenBytes(), "unwritten bytes while the socket is full");
         }
         assertTrue(writer.idle());
         assertTrue(fullSocket > 0, "the socket was never full: the test did not exercise partial writes");
         assertEquals(total, socket.bytes.size());
+        // a large direct payload goes out with its header in one call where the socket can gather
+        assertEquals(gathering, socket.gatheringWrites > 0, "gathering writes: " + socket.gatheringWrites);
 
         Mailbox mailbox = new Mailbox(2);
         FrameReader reader = new FrameReader(mailbox, 1);
