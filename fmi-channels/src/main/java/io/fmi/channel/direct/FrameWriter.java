@@ -116,7 +116,7 @@ final class FrameWriter {
             ByteBuffer next = Frames.firstUnwritten(frame);
             if (next == null) {
                 pending.removeFirst();
-            } else if (next.isDirect() && next.remaining() >= OUTBOX) {
+            } else if (large(next)) {
                 if (socket.write(next) == 0) {
                     return false;
                 }
@@ -133,7 +133,12 @@ final class FrameWriter {
     private ByteBuffer nextLarge() {
         ByteBuffer[] frame = pending.peekFirst();
         ByteBuffer next = frame == null ? null : Frames.firstUnwritten(frame);
-        return next != null && next.isDirect() && next.remaining() >= OUTBOX ? next : null;
+        return next != null && large(next) ? next : null;
+    }
+
+    /** A direct buffer of at least an outbox: written to the socket as it is, never copied. */
+    private static boolean large(ByteBuffer b) {
+        return b.isDirect() && b.remaining() >= OUTBOX;
     }
 
     /** Copies the next bytes of the pending frames into the (empty) outbox. */
@@ -148,7 +153,7 @@ final class FrameWriter {
                 pending.removeFirst();
                 continue;
             }
-            if (next.isDirect() && next.remaining() >= OUTBOX && out.position() > 0) {
+            if (large(next) && out.position() > 0) {
                 break;
             }
             int n = Math.min(next.remaining(), out.remaining());

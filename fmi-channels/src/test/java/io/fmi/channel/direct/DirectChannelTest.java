@@ -417,9 +417,10 @@ class DirectChannelTest {
 
     /**
      * {@code sendAll} (an allgather's or alltoall's sends): rank 1 receives nothing until rank 2 has
-     * its message, and a 2 MiB message it holds unread stops it reading (1 MiB of backpressure), so rank
-     * 0's 96 MiB to rank 1 stall in the connection; the message to rank 2 must still go through. Sent one after the other, rank 2's would wait until rank
-     * 1 reads, which waits for rank 2: neither would arrive before the deadline.
+     * its message, and a 2 MiB message it holds unread stops it reading (1 MiB of backpressure), so
+     * rank 0's 96 MiB to rank 1 stall in the connection; the message to rank 2 must still go through.
+     * Sent one after the other, rank 2's would wait until rank 1 reads, which waits for rank 2: neither
+     * would arrive before the deadline.
      */
     @Test
     void sendAllDoesNotHoldUpOneDestinationBehindAnotherThatIsNotReading() throws Exception {

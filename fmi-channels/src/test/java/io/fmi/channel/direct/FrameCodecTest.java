@@ -85,22 +85,17 @@ class FrameCodecTest {
     }
 
     /** {@code socket} as a channel without gathering writes. */
-    private static WritableByteChannel plain(Trickle socket) {
-        return new WritableByteChannel() {
-            @Override
-            public int write(ByteBuffer src) {
-                return socket.write(src);
-            }
+    private static final class Plain extends InMemory implements WritableByteChannel {
+        private final Trickle socket;
 
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
+        Plain(Trickle socket) {
+            this.socket = socket;
+        }
 
-            @Override
-            public void close() {
-            }
-        };
+        @Override
+        public int write(ByteBuffer src) {
+            return socket.write(src);
+        }
     }
 
     /** Hands out {@code data} in random pieces, then end of stream. */
@@ -153,7 +148,7 @@ class FrameCodecTest {
         }
         assertEquals(total, writer.unwrittenBytes());
         Trickle socket = new Trickle(70_000);
-        WritableByteChannel channel = gathering ? socket : plain(socket);
+        WritableByteChannel channel = gathering ? socket : new Plain(socket);
         int fullSocket = 0;
         while (!writer.flush(channel)) {
             fullSocket++;
