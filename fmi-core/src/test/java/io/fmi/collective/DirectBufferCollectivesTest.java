@@ -10,12 +10,15 @@ import java.util.function.IntFunction;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Large collectives on direct {@code ByteBuffer}s work in the user's buffer itself: the bytes
  * between position and limit get the result, the bytes around them and the position stay (an
  * allreduce whether the send buffer is another buffer or the same one, in place; a bcast on every
- * rank).
+ * rank). Allgather and alltoall, whose results may be received straight into the user's buffer,
+ * also on heap buffers.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class DirectBufferCollectivesTest {
@@ -24,7 +27,13 @@ class DirectBufferCollectivesTest {
     private static final byte GUARD = 77;
 
     private static ByteBuffer window(int rank) {
-        ByteBuffer b = ByteBuffer.allocateDirect(OFFSET + LENGTH + OFFSET);
+        return window(rank, true);
+    }
+
+    /** A direct buffer, or a heap one that starts 3 bytes into its array. */
+    private static ByteBuffer window(int rank, boolean direct) {
+        ByteBuffer b = direct ? ByteBuffer.allocateDirect(OFFSET + LENGTH + OFFSET)
+                : ByteBuffer.wrap(new byte[3 + OFFSET + LENGTH + OFFSET], 3, OFFSET + LENGTH + OFFSET).slice();
         for (int i = 0; i < b.capacity(); i++) {
             b.put(i, GUARD);
         }
@@ -94,8 +103,10 @@ class DirectBufferCollectivesTest {
         }), i -> (byte) (i * 7));
     }
 
-    @Test
-    void allgatherAndAlltoall() {
+    /** Heap buffers too: the result is received into the user's array itself. */
+    @ParameterizedTest(name = "direct={0}")
+    @ValueSource(booleans = {true, false})
+    void allgatherAndAlltoall(boolean direct) {
         int size = 4;
         int block = LENGTH / size;
         List<ByteBuffer[]> results = LocalPeers.call(size, comm -> {
@@ -103,12 +114,12 @@ class DirectBufferCollectivesTest {
             for (int i = 0; i < block; i++) {
                 mine.put(i, (byte) (comm.rank() * 31 + i));
             }
-            ByteBuffer gathered = window(99);
+            ByteBuffer gathered = window(99, direct);
             comm.allgather(mine, gathered);
-            ByteBuffer blocks = window(comm.rank());
-            ByteBuffer exchanged = window(98);
+            ByteBuffer blocks = window(comm.rank(), direct);
+            ByteBuffer exchanged = window(98, direct);
             comm.alltoall(blocks, exchanged);
-            ByteBuffer inPlace = window(comm.rank());
+            ByteBuffer inPlace = window(comm.rank(), direct);
             comm.alltoall(inPlace, inPlace);
             return new ByteBuffer[] {gathered, exchanged, inPlace};
         });
