@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * for all the writers it waits for, plus its own abort mark). A writer is gone when its mark
  * stays deleted for two intervals and two seconds after having been seen (it closed; a store that
  * restarted and lost it gets it back with the next beat), when the time in it is more
- * than two intervals and two seconds old, or when it has not changed for three intervals and two
+ * than two intervals and two seconds older than this peer's clock when it asked for the mark (not
+ * when the answer came: a slow answer does not age the mark), or when it has not changed for three intervals and two
  * seconds by this peer's clock (the rule that holds whatever the clocks). The seconds are for busy
  * machines: a GC pause or more threads than cores delay beats. A writer whose mark was never seen has not started yet:
  * that is left to the operation's deadline.
@@ -93,6 +94,8 @@ public final class Liveness {
         byte[] value;
         long changedNanos;
         long readNanos;
+        /** This peer's wall clock when the read of {@link #value} began: the mark's age is taken then. */
+        long readWallMs;
         boolean ever;
         boolean missing;
         long missingSinceNanos;
@@ -234,6 +237,7 @@ public final class Liveness {
     public Map<Integer, ChannelException> gone(Collection<Integer> ranks) {
         check();
         long now = System.nanoTime();
+        long nowWall = System.currentTimeMillis();
         List<Integer> stale = new ArrayList<>();
         boolean readAbort;
         synchronized (this) {
@@ -253,13 +257,12 @@ public final class Liveness {
             readAbort = now - abortReadNanos >= intervalNanos;
         }
         if (!stale.isEmpty() || readAbort) {
-            read(stale, now);
+            read(stale, now, nowWall);
         }
         check();
         Map<Integer, ChannelException> gone = new LinkedHashMap<>();
         List<String> deadMarks = new ArrayList<>();
         Map<Integer, String> crashed = new LinkedHashMap<>();
-        long wall = System.currentTimeMillis();
         synchronized (this) {
             for (int r : ranks) {
                 Seen s = seen.get(r);
@@ -275,7 +278,9 @@ public final class Liveness {
                     }
                 } else {
                     ByteBuffer mark = ByteBuffer.wrap(s.value);
-                    long age = s.value.length >= 16 ? wall - mark.getLong(8) : 0;
+                    // against the clock when the read began, not when it returned: a response that was slow
+                    // to come back (a loaded store or host) must not age the mark it carries
+                    long age = s.value.length >= 16 ? s.readWallMs - mark.getLong(8) : 0;
                     long unchangedMs = (now - s.changedNanos) / 1_000_000;
                     if (age > 2 * interval.toMillis() + SLACK_MS) {
                         why = "its last heartbeat is " + age + " ms old";
@@ -319,7 +324,7 @@ public final class Liveness {
         return gone;
     }
 
-    private void read(List<Integer> ranks, long now) {
+    private void read(List<Integer> ranks, long now, long nowWall) {
         List<String> keys = new ArrayList<>(ranks.size() + 1);
         for (int r : ranks) {
             keys.add(heartbeatKey(r));
@@ -348,6 +353,7 @@ public final class Liveness {
                 s.missing = v == null;
                 s.value = v;
                 s.readNanos = now;
+                s.readWallMs = nowWall;
             }
             abortReadNanos = now;
         }
