@@ -450,7 +450,8 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      * buffers: each block crosses a socket without the JDK's copies through a temporary direct buffer
      * (2 (size - 1) block copies for an allgather), for the copies in and out of the user's buffers
      * (size + 1 blocks; 2 size for an alltoall, which only gains where the user's buffers are encoded
-     * anyway).
+     * anyway). A result of bytes on the heap is received in place (the caller passes the user's
+     * array): an allgather from a byte array then copies its own block once, not once per rank.
      */
     @Override
     public boolean movesDirect(long bytes) {
