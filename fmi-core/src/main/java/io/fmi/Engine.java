@@ -869,7 +869,7 @@ final class Engine {
         recv.store(out);
     }
 
-    /** What runs on direct buffers: the user's send buffer copied into {@code in}, the result in {@code out}. */
+    /** What runs on direct buffers: the user's send buffer copied into {@code in}, the result in {@code out} (a heap buffer where the user's holds bytes). */
     @FunctionalInterface
     private interface DirectBody {
         void run(Call call, ByteBuffer in, ByteBuffer out);

@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * in slices of one interval and between them {@link #gone reads the writer's mark} (one request
  * for all the writers it waits for, plus its own abort mark). A writer is gone when its mark
  * stays deleted for two intervals and two seconds after having been seen (it closed; a store that
- * restarted and lost it gets it back with the next beat), when the time in it is more
- * than two intervals and two seconds older than this peer's clock when it asked for the mark (not
- * when the answer came: a slow answer does not age the mark), or when it has not changed for three intervals and two
- * seconds by this peer's clock (the rule that holds whatever the clocks). The seconds are for busy
- * machines: a GC pause or more threads than cores delay beats. A writer whose mark was never seen has not started yet:
+ * restarted and lost it gets it back with the next beat), when the time in it is more than two
+ * intervals and two seconds older than this peer's clock when it asked for the mark (not when the
+ * answer came: a slow answer does not age the mark), or when it has not changed for three
+ * intervals and two seconds by this peer's clock (the rule that holds whatever the clocks). The
+ * seconds are for busy machines: a GC pause or more threads than cores delay beats. A writer whose mark was never seen has not started yet:
  * that is left to the operation's deadline.
  *
  * <p>{@link #abort} writes {@code !abort/<rank>} for every other rank; a peer reads its own
@@ -94,8 +94,6 @@ public final class Liveness {
         byte[] value;
         long changedNanos;
         long readNanos;
-        /** This peer's wall clock when the read of {@link #value} began: the mark's age is taken then. */
-        long readWallMs;
         boolean ever;
         boolean missing;
         long missingSinceNanos;
@@ -237,7 +235,7 @@ public final class Liveness {
     public Map<Integer, ChannelException> gone(Collection<Integer> ranks) {
         check();
         long now = System.nanoTime();
-        long nowWall = System.currentTimeMillis();
+        long wall = System.currentTimeMillis();
         List<Integer> stale = new ArrayList<>();
         boolean readAbort;
         synchronized (this) {
@@ -257,7 +255,7 @@ public final class Liveness {
             readAbort = now - abortReadNanos >= intervalNanos;
         }
         if (!stale.isEmpty() || readAbort) {
-            read(stale, now, nowWall);
+            read(stale, now);
         }
         check();
         Map<Integer, ChannelException> gone = new LinkedHashMap<>();
@@ -278,9 +276,10 @@ public final class Liveness {
                     }
                 } else {
                     ByteBuffer mark = ByteBuffer.wrap(s.value);
-                    // against the clock when the read began, not when it returned: a response that was slow
-                    // to come back (a loaded store or host) must not age the mark it carries
-                    long age = s.value.length >= 16 ? s.readWallMs - mark.getLong(8) : 0;
+                    // against this peer's clock when the read began (readNanos), not when it returned: a
+                    // response that was slow to come back (a loaded store or host) must not age the mark
+                    long askedWall = wall - (now - s.readNanos) / 1_000_000;
+                    long age = s.value.length >= 16 ? askedWall - mark.getLong(8) : 0;
                     long unchangedMs = (now - s.changedNanos) / 1_000_000;
                     if (age > 2 * interval.toMillis() + SLACK_MS) {
                         why = "its last heartbeat is " + age + " ms old";
@@ -324,7 +323,7 @@ public final class Liveness {
         return gone;
     }
 
-    private void read(List<Integer> ranks, long now, long nowWall) {
+    private void read(List<Integer> ranks, long now) {
         List<String> keys = new ArrayList<>(ranks.size() + 1);
         for (int r : ranks) {
             keys.add(heartbeatKey(r));
@@ -353,7 +352,6 @@ public final class Liveness {
                 s.missing = v == null;
                 s.value = v;
                 s.readNanos = now;
-                s.readWallMs = nowWall;
             }
             abortReadNanos = now;
         }
