@@ -740,19 +740,38 @@ final class Engine {
         required(op, "send", send);
         checkRank(op, "root", root);
         Combiner combiner = combiner(op, reduction, send);
-        byte[] out = null;
         if (rank == root) {
             required(op, "receive (on the root)", recv);
             sameType(op, send, recv);
             lengths(op, "the receive buffer", send.elements, recv.elements);
-            out = writableOf(op, recv);
+            writable(op, "receive", recv);
         }
-        byte[] in = send.read();
-        byte[] result = out;
-        run(op, true, in.length, (c, call) -> c.reduce(call, in, result, combiner, root));
-        if (rank == root) {
-            recv.store(out);
-        }
+        int length = Math.toIntExact(send.byteLength());
+        run(op, true, length, (c, call) -> {
+            if (c.reducesInPlace(length, combiner)) {
+                ByteBuffer work = rank == root ? direct(recv) : null;
+                if (work != null) {
+                    // the root's own direct buffer is the working buffer: no copy out
+                    if (send.target != recv.target) {
+                        send.readInto(work);
+                    }
+                    c.reduce(call, work, combiner, root);
+                    return;
+                }
+                ByteBuffer scratch = send.readInto(DirectScratch.take(length));
+                c.reduce(call, scratch, combiner, root);
+                if (rank == root) {
+                    recv.store(scratch);
+                }
+                DirectScratch.give(scratch);
+            } else {
+                byte[] result = rank == root ? recv.writable() : null;
+                c.reduce(call, send.read(), result, combiner, root);
+                if (rank == root) {
+                    recv.store(result);
+                }
+            }
+        });
     }
 
     private static Combiner combiner(Operation op, Op reduction, Buf send) {

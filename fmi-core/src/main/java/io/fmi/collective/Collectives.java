@@ -29,8 +29,9 @@ public interface Collectives {
 
     /**
      * Whether this implementation reduces {@code bytes} with {@code op} in place in a direct buffer
-     * ({@link #allreduce(Call, ByteBuffer, Combiner)}): channels that move direct buffers without
-     * copies do, for large buffers. The caller then fills one straight from the user's buffer.
+     * ({@link #allreduce(Call, ByteBuffer, Combiner)}, {@link #reduce(Call, ByteBuffer, Combiner, int)}):
+     * channels that move direct buffers without copies do, for large buffers. The caller then fills
+     * one straight from the user's buffer.
      */
     default boolean reducesInPlace(int bytes, Combiner op) {
         return false;
@@ -39,6 +40,14 @@ public interface Collectives {
     /** Allreduce in place: {@code work} (direct, position 0, all of it) holds this rank's operand, then the result. */
     default void allreduce(Call call, ByteBuffer work, Combiner op) {
         throw new UnsupportedOperationException("no in-place allreduce here; check reducesInPlace first");
+    }
+
+    /**
+     * Reduce in place: {@code work} (direct, position 0, all of it) holds this rank's operand, then
+     * on the root the result (elsewhere, unspecified bytes).
+     */
+    default void reduce(Call call, ByteBuffer work, Combiner op, int root) {
+        throw new UnsupportedOperationException("no in-place reduce here; check reducesInPlace first");
     }
 
     /** Inclusive prefix reduction: rank r receives {@code send_0 ⊕ ... ⊕ send_r}. */

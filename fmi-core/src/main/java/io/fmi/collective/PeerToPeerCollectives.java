@@ -177,42 +177,100 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         }
     }
 
-    /**
-     * Binomial reduce. Commutative operators use the tree rooted at {@code root}; non-commutative
-     * ones reduce in the tree rooted at rank 0 (where every subtree is a contiguous rank range)
-     * and rank 0 forwards the result to {@code root}.
-     */
     @Override
     public void reduce(Call call, byte[] send, byte[] recv, Combiner op, int root) {
         if (!op.associative()) {
             reduceLinear(call, send, recv, op, root);
             return;
         }
+        if (rank == root) {
+            System.arraycopy(send, 0, recv, 0, send.length);
+            reduce(call, ByteBuffer.wrap(recv), op, root);
+        } else {
+            reduce(call, ByteBuffer.wrap(send.clone()), op, root);
+        }
+    }
+
+    /**
+     * Large buffers: Rabenseifner's reduce-scatter (recursive halving, as in allreduce), then a
+     * binomial gather of the reduced blocks to the root (as MPICH and Open MPI do): the root receives
+     * and combines under one buffer's worth in the halving and receives the rest of the result in
+     * the gather, where a binomial tree makes it receive and combine log2(size) whole buffers, one
+     * after another. Rank order is kept either way (each block is reduced as in allreduce).
+     * Small buffers: a binomial tree; commutative operators use the tree rooted at {@code root},
+     * non-commutative ones the tree rooted at rank 0 (where every subtree is a contiguous rank
+     * range), and rank 0 forwards the result to {@code root}.
+     */
+    @Override
+    public void reduce(Call call, ByteBuffer work, Combiner op, int root) {
+        int length = work.capacity();
+        int pof2 = Integer.highestOneBit(size);
+        int count = count(length, op);
+        if (!halves(length, op, pof2, count)) {
+            reduceTree(call, work, op, root);
+            return;
+        }
+        // the pairs that fold in keep the root's parity, so the root is among the pof2 that remain
+        int keep = root % 2;
+        int newRank = foldIn(call, work, op, pof2, keep);
+        if (newRank < 0) {
+            return;
+        }
+        int rem = size - pof2;
+        int newRoot = root < 2 * rem ? root / 2 : root - rem;
+        Call core = call.phase(call.phase() + 1);
+        int block = reduceScatter(core, work, op, newRank, pof2, count, keep);
+        int es = op.type().size() * op.itemElements();
+        int items = count / op.itemElements();
+        int lo = block;
+        int hi = block + 1;
+        // the halving in reverse, one way: a rank whose bit differs from the root's sends all it has
+        // and is done; its partner then has twice the blocks
+        for (int mask = pof2 >> 1; mask >= 1; mask >>= 1) {
+            int peer = realOf(newRank ^ mask, pof2, keep);
+            int width = hi - lo;
+            int myOff = blockStart(lo, items, pof2) * es;
+            if ((newRank & mask) != (newRoot & mask)) {
+                sendTo(core, peer, work, myOff, blockStart(hi, items, pof2) * es - myOff);
+                return;
+            }
+            int otherLo = (newRank & mask) == 0 ? hi : lo - width;
+            int otherOff = blockStart(otherLo, items, pof2) * es;
+            recvFrom(core, peer, work, otherOff, blockStart(otherLo + width, items, pof2) * es - otherOff);
+            lo = Math.min(lo, otherLo);
+            hi = Math.max(hi, otherLo + width);
+        }
+    }
+
+    /** Binomial reduce of {@code acc} in place (see {@link #reduce(Call, ByteBuffer, Combiner, int)}). */
+    private void reduceTree(Call call, ByteBuffer acc, Combiner op, int root) {
+        int length = acc.capacity();
         int treeRoot = op.commutative() ? root : 0;
-        byte[] acc = send.clone();
         int vr = (rank - treeRoot + size) % size;
-        byte[] tmp = Scratch.take(send.length);
-        int count = count(send.length, op);
+        int count = count(length, op);
+        ByteBuffer tmp = null;
         for (int mask = 1; mask < size; mask <<= 1) {
             if ((vr & mask) != 0) {
-                sendTo(call, real(vr - mask, treeRoot), acc, 0, acc.length);
+                sendTo(call, real(vr - mask, treeRoot), acc, 0, length);
                 break;
             }
             int child = vr | mask;
             if (child < size) {
-                recvFrom(call, real(child, treeRoot), tmp, 0, tmp.length);
+                tmp = tmp == null ? temporary(acc, length) : tmp;
+                recvFrom(call, real(child, treeRoot), tmp, 0, length);
                 op.combine(acc, 0, tmp, 0, count, false);
             }
         }
-        Scratch.give(tmp);
-        if (treeRoot == root) {
-            if (rank == root) {
-                System.arraycopy(acc, 0, recv, 0, acc.length);
+        if (tmp != null) {
+            giveBack(tmp);
+        }
+        if (treeRoot != root) {
+            Call forward = call.phase(call.phase() + 1);
+            if (rank == treeRoot) {
+                sendTo(forward, root, acc, 0, length);
+            } else if (rank == root) {
+                recvFrom(forward, treeRoot, acc, 0, length);
             }
-        } else if (rank == treeRoot) {
-            sendTo(call.phase(call.phase() + 1), root, acc, 0, acc.length);
-        } else if (rank == root) {
-            recvFrom(call.phase(call.phase() + 1), treeRoot, recv, 0, recv.length);
         }
     }
 
@@ -248,10 +306,9 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         int length = work.capacity();
         int pof2 = Integer.highestOneBit(size);
         int count = count(length, op);
-        int newRank = foldIn(call, work, op, pof2);
+        int newRank = foldIn(call, work, op, pof2, 1);
         if (newRank >= 0) {
-            int item = op.itemElements();
-            if (length >= LARGE_BYTES && item > 0 && count % item == 0 && count / item >= pof2) {
+            if (halves(length, op, pof2, count)) {
                 rabenseifner(call.phase(call.phase() + 1), work, op, newRank, pof2, count);
             } else {
                 recursiveDoubling(call.phase(call.phase() + 1), work, op, newRank, pof2, count);
@@ -293,21 +350,24 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     }
 
     /**
-     * Reduces the communicator to a power of two: among the first {@code 2 * rem} ranks, each even
-     * rank hands its data to the next odd rank. Returns this rank's index among the remaining
-     * {@code pof2} (-1 if it dropped out). Index {@code i} covers a contiguous range of ranks.
+     * Reduces the communicator to a power of two: among the first {@code 2 * rem} ranks, each pair
+     * (2i, 2i + 1) reduces into one of them, the odd one when {@code keep} is 1, the even one when
+     * it is 0 (a reduce keeps the root's parity, so that the root stays in). Returns this rank's index among the
+     * remaining {@code pof2} (-1 if it dropped out); {@link #realOf} maps it back. Index {@code i}
+     * covers a contiguous range of ranks.
      */
-    private int foldIn(Call call, ByteBuffer buf, Combiner op, int pof2) {
+    private int foldIn(Call call, ByteBuffer buf, Combiner op, int pof2, int keep) {
         int rem = size - pof2;
         int length = buf.capacity();
         if (rank < 2 * rem) {
-            if (rank % 2 == 0) {
-                sendTo(call, rank + 1, buf, 0, length);
+            int partner = rank ^ 1;
+            if (rank % 2 != keep) {
+                sendTo(call, partner, buf, 0, length);
                 return -1;
             }
             ByteBuffer tmp = temporary(buf, length);
-            recvFrom(call, rank - 1, tmp, 0, length);
-            op.combine(buf, 0, tmp, 0, count(length, op), true);
+            recvFrom(call, partner, tmp, 0, length);
+            op.combine(buf, 0, tmp, 0, count(length, op), partner < rank);
             giveBack(tmp);
             return rank / 2;
         }
@@ -326,9 +386,10 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         }
     }
 
-    private int realOf(int newRank, int pof2) {
+    /** The rank of index {@code newRank} after {@link #foldIn} with the same {@code keep}. */
+    private int realOf(int newRank, int pof2, int keep) {
         int rem = size - pof2;
-        return newRank < rem ? 2 * newRank + 1 : newRank + rem;
+        return newRank < rem ? 2 * newRank + keep : newRank + rem;
     }
 
     private void recursiveDoubling(Call call, ByteBuffer buf, Combiner op, int newRank, int pof2, int count) {
@@ -336,14 +397,49 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         ByteBuffer tmp = temporary(buf, length);
         for (int mask = 1; mask < pof2; mask <<= 1) {
             int partner = newRank ^ mask;
-            exchange(call, realOf(partner, pof2), buf, 0, length, tmp, 0, length);
+            exchange(call, realOf(partner, pof2, 1), buf, 0, length, tmp, 0, length);
             op.combine(buf, 0, tmp, 0, count, partner < newRank);
         }
         giveBack(tmp);
     }
 
+    /**
+     * Whether {@code length} bytes ({@code count} elements) reduce by recursive halving over
+     * {@code pof2} blocks: large, and at least one whole item of the operator per block.
+     */
+    private static boolean halves(int length, Combiner op, int pof2, int count) {
+        int item = op.itemElements();
+        return length >= LARGE_BYTES && item > 0 && count % item == 0 && count / item >= pof2;
+    }
+
     /** Reduce-scatter by recursive halving, then allgather by recursive doubling, over {@code pof2} blocks. */
     private void rabenseifner(Call call, ByteBuffer buf, Combiner op, int newRank, int pof2, int elements) {
+        int es = op.type().size() * op.itemElements();
+        int count = elements / op.itemElements();
+        int lo = reduceScatter(call, buf, op, newRank, pof2, elements, 1);
+        int hi = lo + 1;
+        for (int mask = pof2 >> 1; mask >= 1; mask >>= 1) {
+            int partner = newRank ^ mask;
+            int peer = realOf(partner, pof2, 1);
+            int width = hi - lo;
+            int otherLo = (newRank & mask) == 0 ? hi : lo - width;
+            int otherHi = otherLo + width;
+            int myOff = blockStart(lo, count, pof2) * es;
+            int myLen = blockStart(hi, count, pof2) * es - myOff;
+            int otherOff = blockStart(otherLo, count, pof2) * es;
+            int otherLen = blockStart(otherHi, count, pof2) * es - otherOff;
+            exchange(call, peer, buf, myOff, myLen, buf, otherOff, otherLen);
+            lo = Math.min(lo, otherLo);
+            hi = Math.max(hi, otherHi);
+        }
+    }
+
+    /**
+     * Reduce-scatter by recursive halving over {@code pof2} blocks of {@code buf} among the ranks
+     * left by {@link #foldIn} with {@code keep}: returns the block this rank then holds the
+     * reduction of (the bit-reversal of {@code newRank}).
+     */
+    private int reduceScatter(Call call, ByteBuffer buf, Combiner op, int newRank, int pof2, int elements, int keep) {
         // blocks are cut at item boundaries, so an operator over items of several elements (a complex
         // number as two doubles) is never handed half an item; es is the size of one item
         int es = op.type().size() * op.itemElements();
@@ -353,7 +449,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         int hi = pof2;
         for (int mask = 1; mask < pof2; mask <<= 1) {
             int partner = newRank ^ mask;
-            int peer = realOf(partner, pof2);
+            int peer = realOf(partner, pof2, keep);
             int mid = (lo + hi) >>> 1;
             boolean keepLower = (newRank & mask) == 0;
             int keepLo = keepLower ? lo : mid;
@@ -370,20 +466,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             hi = keepHi;
         }
         giveBack(tmp);
-        for (int mask = pof2 >> 1; mask >= 1; mask >>= 1) {
-            int partner = newRank ^ mask;
-            int peer = realOf(partner, pof2);
-            int width = hi - lo;
-            int otherLo = (newRank & mask) == 0 ? hi : lo - width;
-            int otherHi = otherLo + width;
-            int myOff = blockStart(lo, count, pof2) * es;
-            int myLen = blockStart(hi, count, pof2) * es - myOff;
-            int otherOff = blockStart(otherLo, count, pof2) * es;
-            int otherLen = blockStart(otherHi, count, pof2) * es - otherOff;
-            exchange(call, peer, buf, myOff, myLen, buf, otherOff, otherLen);
-            lo = Math.min(lo, otherLo);
-            hi = Math.max(hi, otherHi);
-        }
+        return lo;
     }
 
     private static int blockStart(int block, int count, int blocks) {

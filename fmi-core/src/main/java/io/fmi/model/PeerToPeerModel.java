@@ -5,7 +5,8 @@ import io.fmi.Operation;
 /**
  * The latency-bandwidth model of the peer-to-peer algorithms: a message costs
  * {@code overhead + bytes / bandwidth}, and each operation costs what its algorithm's critical
- * path sends (binomial trees, recursive doubling or Rabenseifner, dissemination, ring, pairwise).
+ * path sends (binomial trees, recursive doubling, recursive halving with Rabenseifner's allgather or
+ * a binomial gather, dissemination, ring, pairwise).
  * Its price is the transfer plus, with {@code include_infrastructure_costs}, the rendezvous VM
  * ({@code vm_price} per hour) amortised over {@code requests_per_hour} operations.
  *
@@ -16,7 +17,7 @@ import io.fmi.Operation;
  * {@code n / 2} pairs at once, so that is how many share it.
  */
 public final class PeerToPeerModel extends ChannelModel {
-    /** The size from which allreduce and allgather switch to their bandwidth-optimal algorithms. */
+    /** The size from which reduce, allreduce and allgather switch to their bandwidth-optimal algorithms. */
     static final long LARGE_BYTES = 64 * 1024;
     /** The rendezvous server's default relay rate per job (128 MiB/s), in MB/s. */
     static final double RELAY_MBPS = 128 * 1.048576;
@@ -50,6 +51,11 @@ public final class PeerToPeerModel extends ChannelModel {
         return params.overheadSeconds() + bytes / params.bandwidth();
     }
 
+    /** Whether reductions of {@code bytes} on {@code n} peers run by recursive halving (large, at least a double per block). */
+    private static boolean halves(int n, long bytes, int pof2) {
+        return n > 1 && bytes >= LARGE_BYTES && bytes / 8 >= pof2;
+    }
+
     @Override
     public Cost cost(Operation op, long bytes, int peers) {
         if (relayedPairs > 0) {
@@ -68,9 +74,23 @@ public final class PeerToPeerModel extends ChannelModel {
                 moved = bytes;
                 break;
             case BCAST:
-            case REDUCE:
                 seconds = depth * message(bytes);
                 moved = (n - 1) * (double) bytes;
+                break;
+            case REDUCE:
+                if (halves(n, bytes, pof2)) {
+                    // reduce-scatter by recursive halving, then a binomial gather of the blocks to the
+                    // root: each moves (pof2 - 1) / pof2 of the buffer along the critical path; the
+                    // ranks beyond pof2 fold in first (the root is never one of them)
+                    int steps = log2Ceil(pof2);
+                    seconds = 2 * steps * params.overheadSeconds() + 2.0 * (pof2 - 1) / pof2 * bytes / params.bandwidth()
+                            + (fold / 2) * message(bytes);
+                    // in all: a buffer per folding pair, pof2 - 1 in the halving, steps / 2 in the gather
+                    moved = (n - 1 + steps / 2.0) * bytes;
+                } else {
+                    seconds = depth * message(bytes);
+                    moved = (n - 1) * (double) bytes;
+                }
                 break;
             case BARRIER:
                 seconds = depth * message(0);
@@ -82,7 +102,7 @@ public final class PeerToPeerModel extends ChannelModel {
                 moved = (n - 1) * (double) bytes;
                 break;
             case ALLREDUCE:
-                if (n > 1 && bytes >= LARGE_BYTES && bytes / 8 >= pof2) {
+                if (halves(n, bytes, pof2)) {
                     int steps = log2Ceil(pof2);
                     seconds = 2 * steps * params.overheadSeconds() + 2.0 * (pof2 - 1) / pof2 * bytes / params.bandwidth()
                             + fold * message(bytes);

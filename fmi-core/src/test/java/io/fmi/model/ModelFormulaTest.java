@@ -22,12 +22,22 @@ class ModelFormulaTest {
     }
 
     @Test
-    void peerToPeerBcastAndReduceAreBinomialTreesOfDepthLog2() {
+    void peerToPeerBcastAndSmallReduceAreBinomialTreesOfDepthLog2() {
         PeerToPeerModel m = new PeerToPeerModel(SIMPLE_P2P);
         assertEquals(3 * 0.011, m.cost(Operation.BCAST, 1_000_000, 8).seconds(), EPS);
         assertEquals(3 * 0.011, m.cost(Operation.BCAST, 1_000_000, 5).seconds(), EPS);
-        assertEquals(4 * 0.011, m.cost(Operation.REDUCE, 1_000_000, 9).seconds(), EPS);
+        assertEquals(4 * (0.001 + 800 / 1e8), m.cost(Operation.REDUCE, 800, 9).seconds(), EPS);
         assertEquals(0, m.cost(Operation.BCAST, 1_000_000, 1).seconds(), EPS);
+    }
+
+    @Test
+    void peerToPeerLargeReduceIsRecursiveHalvingThenABinomialGather() {
+        PeerToPeerModel m = new PeerToPeerModel(SIMPLE_P2P);
+        double b = 1 << 20;
+        assertEquals(2 * 3 * 0.001 + 2.0 * 7 / 8 * b / 1e8, m.cost(Operation.REDUCE, 1 << 20, 8).seconds(), EPS);
+        // 9 peers: one pair folds in first (a whole buffer), then 8 as above
+        assertEquals(2 * 3 * 0.001 + 2.0 * 7 / 8 * b / 1e8 + 0.001 + b / 1e8,
+                m.cost(Operation.REDUCE, 1 << 20, 9).seconds(), EPS);
     }
 
     @Test

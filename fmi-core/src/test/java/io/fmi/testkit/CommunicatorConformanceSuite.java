@@ -475,12 +475,16 @@ public abstract class CommunicatorConformanceSuite {
                 l[i] = a;
             }
         }, false, true);
+        // declared pairs: large buffers are then split between pairs (recursive halving), not reduced whole
+        Op intPairs = ints.items(2);
         peers(size, comm -> {
             for (int length : new int[] {0, 2, 64, 40_000}) {
                 checkReductions(comm, Kind.INTS, length, ints, -1000, 1000,
                         CommunicatorConformanceSuite::affineReference, "int affine x" + length);
                 checkReductions(comm, Kind.LONGS, length, longs, -1000, 1000,
                         CommunicatorConformanceSuite::affineReference, "long affine x" + length);
+                checkReductions(comm, Kind.INTS, length, intPairs, -1000, 1000,
+                        CommunicatorConformanceSuite::affineReference, "int affine in pairs x" + length);
             }
             return null;
         });
@@ -967,6 +971,13 @@ public abstract class CommunicatorConformanceSuite {
             double[] out2 = new double[n];
             comm.allreduce(inputs[comm.rank()], out2, whole);
             assertArrayEquals(expected, out2, 0.0, "whole buffers");
+            for (int root : roots(size)) {
+                double[] reduced = comm.rank() == root ? new double[n] : null;
+                comm.reduce(inputs[comm.rank()], reduced, items, root);
+                if (comm.rank() == root) {
+                    assertArrayEquals(expected, reduced, 0.0, "reduce to " + root + " in items of 2 doubles");
+                }
+            }
             return null;
         });
     }
