@@ -20,7 +20,7 @@ import java.util.Locale;
  */
 public final class OsuWorker {
 
-    /** What a benchmark needs of a message-passing library; bytes, except allreduce (doubles). */
+    /** What a benchmark needs of a message-passing library; bytes, except allreduce and reduce (doubles). */
     interface Ops extends AutoCloseable {
         int rank();
 
@@ -35,6 +35,9 @@ public final class OsuWorker {
         void bcast(byte[] buf, int length);
 
         void allreduce(double[] send, double[] recv);
+
+        /** The sum of every rank's {@code send} into rank 0's {@code recv}. */
+        void reduce(double[] send, double[] recv);
 
         void allgather(byte[] send, int length, byte[] recv);
 
@@ -53,7 +56,8 @@ public final class OsuWorker {
     }
 
     /** The tests, named as on the command line. */
-    static final List<String> TESTS = List.of("latency", "bandwidth", "bcast", "allreduce", "allgather", "alltoall");
+    static final List<String> TESTS = List.of("latency", "bandwidth", "bcast", "allreduce", "reduce", "allgather",
+            "alltoall");
 
     /**
      * Not an OSU test (so not in {@link #TESTS}): rank 0 sends one message to rank 1, timed until it
@@ -193,7 +197,8 @@ public final class OsuWorker {
         byte[] a = data(perPeer && test.equals("alltoall") ? bytes * n : bytes);
         byte[] b = data(perPeer ? bytes * n : bytes);
         int elements = Math.max(1, bytes / Double.BYTES);
-        double[] x = new double[test.equals("allreduce") ? elements : 0];
+        boolean reduces = test.equals("allreduce") || test.equals("reduce");
+        double[] x = new double[reduces ? elements : 0];
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             x[i] = ops.rank() + i;
@@ -231,6 +236,7 @@ public final class OsuWorker {
             };
             case "bcast" -> () -> ops.bcast(a, bytes);
             case "allreduce" -> () -> ops.allreduce(x, y);
+            case "reduce" -> () -> ops.reduce(x, y);
             case "allgather" -> () -> ops.allgather(a, bytes, b);
             default -> () -> ops.alltoall(a, bytes, b);
         };
@@ -255,8 +261,8 @@ public final class OsuWorker {
         if (test.equals("latency")) {
             micros /= 2;
         }
-        if (test.equals("allreduce") && y[0] != (double) n * (n - 1) / 2) {
-            throw new IllegalStateException("allreduce computed " + y[0] + " instead of " + (double) n * (n - 1) / 2);
+        if (reduces && (test.equals("allreduce") || ops.rank() == 0) && y[0] != (double) n * (n - 1) / 2) {
+            throw new IllegalStateException(test + " computed " + y[0] + " instead of " + (double) n * (n - 1) / 2);
         }
         double slowest = ops.max(micros);
         if (timed && ops.rank() == 0) {
@@ -312,6 +318,11 @@ public final class OsuWorker {
         }
 
         @Override
+        public void reduce(double[] send, double[] recv) {
+            comm.reduce(send, recv, Op.SUM, 0);
+        }
+
+        @Override
         public void allgather(byte[] send, int length, byte[] recv) {
             if (MIRRORS.containsKey(send)) {
                 comm.allgather(buffer(send, 0, send.length), buffer(recv, 0, recv.length));
@@ -348,6 +359,7 @@ public final class OsuWorker {
                 case "bandwidth" -> WINDOW * seconds(Operation.SEND, bytes) + seconds(Operation.SEND, 1);
                 case "bcast" -> seconds(Operation.BCAST, bytes);
                 case "allreduce" -> seconds(Operation.ALLREDUCE, bytes);
+                case "reduce" -> seconds(Operation.REDUCE, bytes);
                 case "allgather" -> seconds(Operation.ALLGATHER, bytes);
                 default -> seconds(Operation.ALLTOALL, bytes);
             };

@@ -42,7 +42,7 @@ final class ProcessBench implements Callable<Integer> {
     List<Integer> ranks = List.of(2, 4, 8);
 
     @Option(names = "--tests", split = ",", description = "any of latency, bandwidth (2 ranks only), bcast, allreduce,"
-            + " allgather, alltoall (default all)")
+            + " reduce, allgather, alltoall (default all)")
     List<String> tests = OsuWorker.TESTS;
 
     @Option(names = "--sizes", split = ",", converter = FmiBench.SizeConverter.class,
@@ -73,6 +73,10 @@ final class ProcessBench implements Callable<Integer> {
 
     /** {@link OsuWorker#DIRECT}. */
     enum Buffers { heap, direct }
+
+    @Option(names = "--separate", description = "time each iteration alone, after a barrier, as OSU's collective tests"
+            + " do (default: back to back, where a rank that need not wait — a reduce's leaves — runs ahead)")
+    boolean separate;
 
     @Option(names = "--jvm-arg", description = "an argument for each Java rank's JVM (repeatable)")
     List<String> jvmArgs = new ArrayList<>();
@@ -109,7 +113,7 @@ final class ProcessBench implements Callable<Integer> {
             Map<String, Map<String, List<Double>>> perImpl = results.computeIfAbsent(np, k -> new LinkedHashMap<>());
             for (int round = 1; round <= rounds; round++) {
                 for (String impl : run) {
-                    List<String> command = impl.equals("ompi") ? mpirun(ompi, np, testList, sizeList, warmUpMillis, passes)
+                    List<String> command = impl.equals("ompi") ? mpirun(ompi, np, testList, sizeList)
                             : fmirun(impl, np, testList, sizeList);
                     System.err.printf(Locale.ROOT, "# round %d/%d, %d ranks: %s%n", round, rounds, np, impl);
                     for (String[] point : execute(command)) {
@@ -145,6 +149,9 @@ final class ProcessBench implements Callable<Integer> {
             command.add("--jvm-arg=" + arg);
         }
         command.add("--jvm-arg=-Dfmi.osu.buffers=" + buffers);
+        if (separate) {
+            command.add("--jvm-arg=-Dfmi.osu.separate=true");
+        }
         if (config != null && impl.equals("fmi")) {
             command.addAll(List.of("--config", config.toAbsolutePath().toString()));
         }
@@ -156,9 +163,14 @@ final class ProcessBench implements Callable<Integer> {
         return command;
     }
 
-    private static List<String> mpirun(Path binary, int np, String testList, String sizeList, long warmUpMillis, int passes) {
-        return List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "-np", String.valueOf(np), "--mca", "btl", "tcp,self",
-                binary.toString(), testList, sizeList, String.valueOf(warmUpMillis), String.valueOf(passes));
+    private List<String> mpirun(Path binary, int np, String testList, String sizeList) {
+        List<String> command = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "-np",
+                String.valueOf(np), "--mca", "btl", "tcp,self", binary.toString(), testList, sizeList,
+                String.valueOf(warmUpMillis), String.valueOf(passes)));
+        if (separate) {
+            command.add("separate");
+        }
+        return command;
     }
 
     private static int freePort() throws IOException {
@@ -219,7 +231,8 @@ final class ProcessBench implements Callable<Integer> {
         boolean raw = run.contains("raw");
         boolean ompi = run.contains("ompi");
         System.out.printf(Locale.ROOT, "# fmi-bench processes: %d alternating rounds; times in us (median [min-max] over rounds);"
-                + " ratios per round, median [min-max]; Java ranks' data on the %s%n", rounds, buffers);
+                + " ratios per round, median [min-max]; Java ranks' data on the %s; %s%n", rounds, buffers,
+                separate ? "each iteration timed alone after a barrier" : "iterations back to back");
         System.out.printf(Locale.ROOT, "%-10s %3s %9s %26s %26s %26s %22s %22s %22s%n", "test", "np", "bytes", "fmi",
                 raw ? "raw java" : "", ompi ? "open mpi" : "", raw ? "fmi/raw" : "", ompi ? "fmi/ompi" : "", "model/fmi");
         for (Map.Entry<Integer, Map<String, Map<String, List<Double>>>> e : results.entrySet()) {

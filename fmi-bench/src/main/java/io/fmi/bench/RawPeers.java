@@ -238,27 +238,84 @@ final class RawPeers implements OsuWorker.Ops {
 
     @Override
     public void allreduce(double[] send, double[] recv) {
+        int bytes = load(send);
+        DoubleBuffer data = work.clear().asDoubleBuffer();
+        if (bytes < LARGE_BYTES || send.length < size) {
+            for (int mask = 1; mask < size; mask <<= 1) {
+                int partner = rank ^ mask;
+                exchange(partner, slice(work, 0, bytes), partner, slice(scratch, 0, bytes));
+                sum(data, scratch.clear().asDoubleBuffer(), 0, 0, send.length);
+            }
+        } else {
+            int lo = reduceScatter(send.length);
+            int hi = lo + 1;
+            for (int mask = size >> 1; mask >= 1; mask >>= 1) {
+                int partner = rank ^ mask;
+                int width = hi - lo;
+                int otherLo = (rank & mask) == 0 ? hi : lo - width;
+                exchange(partner, blocks(lo, hi, send.length), partner, blocks(otherLo, otherLo + width, send.length));
+                lo = Math.min(lo, otherLo);
+                hi = Math.max(hi, otherLo + width);
+            }
+        }
+        data.get(0, recv);
+    }
+
+    /**
+     * To rank 0. Small: a binomial tree (each rank adds its children's sums, passes its own up).
+     * Large: the reduce-scatter of {@link #allreduce}, then the blocks travel to rank 0 by a binomial
+     * gather (MPICH's and Open MPI's choice for large reductions).
+     */
+    @Override
+    public void reduce(double[] send, double[] recv) {
+        int bytes = load(send);
+        DoubleBuffer data = work.clear().asDoubleBuffer();
+        if (bytes < LARGE_BYTES || send.length < size) {
+            for (int mask = 1; mask < size; mask <<= 1) {
+                if ((rank & mask) != 0) {
+                    send(rank - mask, slice(work, 0, bytes));
+                    return;
+                }
+                recv(rank | mask, slice(scratch, 0, bytes));
+                sum(data, scratch.clear().asDoubleBuffer(), 0, 0, send.length);
+            }
+        } else {
+            int lo = reduceScatter(send.length);
+            int hi = lo + 1;
+            for (int mask = size >> 1; mask >= 1; mask >>= 1) {
+                int width = hi - lo;
+                if ((rank & mask) != 0) {
+                    send(rank ^ mask, blocks(lo, hi, send.length));
+                    return;
+                }
+                recv(rank ^ mask, blocks(hi, hi + width, send.length));
+                hi += width;
+            }
+        }
+        data.get(0, recv);
+    }
+
+    /** Copies {@code send} into the working buffer (grown as needed); returns its length in bytes. */
+    private int load(double[] send) {
         int bytes = send.length * Double.BYTES;
         if (work.capacity() < bytes) {
             work = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
             scratch = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
         }
-        DoubleBuffer data = work.clear().asDoubleBuffer();
-        DoubleBuffer other = scratch.clear().asDoubleBuffer();
-        data.put(0, send);
-        if (bytes < LARGE_BYTES || send.length < size) {
-            for (int mask = 1; mask < size; mask <<= 1) {
-                int partner = rank ^ mask;
-                exchange(partner, slice(work, 0, bytes), partner, slice(scratch, 0, bytes));
-                sum(data, other, 0, 0, send.length);
-            }
-        } else {
-            rabenseifner(data, other, send.length);
-        }
-        data.get(0, recv);
+        work.clear().asDoubleBuffer().put(0, send);
+        return bytes;
     }
 
-    private void rabenseifner(DoubleBuffer data, DoubleBuffer other, int count) {
+    /** Blocks {@code [lo, hi)} of the working buffer's {@code count} doubles cut in {@code size} blocks. */
+    private ByteBuffer blocks(int lo, int hi, int count) {
+        int off = start(lo, count);
+        return slice(work, off * 8, (start(hi, count) - off) * 8);
+    }
+
+    /** Reduce-scatter by recursive halving: returns the block of the working buffer this rank holds the sum of. */
+    private int reduceScatter(int count) {
+        DoubleBuffer data = work.clear().asDoubleBuffer();
+        DoubleBuffer other = scratch.clear().asDoubleBuffer();
         int lo = 0;
         int hi = size;
         for (int mask = 1; mask < size; mask <<= 1) {
@@ -267,29 +324,15 @@ final class RawPeers implements OsuWorker.Ops {
             boolean keepLower = (rank & mask) == 0;
             int keepLo = keepLower ? lo : mid;
             int keepHi = keepLower ? mid : hi;
-            int giveLo = keepLower ? mid : lo;
-            int giveHi = keepLower ? hi : mid;
             int keepOff = start(keepLo, count);
             int keepLen = start(keepHi, count) - keepOff;
-            int giveOff = start(giveLo, count);
-            int giveLen = start(giveHi, count) - giveOff;
-            exchange(partner, slice(work, giveOff * 8, giveLen * 8), partner, slice(scratch, 0, keepLen * 8));
+            exchange(partner, keepLower ? blocks(mid, hi, count) : blocks(lo, mid, count), partner,
+                    slice(scratch, 0, keepLen * 8));
             sum(data, other, keepOff, 0, keepLen);
             lo = keepLo;
             hi = keepHi;
         }
-        for (int mask = size >> 1; mask >= 1; mask >>= 1) {
-            int partner = rank ^ mask;
-            int width = hi - lo;
-            int otherLo = (rank & mask) == 0 ? hi : lo - width;
-            int myOff = start(lo, count);
-            int myLen = start(hi, count) - myOff;
-            int otherOff = start(otherLo, count);
-            int otherLen = start(otherLo + width, count) - otherOff;
-            exchange(partner, slice(work, myOff * 8, myLen * 8), partner, slice(work, otherOff * 8, otherLen * 8));
-            lo = Math.min(lo, otherLo);
-            hi = Math.max(hi, otherLo + width);
-        }
+        return lo;
     }
 
     private int start(int block, int count) {

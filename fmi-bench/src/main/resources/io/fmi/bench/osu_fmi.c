@@ -2,7 +2,9 @@
  * The Open MPI side of fmi-bench's process benchmark: the tests of io.fmi.bench.OsuWorker, with
  * the same iteration counts and the same output lines:
  *   @osu <test> <ranks> <bytes> <iterations> <microseconds per iteration, slowest rank>
- * Usage: mpirun -np N osu_fmi <tests,...> <sizes,...> <warm-up ms> <untimed passes>
+ * Usage: mpirun -np N osu_fmi <tests,...> <sizes,...> <warm-up ms> <untimed passes> [separate]
+ * With "separate", each timed iteration starts after a barrier and is timed alone (as OSU's
+ * collective tests do; OsuWorker's -Dfmi.osu.separate=true).
  * Compiled by ProcessBench with mpicc -O2 when mpirun is installed.
  */
 #include <mpi.h>
@@ -45,6 +47,9 @@ static void once(const char *test, int rank, int n, long bytes, char *a, char *b
     } else if (!strcmp(test, "allreduce")) {
         long count = bytes / 8 > 0 ? bytes / 8 : 1;
         MPI_Allreduce(x, y, (int) count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    } else if (!strcmp(test, "reduce")) {
+        long count = bytes / 8 > 0 ? bytes / 8 : 1;
+        MPI_Reduce(x, y, (int) count, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
     } else if (!strcmp(test, "allgather")) {
         MPI_Allgather(a, (int) bytes, MPI_BYTE, b, (int) bytes, MPI_BYTE, MPI_COMM_WORLD);
     } else {
@@ -53,7 +58,7 @@ static void once(const char *test, int rank, int n, long bytes, char *a, char *b
 }
 
 /* One point: warm up for at least warmUp seconds (rank 0 decides, as OsuWorker), then time it. */
-static void point(const char *test, long bytes, int rank, int n, double warmUp, int timed) {
+static void point(const char *test, long bytes, int rank, int n, double warmUp, int timed, int separate) {
     int perPeer = !strcmp(test, "allgather") || !strcmp(test, "alltoall");
     char *a = calloc(perPeer ? bytes * n : bytes, 1);
     char *b = calloc(perPeer ? bytes * n : bytes, 1);
@@ -73,9 +78,16 @@ static void point(const char *test, long bytes, int rank, int n, double warmUp, 
         }
     }
     MPI_Barrier(MPI_COMM_WORLD);
-    double start = MPI_Wtime();
-    for (int i = 0; i < iters; i++) once(test, rank, n, bytes, a, b, x, y);
-    double micros = (MPI_Wtime() - start) * 1e6 / iters, slowest;
+    double start = MPI_Wtime(), elapsed = 0;
+    for (int i = 0; i < iters; i++) {
+        if (separate) {
+            MPI_Barrier(MPI_COMM_WORLD);
+            start = MPI_Wtime();
+        }
+        once(test, rank, n, bytes, a, b, x, y);
+        if (separate) elapsed += MPI_Wtime() - start;
+    }
+    double micros = (separate ? elapsed : MPI_Wtime() - start) * 1e6 / iters, slowest;
     if (!strcmp(test, "latency")) micros /= 2;
     MPI_Allreduce(&micros, &slowest, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
     if (timed && rank == 0) {
@@ -91,10 +103,11 @@ int main(int argc, char **argv) {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &n);
     if (argc < 5) {
-        if (rank == 0) fprintf(stderr, "usage: osu_fmi <tests,...> <sizes,...> <warm-up ms> <untimed passes>\n");
+        if (rank == 0) fprintf(stderr, "usage: osu_fmi <tests,...> <sizes,...> <warm-up ms> <untimed passes> [separate]\n");
         MPI_Abort(MPI_COMM_WORLD, 2);
     }
     double warmUp = atof(argv[3]) / 1e3;
+    int separate = argc > 5 && !strcmp(argv[5], "separate");
     /* the same passes as OsuWorker: untimed ones first, then the timed one */
     for (int pass = atoi(argv[4]); pass >= 0; pass--) {
         char *tests = strdup(argv[1]);
@@ -104,7 +117,7 @@ int main(int argc, char **argv) {
             char *sizes = strdup(argv[2]);
             char *saveSize = NULL;
             for (char *s = strtok_r(sizes, ",", &saveSize); s; s = strtok_r(NULL, ",", &saveSize)) {
-                point(test, atol(s), rank, n, warmUp, pass == 0);
+                point(test, atol(s), rank, n, warmUp, pass == 0, separate);
             }
             free(sizes);
         }

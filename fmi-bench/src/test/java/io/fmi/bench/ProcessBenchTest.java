@@ -48,6 +48,25 @@ class ProcessBenchTest {
         assertTrue(table.contains("fmi/raw") && table.contains("model/fmi") && table.lines().filter(l -> l.startsWith("allreduce")).count() == 2, table);
     }
 
+    /** The workers check reduce's result on the root (a tree at 8 B, halving and a gather at 64 KiB on 4 ranks). */
+    @Test
+    void reduceIsMeasuredByBothWithEachIterationTimedAlone(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("reduce.csv");
+        FmiBenchTest.Run run = FmiBenchTest.run("processes", "--np", "4", "--impl", "fmi,raw", "--tests", "reduce",
+                "--sizes", "8,64K", "--rounds", "1", "--warmup-ms", "20", "--warmup-passes", "0", "--separate",
+                "--csv", csv.toString());
+        String table = run.out();
+        assertEquals(0, run.status(), table);
+        Set<String> seen = new TreeSet<>();
+        for (String row : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+            String[] f = row.split(",");
+            assertTrue(f[2].equals("reduce") && f[3].equals("4") && Double.parseDouble(f[5]) > 0, row);
+            seen.add(f[0] + " " + f[4]);
+        }
+        assertEquals(Set.of("fmi 8", "fmi 65536", "raw 8", "raw 65536"), seen);
+        assertTrue(table.contains("each iteration timed alone after a barrier"), table);
+    }
+
     @Test
     void anUnknownTestIsAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
