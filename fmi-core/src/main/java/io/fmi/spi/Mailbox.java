@@ -4,6 +4,7 @@ import io.fmi.FmiException;
 import io.fmi.FmiTimeoutException;
 import io.fmi.MessageSizeException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
@@ -188,15 +189,18 @@ public final class Mailbox {
         final int comm;
         final int tag;
         final byte[] data;
+        /** Arrival order across sources: a receive from any source takes the earliest match. */
+        final long seq;
         boolean complete;
         /** A receive that matched this message while it was still arriving. */
         Receive taker;
 
-        Message(int source, int comm, int tag, byte[] data) {
+        Message(int source, int comm, int tag, byte[] data, long seq) {
             this.source = source;
             this.comm = comm;
             this.tag = tag;
             this.data = data;
+            this.seq = seq;
         }
     }
 
@@ -204,13 +208,73 @@ public final class Mailbox {
     private static final int DISCARD_CHUNK = 64 * 1024;
 
     private final List<Receive> posted = new LinkedList<>();
-    private final List<Message> unexpected = new LinkedList<>();
+    /**
+     * The unexpected messages of each source, in arrival order: a receive from one source looks at
+     * that source's messages only. (One list for all sources made a receive scan the backlog of
+     * every other source first: a reduce's root, whose children ran thousands of calls ahead, spent
+     * its time there.)
+     */
+    private ArrayDeque<Message>[] unexpected;
+    private long arrivals;
     private final long[] queuedBySource;
     private RuntimeException failure;
 
     /** A mailbox for messages from {@code sources} channel ranks (the channel's size). */
+    @SuppressWarnings("unchecked")
     public Mailbox(int sources) {
         this.queuedBySource = new long[Math.max(1, sources)];
+        this.unexpected = new ArrayDeque[Math.max(1, sources)];
+    }
+
+    /** The queue of {@code source}'s unexpected messages, made (and the table grown) on first use. */
+    private ArrayDeque<Message> queueOf(int source) {
+        if (source < 0) {
+            throw new IllegalArgumentException("a message from source " + source + ": sources are ranks, >= 0");
+        }
+        if (source >= unexpected.length) {
+            unexpected = java.util.Arrays.copyOf(unexpected, Math.max(source + 1, 2 * unexpected.length));
+        }
+        ArrayDeque<Message> q = unexpected[source];
+        if (q == null) {
+            q = new ArrayDeque<>();
+            unexpected[source] = q;
+        }
+        return q;
+    }
+
+    /**
+     * The earliest queued message that {@code r} matches (from its source's queue, or the earliest
+     * of every source's first match for {@link #ANY_SOURCE}); removed from its queue if {@code take}.
+     */
+    private Message firstMatch(Receive r, boolean take) {
+        if (r.source != ANY_SOURCE) {
+            ArrayDeque<Message> q = r.source < unexpected.length ? unexpected[r.source] : null;
+            return q == null ? null : firstMatch(q, r, take);
+        }
+        Message best = null;
+        for (ArrayDeque<Message> q : unexpected) {
+            Message m = q == null ? null : firstMatch(q, r, false);
+            if (m != null && (best == null || m.seq < best.seq)) {
+                best = m;
+            }
+        }
+        if (best != null && take) {
+            unexpected[best.source].removeFirstOccurrence(best);
+        }
+        return best;
+    }
+
+    private static Message firstMatch(ArrayDeque<Message> q, Receive r, boolean take) {
+        for (Iterator<Message> it = q.iterator(); it.hasNext(); ) {
+            Message m = it.next();
+            if (matches(r, m.source, m.comm, m.tag)) {
+                if (take) {
+                    it.remove();
+                }
+                return m;
+            }
+        }
+        return null;
     }
 
     private static boolean matches(Receive r, int source, int comm, int tag) {
@@ -230,19 +294,16 @@ public final class Mailbox {
             r.finish(null, failure);
             return r;
         }
-        for (Iterator<Message> it = unexpected.iterator(); it.hasNext(); ) {
-            Message m = it.next();
-            if (m.taker == null && matches(r, m.source, m.comm, m.tag)) {
-                it.remove();
-                unqueue(m);
-                if (m.complete) {
-                    deliverQueued(r, m);
-                } else {
-                    r.claimed = true;
-                    m.taker = r;
-                }
-                return r;
+        Message m = firstMatch(r, true);
+        if (m != null) {
+            unqueue(m);
+            if (m.complete) {
+                deliverQueued(r, m);
+            } else {
+                r.claimed = true;
+                m.taker = r;
             }
+            return r;
         }
         posted.add(r);
         return r;
@@ -267,13 +328,8 @@ public final class Mailbox {
 
     /** The envelope of the first queued message that matches, or null: a non-blocking probe. */
     public synchronized Envelope peek(int comm, int source, int tag) {
-        Receive pattern = new Receive(comm, source, tag, null, false, true, new int[0]);
-        for (Message m : unexpected) {
-            if (m.taker == null && matches(pattern, m.source, m.comm, m.tag)) {
-                return new Envelope(m.source, m.tag, m.data.length);
-            }
-        }
-        return null;
+        Message m = firstMatch(new Receive(comm, source, tag, null, false, true, new int[0]), false);
+        return m == null ? null : new Envelope(m.source, m.tag, m.data.length);
     }
 
     /**
@@ -356,8 +412,8 @@ public final class Mailbox {
                     + " queue; post its receive before it arrives (irecv), or give the function more memory",
                     maxQueued, length);
         }
-        Message m = new Message(source, comm, tag, new byte[length]);
-        unexpected.add(m);
+        Message m = new Message(source, comm, tag, new byte[length], arrivals++);
+        queueOf(source).add(m);
         if (source >= 0 && source < queuedBySource.length) {
             queuedBySource[source] += length;
         }
