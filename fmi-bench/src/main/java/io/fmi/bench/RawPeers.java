@@ -264,7 +264,7 @@ final class RawPeers implements OsuWorker.Ops {
     /**
      * To rank 0. Small: a binomial tree (each rank adds its children's sums, passes its own up).
      * Large: the reduce-scatter of {@link #allreduce}, then the blocks travel to rank 0 by a binomial
-     * gather (MPICH's and Open MPI's choice for large reductions).
+     * gather (MPICH's choice for large reductions).
      */
     @Override
     public void reduce(double[] send, double[] recv) {

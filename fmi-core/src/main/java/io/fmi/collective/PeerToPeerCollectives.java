@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Collectives over a {@link PeerToPeerChannel}, with the classic tree and butterfly algorithms:
- * binomial trees for bcast, reduce, gather and scatter; recursive doubling (small buffers) and
- * Rabenseifner's reduce-scatter + allgather (large buffers) for allreduce; recursive doubling for
+ * binomial trees for bcast, gather, scatter and small reduces; recursive doubling (small buffers)
+ * and Rabenseifner's reduce-scatter + allgather (large buffers) for allreduce, the same
+ * reduce-scatter + a binomial gather for large reduces; recursive doubling for
  * scan and exscan; a dissemination barrier; allgather and alltoall with every block sent at once
  * ({@link Messages#exchange}; a ring allgather beyond {@value #LINEAR_MAX} ranks).
  *
@@ -15,7 +16,7 @@ import java.nio.ByteBuffer;
  * {@link AbstractCollectives}. The grouping depends only on size and root, so results are
  * bit-identical on every run, and identical on every rank for allreduce.
  *
- * <p>Large allreduces, bcasts, allgathers and alltoalls run on direct buffers ({@link DirectScratch};
+ * <p>Large reduces, allreduces, bcasts, allgathers and alltoalls run on direct buffers ({@link DirectScratch};
  * {@link #reducesInPlace}, {@link #movesDirect}): a socket reads into and writes from a direct
  * buffer without the JDK's copy through a temporary one.
  */
@@ -193,13 +194,13 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
 
     /**
      * Large buffers: Rabenseifner's reduce-scatter (recursive halving, as in allreduce), then a
-     * binomial gather of the reduced blocks to the root (as MPICH and Open MPI do): the root receives
-     * and combines under one buffer's worth in the halving and receives the rest of the result in
-     * the gather, where a binomial tree makes it receive and combine log2(size) whole buffers, one
-     * after another. Rank order is kept either way (each block is reduced as in allreduce).
-     * Small buffers: a binomial tree; commutative operators use the tree rooted at {@code root},
-     * non-commutative ones the tree rooted at rank 0 (where every subtree is a contiguous rank
-     * range), and rank 0 forwards the result to {@code root}.
+     * binomial gather of the reduced blocks to the root (MPICH's choice for large buffers): the root
+     * receives and combines under one buffer's worth in the halving and receives the rest of the
+     * result in the gather, where a binomial tree makes it receive and combine log2(size) whole
+     * buffers, one after another. Rank order is kept either way (each block is reduced as in
+     * allreduce). Small buffers: a binomial tree; commutative operators use the tree rooted at
+     * {@code root}, non-commutative ones the tree rooted at rank 0 (where every subtree is a
+     * contiguous rank range), and rank 0 forwards the result to {@code root}.
      */
     @Override
     public void reduce(Call call, ByteBuffer work, Combiner op, int root) {
@@ -352,9 +353,9 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     /**
      * Reduces the communicator to a power of two: among the first {@code 2 * rem} ranks, each pair
      * (2i, 2i + 1) reduces into one of them, the odd one when {@code keep} is 1, the even one when
-     * it is 0 (a reduce keeps the root's parity, so that the root stays in). Returns this rank's index among the
-     * remaining {@code pof2} (-1 if it dropped out); {@link #realOf} maps it back. Index {@code i}
-     * covers a contiguous range of ranks.
+     * it is 0 (a reduce keeps the root's parity, so that the root stays in). Returns this rank's
+     * index among the remaining {@code pof2} (-1 if it dropped out); {@link #realOf} maps it back.
+     * Index {@code i} covers a contiguous range of ranks.
      */
     private int foldIn(Call call, ByteBuffer buf, Combiner op, int pof2, int keep) {
         int rem = size - pof2;
