@@ -749,21 +749,7 @@ final class Engine {
         int length = Math.toIntExact(send.byteLength());
         run(op, true, length, (c, call) -> {
             if (c.reducesInPlace(length, combiner)) {
-                ByteBuffer work = rank == root ? direct(recv) : null;
-                if (work != null) {
-                    // the root's own direct buffer is the working buffer: no copy out
-                    if (send.target != recv.target) {
-                        send.readInto(work);
-                    }
-                    c.reduce(call, work, combiner, root);
-                    return;
-                }
-                ByteBuffer scratch = send.readInto(DirectScratch.take(length));
-                c.reduce(call, scratch, combiner, root);
-                if (rank == root) {
-                    recv.store(scratch);
-                }
-                DirectScratch.give(scratch);
+                inDirectBuffer(send, rank == root ? recv : null, length, work -> c.reduce(call, work, combiner, root));
             } else {
                 byte[] result = rank == root ? recv.writable() : null;
                 c.reduce(call, send.read(), result, combiner, root);
@@ -799,20 +785,7 @@ final class Engine {
             int length = Math.toIntExact(send.byteLength());
             run(op, true, length, (c, call) -> {
                 if (c.reducesInPlace(length, combiner)) {
-                    ByteBuffer work = direct(recv);
-                    if (work != null) {
-                        // the user's own direct buffer is the working buffer: no copy out
-                        if (send.target != recv.target) {
-                            send.readInto(work);
-                        }
-                        c.allreduce(call, work, combiner);
-                        return;
-                    }
-                    // straight from the user's buffer into a direct one the sockets use without copies
-                    ByteBuffer scratch = send.readInto(DirectScratch.take(length));
-                    c.allreduce(call, scratch, combiner);
-                    recv.store(scratch);
-                    DirectScratch.give(scratch);
+                    inDirectBuffer(send, recv, length, work -> c.allreduce(call, work, combiner));
                 } else {
                     reduceArrays(op, c, call, send, recv, combiner, body);
                 }
@@ -820,6 +793,29 @@ final class Engine {
             return;
         }
         run(op, true, send.byteLength(), (c, call) -> reduceArrays(op, c, call, send, recv, combiner, body));
+    }
+
+    /**
+     * Runs an in-place reduction on a direct buffer holding this rank's operand: the user's
+     * {@code result} itself when it is a direct {@code ByteBuffer} (no copy out), else a pooled one
+     * filled straight from the user's buffer, whose content is then stored into {@code result}
+     * ({@code null} on a rank that gets no result).
+     */
+    private static void inDirectBuffer(Buf send, Buf result, int length, java.util.function.Consumer<ByteBuffer> reduction) {
+        ByteBuffer work = result == null ? null : direct(result);
+        if (work != null) {
+            if (send.target != result.target) {
+                send.readInto(work);
+            }
+            reduction.accept(work);
+            return;
+        }
+        ByteBuffer scratch = send.readInto(DirectScratch.take(length));
+        reduction.accept(scratch);
+        if (result != null) {
+            result.store(scratch);
+        }
+        DirectScratch.give(scratch);
     }
 
     /** {@link #reduceAll}'s byte-array form. */

@@ -57,8 +57,9 @@ class ProcessBenchTest {
                 "--csv", csv.toString());
         String table = run.out();
         assertEquals(0, run.status(), table);
+        List<String> rows = Files.readAllLines(csv);
         Set<String> seen = new TreeSet<>();
-        for (String row : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+        for (String row : rows.subList(1, rows.size())) {
             String[] f = row.split(",");
             assertTrue(f[2].equals("reduce") && f[3].equals("4") && Double.parseDouble(f[5]) > 0, row);
             seen.add(f[0] + " " + f[4]);

@@ -56,6 +56,15 @@ public final class PeerToPeerModel extends ChannelModel {
         return n > 1 && bytes >= LARGE_BYTES && bytes / 8 >= pof2;
     }
 
+    /**
+     * Reduce-scatter by recursive halving over {@code pof2} ranks and its mirror (Rabenseifner's
+     * allgather, or a binomial gather to one rank): log2 pof2 steps each way, each way moving
+     * (pof2 - 1) / pof2 of the buffer along the critical path.
+     */
+    private double halvingAndBack(int pof2, long bytes) {
+        return 2 * log2Ceil(pof2) * params.overheadSeconds() + 2.0 * (pof2 - 1) / pof2 * bytes / params.bandwidth();
+    }
+
     @Override
     public Cost cost(Operation op, long bytes, int peers) {
         if (relayedPairs > 0) {
@@ -79,14 +88,11 @@ public final class PeerToPeerModel extends ChannelModel {
                 break;
             case REDUCE:
                 if (halves(n, bytes, pof2)) {
-                    // reduce-scatter by recursive halving, then a binomial gather of the blocks to the
-                    // root: each moves (pof2 - 1) / pof2 of the buffer along the critical path; the
-                    // ranks beyond pof2 fold in first (the root is never one of them)
-                    int steps = log2Ceil(pof2);
-                    seconds = 2 * steps * params.overheadSeconds() + 2.0 * (pof2 - 1) / pof2 * bytes / params.bandwidth()
-                            + (fold / 2) * message(bytes);
+                    // then a binomial gather of the blocks to the root; the ranks beyond pof2 fold in
+                    // first (the root is never one of them), nothing folds out
+                    seconds = halvingAndBack(pof2, bytes) + (fold / 2) * message(bytes);
                     // in all: a buffer per folding pair, pof2 - 1 in the halving, steps / 2 in the gather
-                    moved = (n - 1 + steps / 2.0) * bytes;
+                    moved = (n - 1 + log2Ceil(pof2) / 2.0) * bytes;
                 } else {
                     seconds = depth * message(bytes);
                     moved = (n - 1) * (double) bytes;
@@ -103,9 +109,7 @@ public final class PeerToPeerModel extends ChannelModel {
                 break;
             case ALLREDUCE:
                 if (halves(n, bytes, pof2)) {
-                    int steps = log2Ceil(pof2);
-                    seconds = 2 * steps * params.overheadSeconds() + 2.0 * (pof2 - 1) / pof2 * bytes / params.bandwidth()
-                            + fold * message(bytes);
+                    seconds = halvingAndBack(pof2, bytes) + fold * message(bytes);
                 } else {
                     seconds = (log2Ceil(pof2) + fold) * message(bytes);
                 }
