@@ -143,6 +143,8 @@ final class Engine {
     private final String name;
     private final boolean root;
     private final Map<String, Route> routes = new LinkedHashMap<>();
+    /** The one route, once chosen while there is only one (found once, not per operation). */
+    private Route only;
     private final Map<Operation, String> pins;
     private volatile Hint hint;
     /** Sequence numbers of collectives: taken in the order the caller issues them, the same on every rank. */
@@ -302,7 +304,7 @@ final class Engine {
         if (pinned != null) {
             route = routes.get(pinned);
         } else if (routes.size() == 1) {
-            route = routes.values().iterator().next();
+            route = only != null ? only : (only = routes.values().iterator().next());
         } else {
             Explanation why = explain(op, bytes);
             route = routes.get(why.chosen());
@@ -402,10 +404,19 @@ final class Engine {
         Call call = new Call(op.label(), n, 0, Deadline.after(route.timeout));
         // collectives are timed for the online correction when there is a choice to correct
         long start = collective && routes.size() > 1 ? System.nanoTime() : 0;
-        observed(op, n, bytes, route, () -> {
-            body.run(route.collectives, call);
-            return null;
-        });
+        if (shared.listener == FmiEventListener.NONE) {
+            // no listener: no closure for observed() to run (one allocation less per operation)
+            try {
+                body.run(route.collectives, call);
+            } catch (FmiException e) {
+                throw failed(e, op, n, route);
+            }
+        } else {
+            observed(op, n, bytes, route, () -> {
+                body.run(route.collectives, call);
+                return null;
+            });
+        }
         if (start != 0) {
             double predicted = route.model.cost(op, bytes, size).seconds();
             shared.corrections.observe(route.name, (System.nanoTime() - start) / 1e9, predicted);

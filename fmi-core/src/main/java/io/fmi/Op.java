@@ -105,6 +105,8 @@ public final class Op {
     private final boolean commutative;
     private final boolean associative;
     private final CombinerFactory factory;
+    /** {@link #factory}'s combiner for each element type, once asked for. */
+    private final Combiner[] bound = new Combiner[ElementType.values().length];
     private final BiConsumer<Object, Object> function;
     private final ElementType functionType;
 
@@ -208,7 +210,12 @@ public final class Op {
 
     /** The operator bound to {@code type}; an {@link FmiException} naming both if it has no such form. */
     Combiner combiner(ElementType type, Operation operation) {
-        Combiner combiner = factory.forType(type);
+        Combiner combiner = bound[type.ordinal()];
+        if (combiner == null) {
+            // made once per type (combiners are immutable; a race makes an equal one twice)
+            combiner = factory.forType(type);
+            bound[type.ordinal()] = combiner;
+        }
         if (combiner == null) {
             throw new FmiException(operation.label() + ": operator " + name + " is not defined for "
                     + type.javaName() + " buffers; use an operator for that type (LAND/LOR/BAND/BOR/BXOR are"

@@ -16,12 +16,25 @@ public final class ChannelMessages implements Messages {
     private final Mailbox mailbox;
     private final Group group;
     private final int me;
+    /**
+     * The candidates of a receive from each rank of the group (empty for oneself) and from any
+     * source: made once, shared by every receive (a receive only reads them), so a receive does
+     * not allocate them.
+     */
+    private final int[][] single;
+    private final int[] anySource;
 
     public ChannelMessages(PeerToPeerChannel channel, Group group) {
         this.channel = channel;
         this.mailbox = channel.mailbox();
         this.group = group;
         this.me = group.channelRank(group.rank());
+        this.single = new int[group.size()][];
+        for (int r = 0; r < single.length; r++) {
+            int c = group.channelRank(r);
+            single[r] = c == me ? new int[0] : new int[] {c};
+        }
+        this.anySource = group.others();
     }
 
     @Override
@@ -39,12 +52,18 @@ public final class ChannelMessages implements Messages {
     }
 
     private int[] candidates(int source) {
-        return source == Mailbox.ANY_SOURCE ? group.others()
-                : group.channelRank(source) == me ? new int[0] : new int[] {group.channelRank(source)};
+        if (source == Mailbox.ANY_SOURCE) {
+            return anySource;
+        }
+        return single[source];
     }
 
     private Mailbox.Envelope local(Mailbox.Envelope e) {
-        return e == null ? null : new Mailbox.Envelope(group.rankOf(e.source()), e.tag(), e.length());
+        if (e == null) {
+            return null;
+        }
+        int source = group.rankOf(e.source());
+        return source == e.source() ? e : new Mailbox.Envelope(source, e.tag(), e.length());
     }
 
     private Mailbox.Envelope await(Mailbox.Receive r, int source, int tag, Deadline deadline) {

@@ -6,8 +6,6 @@ import io.fmi.MessageSizeException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.LinkedList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,10 +79,11 @@ public final class Mailbox {
         /**
          * The channel ranks that may send the message: the one source, or for {@link #ANY_SOURCE}
          * every other member of the communicator (a channel that connects lazily must be ready to
-         * hear from each of them).
+         * hear from each of them). The array is the receive's own, shared with whoever posted it (no copy
+         * per call on the hot path): read it, do not change it.
          */
         public int[] candidates() {
-            return candidates.clone();
+            return candidates;
         }
 
         /** Whether the message is complete (or the receive failed). */
@@ -207,7 +206,8 @@ public final class Mailbox {
     /** The buffer through which the bytes of a message too long for its receive are dropped. */
     private static final int DISCARD_CHUNK = 64 * 1024;
 
-    private final List<Receive> posted = new LinkedList<>();
+    /** Posted receives and probes in the order they were posted (an array: no node allocated per receive). */
+    private final ArrayDeque<Receive> posted = new ArrayDeque<>();
     /**
      * The unexpected messages of each source, in arrival order: a receive from one source looks at
      * that source's messages only. (One list for all sources made a receive scan the backlog of
@@ -340,7 +340,7 @@ public final class Mailbox {
         if (r.claimed || r.done) {
             return !r.claimed && r.done;
         }
-        posted.remove(r);
+        posted.removeFirstOccurrence(r);
         r.finish(null, new FmiException("receive withdrawn"));
         notifyAll();
         return true;
@@ -354,7 +354,7 @@ public final class Mailbox {
         if (r.claimed || r.done) {
             return false;
         }
-        posted.remove(r);
+        posted.removeFirstOccurrence(r);
         r.finish(null, cause);
         notifyAll();
         return true;
@@ -399,9 +399,7 @@ public final class Mailbox {
                         new Envelope(source, tag, length), true);
             }
             r.claimed = true;
-            ByteBuffer view = r.into.duplicate();
-            view.limit(view.position() + length);
-            return new Landing(null, r, view.slice(), new Envelope(source, tag, length), false);
+            return new Landing(null, r, r.into.slice(r.into.position(), length), new Envelope(source, tag, length), false);
         }
         if (probed != null) {
             notifyAll();
