@@ -97,6 +97,8 @@ public final class DirectChannel implements PeerToPeerChannel {
         int skipReads;
         /** Whether receives from this peer poll before they block. */
         final Spin spin = new Spin();
+        /** This peer alone: the candidates of a receive from it, without an array per receive. */
+        final Peer[] alone = {this};
 
         Peer(int rank) {
             this.rank = rank;
@@ -209,6 +211,15 @@ public final class DirectChannel implements PeerToPeerChannel {
             updateInterest();
         }
 
+        /** {@link #flush()}; a failure to write loses the connection (the caller sees {@link #failure}). */
+        void flushOrLose() {
+            try {
+                flush();
+            } catch (IOException e) {
+                lost(e);
+            }
+        }
+
         /** Reads and decodes what has arrived, returning early once the waiting receive is done. */
         void read() {
             try {
@@ -285,9 +296,31 @@ public final class DirectChannel implements PeerToPeerChannel {
         return peers[rank];
     }
 
+    /**
+     * One frame: written at once when the socket takes it (a small message always does), without
+     * the arrays of {@link #sendAll}; else it waits as theirs do.
+     */
     @Override
     public void send(int dest, int comm, int tag, ByteBuffer data, Deadline deadline) {
-        sendAll(new int[] {dest}, comm, tag, new ByteBuffer[] {data}, deadline);
+        Peer to;
+        ByteBuffer[] frame;
+        progress.enter();
+        try {
+            to = peer(dest);
+            if (to.failure != null) {
+                throw to.failure();
+            }
+            frame = queue(to, comm, tag, data, deadline);
+            if (to.socket != null) {
+                to.flushOrLose();
+            }
+            if (frame == null || Frames.written(frame)) {
+                return;
+            }
+        } finally {
+            progress.exit();
+        }
+        awaitWritten(to.alone, new ByteBuffer[][] {frame}, new ByteBuffer[] {data}, deadline);
     }
 
     /**
@@ -309,34 +342,48 @@ public final class DirectChannel implements PeerToPeerChannel {
                 }
             }
             for (int i = 0; i < dests.length; i++) {
-                ByteBuffer[] frame = Frames.encode(comm, tag, data[i], settings.checksum);
-                if (to[i].socket == null) {
-                    to[i].writer.add(Frames.copy(frame));
-                    to[i].start(deadline);
-                } else {
-                    to[i].writer.add(frame);
-                    frames[i] = frame;
-                }
+                frames[i] = queue(to[i], comm, tag, data[i], deadline);
             }
             for (int i = 0; i < dests.length; i++) {
-                if (frames[i] != null) {
-                    try {
-                        to[i].flush();
-                    } catch (IOException e) {
-                        to[i].lost(e);
-                    }
+                if (to[i].socket != null) {
+                    to[i].flushOrLose();
                 }
             }
         } finally {
             progress.exit();
         }
+        awaitWritten(to, frames, data, deadline);
+    }
+
+    /**
+     * Queues a frame of {@code data} for {@code to}: copied into the connection's outbox if it fits
+     * there ({@link FrameWriter#copyIn}), or as a copy if the connection does not exist yet (pairing
+     * starts) — then returns null: nothing to wait for — else the frame itself, which the caller
+     * waits to be written.
+     */
+    private ByteBuffer[] queue(Peer to, int comm, int tag, ByteBuffer data, Deadline deadline) {
+        if (to.socket != null && to.writer.copyIn(comm, tag, data, settings.checksum)) {
+            return null;
+        }
+        ByteBuffer[] frame = Frames.encode(comm, tag, data, settings.checksum);
+        if (to.socket == null) {
+            to.writer.add(Frames.copy(frame));
+            to.start(deadline);
+            return null;
+        }
+        to.writer.add(frame);
+        return frame;
+    }
+
+    /** Waits until every frame that is not null is written, or its connection failed. */
+    private void awaitWritten(Peer[] to, ByteBuffer[][] frames, ByteBuffer[] data, Deadline deadline) {
         // the lock is taken per iteration, so that other threads' calls get their turn in between
         while (true) {
             progress.enter();
             try {
                 RuntimeException failed = null;
                 boolean left = false;
-                for (int i = 0; i < dests.length; i++) {
+                for (int i = 0; i < to.length; i++) {
                     if (frames[i] == null) {
                         continue;
                     }
@@ -435,9 +482,10 @@ public final class DirectChannel implements PeerToPeerChannel {
     @Override
     public Mailbox.Envelope await(Mailbox.Receive receive, Deadline deadline) {
         int[] candidates = receive.candidates();
-        Peer[] from = new Peer[candidates.length];
+        Peer[] from;
         progress.enter();
         try {
+            from = candidates.length == 1 ? peer(candidates[0]).alone : new Peer[candidates.length];
             for (int i = 0; i < candidates.length; i++) {
                 from[i] = peer(candidates[i]);
                 from[i].start(deadline);

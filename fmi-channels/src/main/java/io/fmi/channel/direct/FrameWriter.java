@@ -56,6 +56,36 @@ final class FrameWriter {
         this.outboxes = outboxes;
     }
 
+    /**
+     * Copies a whole frame of {@code data} (header, payload, trailer) into the outbox when nothing
+     * else waits to be written and it fits: the send is then done — its buffer may be reused, as
+     * once a queued frame is staged — without a frame's buffers made for it. Returns false, having
+     * copied nothing, otherwise.
+     */
+    boolean copyIn(int comm, int tag, ByteBuffer data, boolean checksum) {
+        int length = data.remaining();
+        if (!pending.isEmpty() || length > OUTBOX - Frames.HEADER - 4) {
+            return false;
+        }
+        if (out == null) {
+            out = outboxes.take();
+            out.clear().flip();
+        }
+        int size = Frames.HEADER + length + (checksum ? 4 : 0);
+        if (out.capacity() - out.remaining() < size) {
+            return false;
+        }
+        out.compact();
+        Frames.putHeader(out, comm, tag, length, checksum);
+        out.put(out.position(), data, data.position(), length);
+        out.position(out.position() + length);
+        if (checksum) {
+            out.putInt(Frames.crc(data));
+        }
+        out.flip();
+        return true;
+    }
+
     /** Queues {@code frame}; its buffers are read as it is written (see {@link Frames#written}). */
     void add(ByteBuffer[] frame) {
         pending.addLast(frame);

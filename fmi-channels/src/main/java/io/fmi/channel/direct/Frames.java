@@ -30,15 +30,24 @@ final class Frames {
 
     /** Header, a view of {@code data}'s remaining bytes, and the CRC32C trailer if asked for. */
     static ByteBuffer[] encode(int comm, int tag, ByteBuffer data, boolean checksum) {
-        ByteBuffer header = ByteBuffer.allocate(HEADER);
-        header.put(VERSION).put((byte) (checksum ? FLAG_CRC : 0)).putShort((short) 0).putInt(comm).putInt(tag)
-                .putInt(data.remaining()).flip();
+        ByteBuffer header = putHeader(ByteBuffer.allocate(HEADER), comm, tag, data.remaining(), checksum).flip();
         if (!checksum) {
             return new ByteBuffer[] {header, data.duplicate()};
         }
+        return new ByteBuffer[] {header, data.duplicate(), ByteBuffer.allocate(4).putInt(crc(data)).flip()};
+    }
+
+    /** Puts a frame header for a payload of {@code length} bytes into {@code to}. */
+    static ByteBuffer putHeader(ByteBuffer to, int comm, int tag, int length, boolean checksum) {
+        return to.put(VERSION).put((byte) (checksum ? FLAG_CRC : 0)).putShort((short) 0).putInt(comm).putInt(tag)
+                .putInt(length);
+    }
+
+    /** The CRC32C of {@code data}'s remaining bytes (its position is not moved). */
+    static int crc(ByteBuffer data) {
         CRC32C crc = new CRC32C();
         crc.update(data.duplicate());
-        return new ByteBuffer[] {header, data.duplicate(), ByteBuffer.allocate(4).putInt((int) crc.getValue()).flip()};
+        return (int) crc.getValue();
     }
 
     /** A copy of {@code frame} that no longer refers to the caller's buffer. */

@@ -175,6 +175,54 @@ class FrameCodecTest {
         }
     }
 
+    /**
+     * A send's frame copied straight into the outbox (no frame buffers made) goes out whole and in
+     * its place among the frames queued as buffers; the caller may overwrite its buffer at once.
+     * Copying declines while queued frames wait (they would be overtaken) or the outbox lacks room.
+     */
+    @Test
+    void framesCopiedIntoTheOutboxKeepTheirBytesAndTheirPlaceInOrder() throws Exception {
+        FrameWriter writer = new FrameWriter();
+        Trickle socket = new Trickle(4000);
+        List<byte[]> sent = new ArrayList<>();
+        int copied = 0;
+        int queued = 0;
+        for (int i = 0; i < 400; i++) {
+            byte[] payload = new byte[i % 40 == 39 ? 150_000 + RANDOM.nextInt(50_000) : RANDOM.nextInt(2000)];
+            RANDOM.nextBytes(payload);
+            sent.add(payload);
+            ByteBuffer data = buffer(payload, i % 2 == 1);
+            boolean crc = i % 5 == 0;
+            if (writer.copyIn(0, 7, data, crc)) {
+                copied++;
+                assertEquals(payload.length, data.remaining(), "copying moved the caller's buffer");
+                data.duplicate().put(new byte[payload.length]);
+            } else {
+                queued++;
+                writer.add(Frames.encode(0, 7, data, crc));
+            }
+            writer.flush(socket);
+        }
+        while (!writer.flush(socket)) {
+            // the socket takes a few bytes at a time
+        }
+        assertTrue(copied > 0 && queued > 0, "copied " + copied + ", queued " + queued + ": both paths must run");
+
+        Mailbox mailbox = new Mailbox(2);
+        FrameReader reader = new FrameReader(mailbox, 1);
+        ReadableByteChannel in = pieces(socket.bytes.toByteArray(), 5000);
+        while (reader.read(in, () -> false)) {
+            // decode until the end of the stream
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            ByteBuffer into = ByteBuffer.allocate(sent.get(i).length);
+            Mailbox.Receive r = mailbox.post(0, 1, 7, into, true, new int[] {1});
+            assertTrue(r.done(), "message " + i + " was not decoded");
+            assertEquals(sent.get(i).length, r.envelope().length(), "message " + i + " arrived out of order");
+            assertArrayEquals(sent.get(i), into.array(), "payload of message " + i);
+        }
+    }
+
     @Test
     void anAbortFrameFailsTheReceivesWithTheSendersReason() throws Exception {
         FrameWriter writer = new FrameWriter();
