@@ -188,7 +188,11 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             System.arraycopy(send, 0, recv, 0, send.length);
             reduce(call, ByteBuffer.wrap(recv), op, root);
         } else {
-            reduce(call, ByteBuffer.wrap(send.clone()), op, root);
+            // the send buffer is the caller's: reduce a copy of it (pooled: see Scratch)
+            byte[] work = Scratch.take(send.length);
+            System.arraycopy(send, 0, work, 0, send.length);
+            reduce(call, ByteBuffer.wrap(work), op, root);
+            Scratch.give(work);
         }
     }
 

@@ -410,7 +410,8 @@ public final class Mailbox {
                     + " queue; post its receive before it arrives (irecv), or give the function more memory",
                     maxQueued, length);
         }
-        Message m = new Message(source, comm, tag, new byte[length], arrivals++);
+        // pooled, and given back once delivered: a reduce's root gets most messages before it asks
+        Message m = new Message(source, comm, tag, io.fmi.collective.Scratch.take(length), arrivals++);
         queueOf(source).add(m);
         if (source >= 0 && source < queuedBySource.length) {
             queuedBySource[source] += length;
@@ -451,6 +452,7 @@ public final class Mailbox {
             return;
         }
         r.into.duplicate().put(m.data);
+        io.fmi.collective.Scratch.give(m.data);
         r.finish(new Envelope(m.source, m.tag, length), null);
     }
 
