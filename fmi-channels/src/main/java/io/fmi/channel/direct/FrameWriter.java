@@ -15,7 +15,9 @@ import java.util.ArrayDeque;
  * the socket directly makes the JDK copy all of it into a temporary direct buffer on every attempt,
  * however little the socket then takes — with a full socket buffer that copied most bytes many
  * times over.) Several small frames share one write; a large direct buffer is written without a
- * copy, in one gathering write with the bytes staged before it (its frame's header).
+ * copy, in one gathering write with the bytes staged before it (its frame's header). A send whose
+ * connection has nothing else waiting is copied in whole, header and all, with no buffers made
+ * for its frame ({@link #copyIn}): the common case of a small message allocates nothing here.
  */
 final class FrameWriter {
     private static final int OUTBOX = 128 * 1024;
