@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * allocate 3 MiB a call: on a JVM that is several humongous allocations and, with many ranks, the
  * young collections of one rank stall all the others. Small ones are pooled too: where ranks share
  * cores, a process's CPU per operation grows with the fresh memory it touches (8 processes on 2
- * cores of a VM here: a reduce of 1 KiB allocated 4.6 KB per rank and call and cost 1.5× the CPU of
- * one of 8 B). Arrays are pooled by exact length (the algorithms treat an array's length as the
+ * cores of a VM here: a reduce of 1 KiB and its barrier allocated 4.6 KB per rank and cost 1.5× the
+ * CPU of one of 8 B). Arrays are pooled by exact length (the algorithms treat an array's length as the
  * message length), only from {@value #MIN_BYTES} bytes, and at most {@link #MAX_POOLED} bytes in
  * all (an eighth of the heap, at most 256 MiB).
  *
