@@ -36,6 +36,30 @@ class ScratchTest {
     }
 
     @Test
+    void smallArraysArePooledUpToTheirOwnBound() {
+        int length = 1024;
+        int fits = (int) (Scratch.MAX_POOLED_SMALL / length);
+        byte[][] given = new byte[fits + 2][];
+        for (int i = 0; i < given.length; i++) {
+            given[i] = new byte[length];
+            Scratch.give(given[i]);
+        }
+        java.util.Set<byte[]> mine = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        mine.addAll(java.util.List.of(given));
+        int reused = 0;
+        for (int i = 0; i < given.length; i++) {
+            if (mine.contains(Scratch.take(length))) {
+                reused++;
+            }
+        }
+        assertEquals(fits, reused, "only " + fits + " arrays of " + length + " bytes fit in " + Scratch.MAX_POOLED_SMALL);
+        // taking them out made room again
+        byte[] again = new byte[length];
+        Scratch.give(again);
+        assertSame(again, Scratch.take(length));
+    }
+
+    @Test
     void thePoolHoldsAtMostItsBound() {
         int length = 8 << 20;
         int fits = (int) (Scratch.MAX_POOLED / length);
