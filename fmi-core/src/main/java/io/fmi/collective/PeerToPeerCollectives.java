@@ -188,11 +188,10 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             System.arraycopy(send, 0, recv, 0, send.length);
             reduce(call, ByteBuffer.wrap(recv), op, root);
         } else {
-            // the send buffer is the caller's: reduce a copy of it (pooled: see Scratch)
-            byte[] work = Scratch.take(send.length);
-            System.arraycopy(send, 0, work, 0, send.length);
-            reduce(call, ByteBuffer.wrap(work), op, root);
-            Scratch.give(work);
+            // the send buffer is the caller's: reduce a pooled copy of it
+            ByteBuffer work = temporary(ByteBuffer.wrap(send), send.length).put(0, send);
+            reduce(call, work, op, root);
+            giveBack(work);
         }
     }
 
