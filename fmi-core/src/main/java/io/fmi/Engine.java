@@ -9,7 +9,6 @@ import io.fmi.collective.DirectScratch;
 import io.fmi.collective.Combiner;
 import io.fmi.collective.ObjectStoreCollectives;
 import io.fmi.collective.PeerToPeerCollectives;
-import io.fmi.collective.Scratch;
 import io.fmi.model.ChannelModel;
 import io.fmi.model.ChannelPolicy;
 import io.fmi.model.Estimate;
@@ -595,13 +594,16 @@ final class Engine {
             m.send(dest, tag, data, d);
             return null;
         });
+        buf.release(data);
     }
 
     Status recv(Buf buf, int src, int tag, boolean exact) {
         Operation op = Operation.RECV;
         ByteBuffer into = receivable(op, buf, src, tag);
         Mailbox.Envelope e = point(op, into.remaining(), (m, d) -> m.recv(src, tag, into, exact, d));
-        return received(op, buf, into, e);
+        Status status = received(op, buf, into, e);
+        buf.release(into);
+        return status;
     }
 
     private Status received(Operation op, Buf buf, ByteBuffer into, Mailbox.Envelope e) {
@@ -642,7 +644,10 @@ final class Engine {
             m.send(dest, sendTag, out, d);
             return m.recv(src, recvTag, into, false, d);
         });
-        return received(op, recv, into, e);
+        Status status = received(op, recv, into, e);
+        send.release(data);
+        recv.release(into);
+        return status;
     }
 
     void bcast(Buf buf, int root) {
@@ -671,11 +676,12 @@ final class Engine {
                     DirectScratch.give(work);
                 }
             } else {
-                byte[] bytes = rank == root ? buf.read() : buf.writable();
+                byte[] bytes = rank == root ? buf.readPooled() : buf.writablePooled();
                 c.bcast(call, bytes, root);
                 if (rank != root) {
                     buf.store(bytes);
                 }
+                buf.release(bytes);
             }
         });
     }
@@ -715,16 +721,19 @@ final class Engine {
                 required(op, "receive (on the root)", recv);
                 sameType(op, send, recv);
                 lengths(op, "the root's receive buffer (size x send length)", (long) size * send.elements, recv.elements);
-                out = writableOf(op, recv);
+                writable(op, "receive", recv);
+                out = recv.writablePooled();
             }
-            in = send.read();
+            in = send.readPooled();
         }
         byte[] result = out;
         byte[] source = in;
         run(op, true, in.length, (c, call) -> c.gather(call, source, result, root));
         if (rank == root) {
             recv.store(out);
+            recv.release(out);
         }
+        send.release(in);
     }
 
     void scatter(Buf send, Buf recv, int root) {
@@ -737,12 +746,17 @@ final class Engine {
             required(op, "send (on the root)", send);
             sameType(op, send, recv);
             lengths(op, "the root's send buffer (size x receive length)", (long) size * recv.elements, send.elements);
-            in = send.read();
+            in = send.readPooled();
         }
-        byte[] out = writableOf(op, recv);
+        writable(op, "receive", recv);
+        byte[] out = recv.writablePooled();
         byte[] source = in;
         run(op, true, out.length, (c, call) -> c.scatter(call, source, out, root));
         recv.store(out);
+        recv.release(out);
+        if (source != null) {
+            send.release(source);
+        }
     }
 
     void reduce(Buf send, Buf recv, Op reduction, int root) {
@@ -762,11 +776,15 @@ final class Engine {
             if (c.reducesInPlace(length, combiner)) {
                 inDirectBuffer(send, rank == root ? recv : null, length, work -> c.reduce(call, work, combiner, root));
             } else {
-                byte[] result = rank == root ? recv.writable() : null;
-                c.reduce(call, send.read(), result, combiner, root);
+                // the wire copies of typed buffers are pooled arrays (Buf.readPooled)
+                byte[] in = send.readPooled();
+                byte[] result = rank == root ? recv.writablePooled() : null;
+                c.reduce(call, in, result, combiner, root);
                 if (rank == root) {
                     recv.store(result);
+                    recv.release(result);
                 }
+                send.release(in);
             }
         });
     }
@@ -831,11 +849,9 @@ final class Engine {
 
     /** {@link #reduceAll}'s byte-array form. */
     private void reduceArrays(Operation op, Collectives c, Call call, Buf send, Buf recv, Combiner combiner, Reduction body) {
-        // the wire copies of typed buffers are reused arrays (io.fmi.collective.Scratch)
-        byte[] in = send.target instanceof byte[] ? (byte[]) send.target
-                : send.readInto(Scratch.take(Math.toIntExact(send.byteLength())));
-        byte[] out = recv.target instanceof byte[] ? (byte[]) recv.target
-                : Scratch.take(Math.toIntExact(recv.byteLength()));
+        // the wire copies of typed buffers are pooled arrays (Buf.readPooled)
+        byte[] in = send.readPooled();
+        byte[] out = recv.writablePooled();
         if (out == in) {
             in = in.clone();
         }
@@ -844,12 +860,8 @@ final class Engine {
         if (op != Operation.EXSCAN || rank != 0) {
             recv.store(out);
         }
-        if (source != send.target) {
-            Scratch.give(source);
-        }
-        if (out != recv.target) {
-            Scratch.give(out);
-        }
+        send.release(source);
+        recv.release(out);
     }
 
     void allreduce(Buf send, Buf recv, Op reduction) {
@@ -883,9 +895,12 @@ final class Engine {
                 if (c.movesDirect(recv.byteLength())) {
                     moveDirect(call, send, recv, c::allgather);
                 } else {
-                    byte[] gathered = recv.writable();
-                    c.allgather(call, send.read(), gathered);
+                    byte[] own = send.readPooled();
+                    byte[] gathered = recv.writablePooled();
+                    c.allgather(call, own, gathered);
                     recv.store(gathered);
+                    recv.release(gathered);
+                    send.release(own);
                 }
             });
             return;
@@ -956,10 +971,13 @@ final class Engine {
             if (!(send.target instanceof byte[]) && c.movesDirect(recv.byteLength())) {
                 moveDirect(call, send, recv, c::alltoall);
             } else {
-                byte[] in = send.read();
-                byte[] out = recv.writable();
-                c.alltoall(call, out == in ? in.clone() : in, out);
+                byte[] in = send.readPooled();
+                byte[] out = recv.writablePooled();
+                byte[] source = out == in ? in.clone() : in;
+                c.alltoall(call, source, out);
                 recv.store(out);
+                recv.release(out);
+                send.release(source);
             }
         });
     }
@@ -981,10 +999,13 @@ final class Engine {
             return;
         }
         lengths(op, "the send buffer (size x receive length)", (long) size * recv.elements, send.elements);
-        byte[] in = send.read();
-        byte[] out = writableOf(op, recv);
+        byte[] in = send.readPooled();
+        writable(op, "receive", recv);
+        byte[] out = recv.writablePooled();
         run(op, true, out.length, (c, call) -> c.reduceScatter(call, in, out, combiner));
         recv.store(out);
+        recv.release(out);
+        send.release(in);
     }
 
     // ---- non-blocking operations ----
@@ -1014,6 +1035,7 @@ final class Engine {
                 m.send(dest, tag, data, d);
                 return null;
             });
+            buf.release(data);
             return status;
         };
         java.util.concurrent.CompletableFuture<Status> f;
@@ -1048,7 +1070,12 @@ final class Engine {
                 throw cause instanceof FmiException ? withContext((FmiException) cause, op, 0, route)
                         : new FmiException(op.label() + ": " + cause, cause);
             }
-            return e == null ? Status.cancelledStatus() : received(op, buf, into, e);
+            if (e == null) {
+                return Status.cancelledStatus();
+            }
+            Status status = received(op, buf, into, e);
+            buf.release(into);
+            return status;
         });
         return new Request("irecv from " + (src == Communicator.ANY_SOURCE ? "any rank" : "rank " + src), f,
                 pending::cancel);
