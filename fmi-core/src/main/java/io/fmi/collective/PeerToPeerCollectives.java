@@ -95,12 +95,13 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         }
     }
 
+    private static final byte[] EMPTY = new byte[0];
+
     /** Dissemination barrier: ceil(log2 size) rounds of empty messages. */
     @Override
     public void barrier(Call call) {
-        byte[] empty = new byte[0];
         for (int distance = 1; distance < size; distance <<= 1) {
-            exchange(call, (rank + distance) % size, empty, 0, 0, (rank - distance + size) % size, empty, 0, 0);
+            exchange(call, (rank + distance) % size, EMPTY, 0, 0, (rank - distance + size) % size, EMPTY, 0, 0);
         }
     }
 
@@ -115,7 +116,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         int block = send.length;
         int vr = (rank - root + size) % size;
         int subtree = subtreeSize(vr);
-        byte[] tmp = vr == 0 && root == 0 ? recv : new byte[subtree * block];
+        byte[] tmp = vr == 0 && root == 0 ? recv : Scratch.take(subtree * block);
         System.arraycopy(send, 0, tmp, 0, block);
         int span = 1;
         for (int mask = 1; mask < size; mask <<= 1) {
@@ -135,6 +136,9 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
                 System.arraycopy(tmp, v * block, recv, real(v, root) * block, block);
             }
         }
+        if (tmp != recv) {
+            Scratch.give(tmp);
+        }
     }
 
     /** Binomial scatter: the reverse of {@link #gather}. */
@@ -148,13 +152,13 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             if (root == 0) {
                 tmp = send;
             } else {
-                tmp = new byte[size * block];
+                tmp = Scratch.take(size * block);
                 for (int v = 0; v < size; v++) {
                     System.arraycopy(send, real(v, root) * block, tmp, v * block, block);
                 }
             }
         } else {
-            tmp = subtree == 1 ? recv : new byte[subtree * block];
+            tmp = subtree == 1 ? recv : Scratch.take(subtree * block);
         }
         int mask = 1;
         while (mask < size) {
@@ -175,6 +179,9 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         }
         if (tmp != recv) {
             System.arraycopy(tmp, 0, recv, 0, block);
+            if (tmp != send) {
+                Scratch.give(tmp);
+            }
         }
     }
 
@@ -499,8 +506,9 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
 
     private void prefix(Call call, byte[] send, byte[] result, Combiner op, boolean inclusive) {
         int count = count(send.length, op);
-        byte[] partial = send.clone();
-        byte[] tmp = new byte[send.length];
+        byte[] partial = Scratch.take(send.length);
+        System.arraycopy(send, 0, partial, 0, send.length);
+        byte[] tmp = Scratch.take(send.length);
         boolean haveResult = inclusive;
         for (int mask = 1; mask < size; mask <<= 1) {
             int partner = rank ^ mask;
@@ -520,6 +528,8 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
                 op.combine(partial, 0, tmp, 0, count, false);
             }
         }
+        Scratch.give(partial);
+        Scratch.give(tmp);
     }
 
     /** Gather + bcast for small totals (2 log n steps); a ring for large ones (bandwidth-optimal). */

@@ -451,7 +451,7 @@ public final class Mailbox {
             r.finish(null, sizeError(r, length, m.source, m.tag));
             return;
         }
-        r.into.duplicate().put(m.data);
+        r.into.put(r.into.position(), m.data);
         io.fmi.collective.Scratch.give(m.data);
         r.finish(new Envelope(m.source, m.tag, length), null);
     }
