@@ -326,7 +326,12 @@ public final class DirectChannel implements PeerToPeerChannel {
     /**
      * Queues every frame on its connection at once and writes to whichever socket has room, so an
      * allgather's or alltoall's block to a rank that is slow to read (on a host whose ranks share the
-     * cores: not scheduled yet) does not hold up the blocks to the others.
+     * cores: not scheduled yet) does not hold up the blocks to the others. Each connection is written
+     * as soon as its frame is queued: a frame copied into an outbox ({@link FrameWriter#copyIn})
+     * that its socket takes at once gives the outbox back before the next destination needs one, so
+     * an exchange with every rank uses one outbox, not one per rank (with one per rank, an alltoall
+     * of 8 bytes on 8 processes made three new 128 KiB direct buffers a call, which only a GC frees:
+     * 8 ms a call instead of 0.5).
      */
     @Override
     public void sendAll(int[] dests, int comm, int tag, ByteBuffer[] data, Deadline deadline) {
@@ -343,8 +348,6 @@ public final class DirectChannel implements PeerToPeerChannel {
             }
             for (int i = 0; i < dests.length; i++) {
                 frames[i] = queue(to[i], comm, tag, data[i], deadline);
-            }
-            for (int i = 0; i < dests.length; i++) {
                 if (to[i].socket != null) {
                     to[i].flushOrLose();
                 }
@@ -428,6 +431,16 @@ public final class DirectChannel implements PeerToPeerChannel {
             first = first != null ? first : e;
         }
         return first;
+    }
+
+    /** How many outboxes this channel has allocated (a test's view: exchanges with every rank must reuse them). */
+    int outboxesMade() {
+        progress.enter();
+        try {
+            return outboxes.made();
+        } finally {
+            progress.exit();
+        }
     }
 
     /** The peer whose frame is being written into {@code receive}, or null. */

@@ -28,12 +28,22 @@ final class FrameWriter {
      * connected to many holds a few outboxes, not one per connection.
      */
     static final class Outboxes {
-        private static final int KEPT = 4;
+        static final int KEPT = 4;
         private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+        /** Outboxes allocated so far (each one beyond those kept is direct memory that only a GC frees). */
+        private int made;
 
         ByteBuffer take() {
             ByteBuffer b = free.pollFirst();
-            return b != null ? b : ByteBuffer.allocateDirect(OUTBOX);
+            if (b == null) {
+                made++;
+                b = ByteBuffer.allocateDirect(OUTBOX);
+            }
+            return b;
+        }
+
+        int made() {
+            return made;
         }
 
         void give(ByteBuffer b) {

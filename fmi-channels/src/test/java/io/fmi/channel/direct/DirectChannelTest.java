@@ -480,6 +480,61 @@ class DirectChannelTest {
         }
     }
 
+    /**
+     * An exchange with every other rank (alltoall, allgather) of small blocks: each block is copied
+     * into an outbox and written at once, so one outbox serves all the destinations in turn. (When
+     * every block was copied in before any was written, each call held one outbox per destination
+     * and allocated the ones beyond the few kept: 8 ranks, 3 new 128 KiB direct buffers a call.)
+     */
+    @Test
+    void anExchangeWithEveryRankReusesItsOutboxes() throws Exception {
+        String name = "outboxes-" + UUID.randomUUID();
+        io.fmi.config.BackendConfig settings = config("").backends().get(DirectChannel.NAME);
+        int size = 8;
+        int calls = 100;
+        DirectChannel[] channels = new DirectChannel[size];
+        for (int r = 0; r < size; r++) {
+            channels[r] = new DirectChannel(new DirectSettings(settings));
+            channels[r].open(new io.fmi.spi.ChannelContext(r, size, name, "fmi"));
+        }
+        io.fmi.spi.Deadline deadline = io.fmi.spi.Deadline.after(Duration.ofSeconds(60));
+        try {
+            List<java.util.concurrent.Future<Void>> ranks = new java.util.ArrayList<>();
+            for (int r = 0; r < size; r++) {
+                int me = r;
+                ranks.add(THREADS.submit(() -> {
+                    int[] others = java.util.stream.IntStream.range(0, size).filter(x -> x != me).toArray();
+                    for (int call = 0; call < calls; call++) {
+                        java.nio.ByteBuffer[] blocks = new java.nio.ByteBuffer[others.length];
+                        for (int i = 0; i < others.length; i++) {
+                            blocks[i] = filled(8, me * 16 + others[i]);
+                        }
+                        channels[me].sendAll(others, 0, call, blocks, deadline);
+                        for (int from : others) {
+                            assertAll(from * 16 + me, receiveFrom(channels[me], from, call, 8, deadline).array());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var rank : ranks) {
+                rank.get(60, TimeUnit.SECONDS);
+            }
+            for (int r = 0; r < size; r++) {
+                int made = channels[r].outboxesMade();
+                assertTrue(made <= FrameWriter.Outboxes.KEPT,
+                        "rank " + r + " allocated " + made + " outboxes in " + calls + " exchanges with " + (size - 1) + " ranks");
+            }
+            for (DirectChannel c : channels) {
+                c.close();
+            }
+        } finally {
+            for (DirectChannel c : channels) {
+                c.abandon();
+            }
+        }
+    }
+
     private static java.nio.ByteBuffer filled(int bytes, int value) {
         byte[] b = new byte[bytes];
         java.util.Arrays.fill(b, (byte) value);
