@@ -686,9 +686,10 @@ final class Engine {
         });
     }
 
+    /** A writable receive buffer's bytes: the user's {@code byte[]}, else a pooled array (give it back with {@link Buf#release(byte[])}). */
     private static byte[] writableOf(Operation op, Buf buf) {
         writable(op, "receive", buf);
-        return buf.writable();
+        return buf.writablePooled();
     }
 
     /** The block size in bytes of a buffer of {@code size} equal blocks (in-place forms). */
@@ -721,8 +722,7 @@ final class Engine {
                 required(op, "receive (on the root)", recv);
                 sameType(op, send, recv);
                 lengths(op, "the root's receive buffer (size x send length)", (long) size * send.elements, recv.elements);
-                writable(op, "receive", recv);
-                out = recv.writablePooled();
+                out = writableOf(op, recv);
             }
             in = send.readPooled();
         }
@@ -748,8 +748,7 @@ final class Engine {
             lengths(op, "the root's send buffer (size x receive length)", (long) size * recv.elements, send.elements);
             in = send.readPooled();
         }
-        writable(op, "receive", recv);
-        byte[] out = recv.writablePooled();
+        byte[] out = writableOf(op, recv);
         byte[] source = in;
         run(op, true, out.length, (c, call) -> c.scatter(call, source, out, root));
         recv.store(out);
@@ -1000,8 +999,7 @@ final class Engine {
         }
         lengths(op, "the send buffer (size x receive length)", (long) size * recv.elements, send.elements);
         byte[] in = send.readPooled();
-        writable(op, "receive", recv);
-        byte[] out = recv.writablePooled();
+        byte[] out = writableOf(op, recv);
         run(op, true, out.length, (c, call) -> c.reduceScatter(call, in, out, combiner));
         recv.store(out);
         recv.release(out);
@@ -1211,6 +1209,7 @@ final class Engine {
         run(op, true, out.length, (col, call) -> col.scatterv(call, source, c, d, out, root));
         if (!inPlace) {
             recv.store(out);
+            recv.release(out);
         }
     }
 
