@@ -92,6 +92,47 @@ class DirectBufferCollectivesTest {
         }), size);
     }
 
+    /** A heap window or a mix, in place too: the allreduce reads and writes the window's bytes only. */
+    @ParameterizedTest(name = "send direct={0}, result direct={1}, in place={2}")
+    @org.junit.jupiter.params.provider.CsvSource({"false,false,false", "false,false,true", "true,false,false",
+            "false,true,false"})
+    void allreduceStagedThroughHeapWindows(boolean sendDirect, boolean resultDirect, boolean inPlace) {
+        for (int size : new int[] {4, 8}) {
+            check(LocalPeers.call(size, comm -> {
+                ByteBuffer send = window(comm.rank(), sendDirect);
+                ByteBuffer recv = inPlace ? send : window(99, resultDirect);
+                comm.allreduce(send, recv, Op.SUM);
+                return recv;
+            }), size);
+        }
+    }
+
+    /** Typed arrays, in place and not, on a power of two ranks and not: every element of the sum. */
+    @ParameterizedTest(name = "{0} ranks")
+    @ValueSource(ints = {4, 6, 8})
+    void allreduceOfDoublesInPlaceAndNot(int size) {
+        int n = LENGTH / 8 + 3;
+        List<double[][]> results = LocalPeers.call(size, comm -> {
+            double[] mine = new double[n];
+            for (int i = 0; i < n; i++) {
+                mine[i] = i * (comm.rank() + 1);
+            }
+            double[] sum = new double[n];
+            comm.allreduce(mine, sum, Op.SUM);
+            comm.allreduce(mine, mine, Op.SUM);
+            return new double[][] {sum, mine};
+        });
+        for (double[][] r : results) {
+            for (int i = 0; i < n; i++) {
+                double expected = (double) i * size * (size + 1) / 2;
+                if (r[0][i] != expected || r[1][i] != expected) {
+                    assertEquals(expected, r[0][i], "element " + i + " of the result");
+                    assertEquals(expected, r[1][i], "element " + i + " in place");
+                }
+            }
+        }
+    }
+
     @Test
     void bcast() {
         int size = 5;
