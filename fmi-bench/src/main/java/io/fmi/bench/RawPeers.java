@@ -345,18 +345,88 @@ final class RawPeers implements OsuWorker.Ops {
         }
     }
 
-    /** FMI's: every rank's block to every other at once, sent to rank + 1, + 2, ..., read from rank - 1, - 2, .... */
+    /**
+     * FMI's from 64 KiB of result: Bruck's where its messages are small enough ({@link #bruckPays}),
+     * else every rank's block to every other at once, sent to rank + 1, + 2, ..., read from rank - 1,
+     * - 2, .... Below 64 KiB too (FMI: a binomial gather and bcast).
+     */
     @Override
     public void allgather(byte[] send, int length, byte[] recv) {
+        if ((long) length * size >= LARGE_BYTES && bruckPays(length)) {
+            ByteBuffer gathered = scratchOf(0, size * length);
+            gathered.put(0, OsuWorker.buffer(send, 0, length), 0, length);
+            for (int k = 1; k < size; k <<= 1) {
+                int bytes = Math.min(k, size - k) * length;
+                exchange((rank - k + size) % size, slice(gathered, 0, bytes), (rank + k) % size,
+                        slice(gathered, k * length, bytes));
+            }
+            ByteBuffer all = OsuWorker.buffer(recv, 0, size * length);
+            for (int i = 0; i < size; i++) {
+                all.put(((rank + i) % size) * length, gathered, i * length, length);
+            }
+            return;
+        }
         OsuWorker.buffer(recv, rank * length, length).put(OsuWorker.buffer(send, 0, length));
         blockwise(k -> OsuWorker.buffer(send, 0, length), from -> OsuWorker.buffer(recv, from * length, length));
     }
 
-    /** FMI's: every block at once, sent to rank + 1, + 2, ..., read from rank - 1, - 2, .... */
+    /**
+     * FMI's: Bruck's for small blocks ({@link #bruckPays}), else every block at once, sent to rank + 1,
+     * + 2, ..., read from rank - 1, - 2, ....
+     */
     @Override
     public void alltoall(byte[] send, int length, byte[] recv) {
+        if (bruckPays(length)) {
+            bruckAlltoall(OsuWorker.buffer(send, 0, size * length), OsuWorker.buffer(recv, 0, size * length), length);
+            return;
+        }
         OsuWorker.buffer(recv, rank * length, length).put(OsuWorker.buffer(send, rank * length, length));
         blockwise(to -> OsuWorker.buffer(send, to * length, length), from -> OsuWorker.buffer(recv, from * length, length));
+    }
+
+    /** FMI's rule ({@code PeerToPeerCollectives.bruckPays}): more than two ranks, messages of size / 2 blocks within 64 KiB. */
+    private boolean bruckPays(int block) {
+        return size > 2 && (long) (size / 2) * block <= 64 * 1024;
+    }
+
+    /** Bruck's alltoall: in the step of bit k, the blocks whose distance to their destination has bit k move k ranks on, packed. */
+    private void bruckAlltoall(ByteBuffer send, ByteBuffer recv, int block) {
+        ByteBuffer rotated = scratchOf(0, size * block);
+        ByteBuffer out = scratchOf(1, (size / 2) * block);
+        ByteBuffer in = scratchOf(2, (size / 2) * block);
+        for (int i = 0; i < size; i++) {
+            rotated.put(i * block, send, ((rank + i) % size) * block, block);
+        }
+        for (int k = 1; k < size; k <<= 1) {
+            int packed = 0;
+            for (int i = k; i < size; i++) {
+                if ((i & k) != 0) {
+                    out.put(packed, rotated, i * block, block);
+                    packed += block;
+                }
+            }
+            exchange((rank + k) % size, slice(out, 0, packed), (rank - k + size) % size, slice(in, 0, packed));
+            packed = 0;
+            for (int i = k; i < size; i++) {
+                if ((i & k) != 0) {
+                    rotated.put(i * block, in, packed, block);
+                    packed += block;
+                }
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            recv.put(((rank - i + size) % size) * block, rotated, i * block, block);
+        }
+    }
+
+    private final ByteBuffer[] bruckScratch = new ByteBuffer[3];
+
+    /** Heap buffer {@code which} of Bruck's, kept between calls, of at least {@code bytes}. */
+    private ByteBuffer scratchOf(int which, int bytes) {
+        if (bruckScratch[which] == null || bruckScratch[which].capacity() < bytes) {
+            bruckScratch[which] = ByteBuffer.allocate(bytes);
+        }
+        return bruckScratch[which];
     }
 
     /** The block for rank {@code to} to every other rank, the block from rank {@code from} from it, all at once. */
