@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -18,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * between position and limit get the result, the bytes around them and the position stay (an
  * allreduce whether the send buffer is another buffer or the same one, in place; a bcast on every
  * rank). Allgather and alltoall, whose results may be received straight into the user's buffer,
- * also on heap buffers.
+ * also on heap buffers; allreduce of heap windows, of a heap window into a direct one and back, and
+ * of {@code double[]}, in place or not, on power-of-two counts of ranks and not.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class DirectBufferCollectivesTest {
@@ -94,9 +96,9 @@ class DirectBufferCollectivesTest {
 
     /** A heap window or a mix, in place too: the allreduce reads and writes the window's bytes only. */
     @ParameterizedTest(name = "send direct={0}, result direct={1}, in place={2}")
-    @org.junit.jupiter.params.provider.CsvSource({"false,false,false", "false,false,true", "true,false,false",
+    @CsvSource({"false,false,false", "false,false,true", "true,false,false",
             "false,true,false"})
-    void allreduceStagedThroughHeapWindows(boolean sendDirect, boolean resultDirect, boolean inPlace) {
+    void allreduceOfHeapWindowsAndMixes(boolean sendDirect, boolean resultDirect, boolean inPlace) {
         for (int size : new int[] {4, 8}) {
             check(LocalPeers.call(size, comm -> {
                 ByteBuffer send = window(comm.rank(), sendDirect);

@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * A real DynamoDB-compatible HTTP server for tests: dynalite (MIT, from the npm registry; DynamoDB's
  * API over an in-memory LevelDB, with the 400 KB item limit), installed by this fixture with
  * {@code npm ci} from the pinned {@code src/test/dynalite/package-lock.json} into {@code target/} and
- * started as a child process on a free loopback port. {@code FMI_TEST_DYNAMODB_URL} points the tests
+ * started as a child process on a free loopback port, behind {@code serve.js}, which keeps it serving
+ * when a client drops a request half-sent (dynalite itself then exits). {@code FMI_TEST_DYNAMODB_URL} points the tests
  * at another endpoint instead. (Amazon's DynamoDB Local is not used: its licence is not open source.)
  */
 public final class DynaliteFixture {
@@ -63,11 +64,14 @@ public final class DynaliteFixture {
                 }
                 run(dir, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"));
             }
+            // dynalite's cli behind a guard that keeps it serving when a client drops a request (serve.js)
+            Path serve = dir.resolve("serve.js");
+            Files.copy(lockFiles().resolve("serve.js"), serve, StandardCopyOption.REPLACE_EXISTING);
             int port;
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
-            Process process = new ProcessBuilder("node", cli.toString(), "--host", "127.0.0.1", "--port",
+            Process process = new ProcessBuilder("node", serve.toString(), "--host", "127.0.0.1", "--port",
                     Integer.toString(port), "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("dynalite.log").toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
