@@ -2,6 +2,10 @@ package io.fmi.collective;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.IntBinaryOperator;
@@ -101,41 +105,124 @@ public final class ElementwiseCombiner implements Combiner {
         }
     }
 
-    /** On direct buffers, element by element in place: no copies (the working buffers of large reductions). */
+    /**
+     * Elements per chunk on direct buffers: both operands' chunks are bulk-copied into arrays,
+     * combined there and copied back: about twice as fast as element by element on the buffers
+     * ({@code CombinerBenchmark}: 64 Ki doubles in 21.9 µs against 40.3, 2.5× a plain loop over two
+     * {@code double[]} instead of 4.7×), since the JIT compiles the array loop without the buffers'
+     * per-element checks, and the copies stay in the cache.
+     */
+    private static final int CHUNK = 512;
+    private static final ThreadLocal<Chunks> CHUNKS = ThreadLocal.withInitial(Chunks::new);
+
+    /** One thread's chunk arrays, made on first use per element type. */
+    private static final class Chunks {
+        byte[] bytes;
+        byte[] otherBytes;
+        int[] ints;
+        int[] otherInts;
+        long[] longs;
+        long[] otherLongs;
+        float[] floats;
+        float[] otherFloats;
+        double[] doubles;
+        double[] otherDoubles;
+    }
+
+    /** On direct buffers, in place, a chunk at a time (the working buffers of large reductions). */
     @Override
     public void combine(ByteBuffer acc, int accOffset, ByteBuffer other, int otherOffset, int count, boolean otherIsLower) {
         if (acc.hasArray() && other.hasArray()) {
             Combiner.super.combine(acc, accOffset, other, otherOffset, count, otherIsLower);
             return;
         }
-        ByteBuffer a = acc.order() == ByteOrder.LITTLE_ENDIAN ? acc : acc.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer o = other.order() == ByteOrder.LITTLE_ENDIAN ? other : other.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int bytes = count * type.size();
+        // slices start big-endian whatever the buffer's order
+        ByteBuffer a = acc.slice(accOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer o = other.slice(otherOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
+        Chunks c = CHUNKS.get();
         switch (type) {
             case BYTE:
-                for (int i = 0; i < count; i++) {
-                    a.put(accOffset + i, (byte) ints.applyAsInt(a.get(accOffset + i), o.get(otherOffset + i)));
+                if (c.bytes == null) {
+                    c.bytes = new byte[CHUNK];
+                    c.otherBytes = new byte[CHUNK];
+                }
+                for (int at = 0; at < count; at += CHUNK) {
+                    int n = Math.min(CHUNK, count - at);
+                    a.get(at, c.bytes, 0, n);
+                    o.get(at, c.otherBytes, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        c.bytes[i] = (byte) ints.applyAsInt(c.bytes[i], c.otherBytes[i]);
+                    }
+                    a.put(at, c.bytes, 0, n);
                 }
                 break;
             case INT:
-                for (int i = 0; i < count; i++) {
-                    a.putInt(accOffset + 4 * i, ints.applyAsInt(a.getInt(accOffset + 4 * i), o.getInt(otherOffset + 4 * i)));
+                if (c.ints == null) {
+                    c.ints = new int[CHUNK];
+                    c.otherInts = new int[CHUNK];
+                }
+                IntBuffer ai = a.asIntBuffer();
+                IntBuffer oi = o.asIntBuffer();
+                for (int at = 0; at < count; at += CHUNK) {
+                    int n = Math.min(CHUNK, count - at);
+                    ai.get(at, c.ints, 0, n);
+                    oi.get(at, c.otherInts, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        c.ints[i] = ints.applyAsInt(c.ints[i], c.otherInts[i]);
+                    }
+                    ai.put(at, c.ints, 0, n);
                 }
                 break;
             case LONG:
-                for (int i = 0; i < count; i++) {
-                    a.putLong(accOffset + 8 * i, longs.applyAsLong(a.getLong(accOffset + 8 * i), o.getLong(otherOffset + 8 * i)));
+                if (c.longs == null) {
+                    c.longs = new long[CHUNK];
+                    c.otherLongs = new long[CHUNK];
+                }
+                LongBuffer al = a.asLongBuffer();
+                LongBuffer ol = o.asLongBuffer();
+                for (int at = 0; at < count; at += CHUNK) {
+                    int n = Math.min(CHUNK, count - at);
+                    al.get(at, c.longs, 0, n);
+                    ol.get(at, c.otherLongs, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        c.longs[i] = longs.applyAsLong(c.longs[i], c.otherLongs[i]);
+                    }
+                    al.put(at, c.longs, 0, n);
                 }
                 break;
             case FLOAT:
-                for (int i = 0; i < count; i++) {
-                    a.putFloat(accOffset + 4 * i, (float) doubles.applyAsDouble(a.getFloat(accOffset + 4 * i),
-                            o.getFloat(otherOffset + 4 * i)));
+                if (c.floats == null) {
+                    c.floats = new float[CHUNK];
+                    c.otherFloats = new float[CHUNK];
+                }
+                FloatBuffer af = a.asFloatBuffer();
+                FloatBuffer of = o.asFloatBuffer();
+                for (int at = 0; at < count; at += CHUNK) {
+                    int n = Math.min(CHUNK, count - at);
+                    af.get(at, c.floats, 0, n);
+                    of.get(at, c.otherFloats, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        c.floats[i] = (float) doubles.applyAsDouble(c.floats[i], c.otherFloats[i]);
+                    }
+                    af.put(at, c.floats, 0, n);
                 }
                 break;
             default:
-                for (int i = 0; i < count; i++) {
-                    a.putDouble(accOffset + 8 * i, doubles.applyAsDouble(a.getDouble(accOffset + 8 * i),
-                            o.getDouble(otherOffset + 8 * i)));
+                if (c.doubles == null) {
+                    c.doubles = new double[CHUNK];
+                    c.otherDoubles = new double[CHUNK];
+                }
+                DoubleBuffer ad = a.asDoubleBuffer();
+                DoubleBuffer od = o.asDoubleBuffer();
+                for (int at = 0; at < count; at += CHUNK) {
+                    int n = Math.min(CHUNK, count - at);
+                    ad.get(at, c.doubles, 0, n);
+                    od.get(at, c.otherDoubles, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        c.doubles[i] = doubles.applyAsDouble(c.doubles[i], c.otherDoubles[i]);
+                    }
+                    ad.put(at, c.doubles, 0, n);
                 }
         }
     }

@@ -27,9 +27,17 @@ class CombinerBuffersTest {
         return b;
     }
 
+    /** Counts around the direct combine's chunks of 512 elements. */
+    private static final int[] COUNTS = {1, 511, 512, 513, 1000, 3000};
+
     private static void assertSameAsArrays(Combiner op, int size, ByteOrder order) {
-        Random random = new Random(size * 31L + op.type().ordinal());
-        int count = 1000;
+        for (int count : COUNTS) {
+            assertSameAsArrays(op, size, order, count);
+        }
+    }
+
+    private static void assertSameAsArrays(Combiner op, int size, ByteOrder order, int count) {
+        Random random = new Random(size * 31L + op.type().ordinal() + count);
         int accOffset = 3 * size;
         int otherOffset = 5 * size;
         byte[] acc = randomBytes(random, accOffset + count * size + 16);
@@ -38,10 +46,16 @@ class CombinerBuffersTest {
             byte[] expected = acc.clone();
             op.combine(expected, accOffset, other, otherOffset, count, lower);
             ByteBuffer a = direct(acc, order);
+            // offsets count from the buffer's start, whatever its position
+            a.position(7);
             op.combine(a, accOffset, direct(other, order), otherOffset, count, lower);
             byte[] actual = new byte[acc.length];
             a.get(0, actual);
-            assertArrayEquals(expected, actual, op.type() + " " + order + " other lower " + lower);
+            assertArrayEquals(expected, actual, op.type() + " " + order + " count " + count + " other lower " + lower);
+            // one operand on the heap, one direct (a user's heap buffer against a pooled direct one)
+            ByteBuffer heap = ByteBuffer.wrap(acc.clone()).order(order);
+            op.combine(heap, accOffset, direct(other, order), otherOffset, count, lower);
+            assertArrayEquals(expected, heap.array(), op.type() + " heap and direct, count " + count);
         }
     }
 
@@ -60,6 +74,6 @@ class CombinerBuffersTest {
     @EnumSource(value = ElementType.class, names = {"INT", "DOUBLE"})
     void anArrayOnlyOperatorCombinesDirectBuffersThroughCopies(ElementType type) {
         // MAXLOC: (value, index) items, a combiner with no buffer form of its own
-        assertSameAsArrays(LocCombiner.of(type, false), type.size(), ByteOrder.LITTLE_ENDIAN);
+        assertSameAsArrays(LocCombiner.of(type, false), type.size(), ByteOrder.LITTLE_ENDIAN, 1000);
     }
 }
