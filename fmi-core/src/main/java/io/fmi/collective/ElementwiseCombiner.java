@@ -115,7 +115,10 @@ public final class ElementwiseCombiner implements Combiner {
     private static final int CHUNK = 512;
     private static final ThreadLocal<Chunks> CHUNKS = ThreadLocal.withInitial(Chunks::new);
 
-    /** One thread's chunk arrays, made on first use per element type. */
+    /**
+     * One thread's chunk arrays, made on first use per element type. A combine never runs inside
+     * another on the same thread: its operators are the built-in ones, which do not call back.
+     */
     private static final class Chunks {
         byte[] bytes;
         byte[] otherBytes;
