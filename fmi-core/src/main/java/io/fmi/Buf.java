@@ -114,6 +114,29 @@ final class Buf {
         }
     }
 
+    /**
+     * Copies bytes {@code [offset, offset + length)} of the content (little-endian) into the same
+     * range of {@code into} (absolute: its position does not matter). The range is whole elements.
+     */
+    void readRange(ByteBuffer into, int offset, int length) {
+        if (target instanceof ByteBuffer) {
+            ByteBuffer b = (ByteBuffer) target;
+            into.put(offset, b, b.position() + offset, length);
+        } else {
+            type.encode(target, offset / type.size(), length / type.size(), into.duplicate().position(offset));
+        }
+    }
+
+    /** Copies bytes {@code [offset, offset + length)} of {@code from} (absolute) into the same range of the user's buffer. */
+    void storeRange(ByteBuffer from, int offset, int length) {
+        if (target instanceof ByteBuffer) {
+            ByteBuffer b = (ByteBuffer) target;
+            b.put(b.position() + offset, from, offset, length);
+        } else {
+            type.decodeInto(from.duplicate().position(offset), target, offset / type.size(), length / type.size());
+        }
+    }
+
     /** A byte array to receive into: the array itself when it is a {@code byte[]}, else a new one. */
     byte[] writable() {
         if (target instanceof byte[]) {

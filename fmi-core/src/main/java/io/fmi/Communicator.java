@@ -692,7 +692,9 @@ public final class Communicator implements AutoCloseable {
     /**
      * Like {@code reduce}, but every rank receives the result in {@code recv} (same length as
      * {@code send}). Every rank receives bit-identical results. {@code send} and {@code recv} may be the
-     * same array.
+     * same array. When it throws, {@code recv}'s content is unspecified, as in MPI: a large allreduce
+     * stores each part of the result as it is complete, so it may hold some of it (and, in place,
+     * have lost some of the operand).
      */
     public void allreduce(byte[] send, byte[] recv, Op op) {
         engine.allreduce(Buf.of(send), Buf.of(recv), op);

@@ -812,10 +812,16 @@ final class Engine {
         if (op == Operation.ALLREDUCE) {
             int length = Math.toIntExact(send.byteLength());
             run(op, true, length, (c, call) -> {
-                if (c.reducesInPlace(length, combiner)) {
+                if (!c.reducesInPlace(length, combiner)) {
+                    reduceArrays(op, c, call, send, recv, combiner, body);
+                } else if (recv.target instanceof ByteBuffer && ((ByteBuffer) recv.target).isDirect()) {
                     inDirectBuffer(send, recv, length, work -> c.allreduce(call, work, combiner));
                 } else {
-                    reduceArrays(op, c, call, send, recv, combiner, body);
+                    // the operand is copied in and the result out a range at a time, where the
+                    // collective first needs each (Collectives.Operand)
+                    ByteBuffer work = DirectScratch.take(length);
+                    c.allreduce(call, work, combiner, operand(send, recv));
+                    DirectScratch.give(work);
                 }
             });
             return;
@@ -844,6 +850,21 @@ final class Engine {
             result.store(scratch);
         }
         DirectScratch.give(scratch);
+    }
+
+    /** The user's operand and result of an allreduce, copied a range at a time. */
+    private static Collectives.Operand operand(Buf send, Buf result) {
+        return new Collectives.Operand() {
+            @Override
+            public void fill(ByteBuffer work, int offset, int length) {
+                send.readRange(work, offset, length);
+            }
+
+            @Override
+            public void store(ByteBuffer work, int offset, int length) {
+                result.storeRange(work, offset, length);
+            }
+        };
     }
 
     /** {@link #reduceAll}'s byte-array form. */

@@ -61,4 +61,66 @@ class BufTest {
         heap.release(copy);
         assertSame(copy, Scratch.take(backing.length));
     }
+
+    /**
+     * A range of the user's buffer copied into the same range of a direct one and back: only those
+     * bytes move, little-endian, for every element type and a heap window whose position is not 0.
+     */
+    @Test
+    void rangesMoveOnlyTheirBytes() {
+        int n = 40;
+        Object[] arrays = {new byte[n], new int[n], new long[n], new float[n], new double[n]};
+        for (Object array : arrays) {
+            for (int i = 0; i < n; i++) {
+                java.lang.reflect.Array.set(array, i, convert(array, i + 1));
+            }
+        }
+        ByteBuffer window = ByteBuffer.wrap(new byte[n + 9], 2, n).slice().position(3);
+        for (int i = 0; i < window.capacity(); i++) {
+            window.put(i, (byte) (i + 100));
+        }
+        Buf[] bufs = {Buf.of((byte[]) arrays[0]), Buf.of((int[]) arrays[1]), Buf.of((long[]) arrays[2]),
+                Buf.of((float[]) arrays[3]), Buf.of((double[]) arrays[4]), Buf.of(window)};
+        for (Buf buf : bufs) {
+            int size = buf.type.size();
+            int offset = 5 * size;
+            int length = 7 * size;
+            ByteBuffer work = ByteBuffer.allocateDirect((int) buf.byteLength());
+            buf.readRange(work, offset, length);
+            ByteBuffer all = ByteBuffer.allocate((int) buf.byteLength());
+            buf.readInto(all);
+            for (int i = 0; i < work.capacity(); i++) {
+                byte expected = i >= offset && i < offset + length ? all.get(i) : 0;
+                assertEquals(expected, work.get(i), buf.describe() + " byte " + i + " read");
+            }
+            // store a changed range back: the rest of the user's buffer stays
+            for (int i = offset; i < offset + length; i++) {
+                work.put(i, (byte) (work.get(i) ^ 0x5a));
+            }
+            buf.storeRange(work, offset, length);
+            ByteBuffer after = ByteBuffer.allocate((int) buf.byteLength());
+            buf.readInto(after);
+            for (int i = 0; i < after.capacity(); i++) {
+                byte expected = i >= offset && i < offset + length ? work.get(i) : all.get(i);
+                assertEquals(expected, after.get(i), buf.describe() + " byte " + i + " stored");
+            }
+        }
+        assertEquals(3, window.position(), "the window's position moved");
+        for (int i = 0; i < 3; i++) {
+            assertEquals((byte) (i + 100), window.get(i), "byte " + i + ", before the window's position");
+        }
+    }
+
+    private static Object convert(Object array, int v) {
+        if (array instanceof byte[]) {
+            return (byte) v;
+        } else if (array instanceof int[]) {
+            return v * 1_000_003;
+        } else if (array instanceof long[]) {
+            return v * 1_000_000_007L;
+        } else if (array instanceof float[]) {
+            return v * 1.25f;
+        }
+        return v * -2.5;
+    }
 }

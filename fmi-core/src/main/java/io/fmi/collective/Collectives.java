@@ -43,6 +43,34 @@ public interface Collectives {
     }
 
     /**
+     * Where an in-place allreduce's operand comes from and where its result goes, a range at a time:
+     * the user's buffer, which is not the direct work buffer. Ranges are byte offsets of whole
+     * elements, the same in the work buffer and in the user's.
+     */
+    interface Operand {
+        /** Copies bytes {@code [offset, offset + length)} of this rank's operand into the same range of {@code work}. */
+        void fill(ByteBuffer work, int offset, int length);
+
+        /** Copies bytes {@code [offset, offset + length)} of {@code work}, which hold the result, into the user's result. */
+        void store(ByteBuffer work, int offset, int length);
+    }
+
+    /**
+     * Allreduce in {@code work} (direct, position 0, all of it; its content unspecified) of the
+     * operand {@code operand} fills, whose result goes to {@code operand}: each range may be filled
+     * just before it is first sent or combined and stored as soon as it holds the result, while it
+     * is in the cache, instead of the whole buffer before and after. Every range is filled before
+     * any is stored (the operand and the result may be the same array), and every byte is stored
+     * once; an allreduce that fails may have stored some. By default: all filled,
+     * {@link #allreduce(Call, ByteBuffer, Combiner)}, all stored.
+     */
+    default void allreduce(Call call, ByteBuffer work, Combiner op, Operand operand) {
+        operand.fill(work, 0, work.capacity());
+        allreduce(call, work, op);
+        operand.store(work, 0, work.capacity());
+    }
+
+    /**
      * Reduce in place: {@code work} (direct, position 0, all of it) holds this rank's operand, then
      * on the root the result (elsewhere, unspecified bytes).
      */

@@ -69,22 +69,27 @@ public enum ElementType {
 
     /** Copies {@code count} elements from {@code from}'s position (little-endian) into the start of {@code array}. */
     public void decodeInto(ByteBuffer from, Object array, int count) {
+        decodeInto(from, array, 0, count);
+    }
+
+    /** Copies {@code count} elements from {@code from}'s position (little-endian) into {@code array} from index {@code first}. */
+    public void decodeInto(ByteBuffer from, Object array, int first, int count) {
         ByteBuffer view = from.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         switch (this) {
             case BYTE:
-                view.get((byte[]) array, 0, count);
+                view.get((byte[]) array, first, count);
                 break;
             case INT:
-                view.asIntBuffer().get((int[]) array, 0, count);
+                view.asIntBuffer().get((int[]) array, first, count);
                 break;
             case LONG:
-                view.asLongBuffer().get((long[]) array, 0, count);
+                view.asLongBuffer().get((long[]) array, first, count);
                 break;
             case FLOAT:
-                view.asFloatBuffer().get((float[]) array, 0, count);
+                view.asFloatBuffer().get((float[]) array, first, count);
                 break;
             default:
-                view.asDoubleBuffer().get((double[]) array, 0, count);
+                view.asDoubleBuffer().get((double[]) array, first, count);
         }
     }
 
@@ -95,22 +100,27 @@ public enum ElementType {
 
     /** Writes the whole Java array {@code array} (of this type) as little-endian bytes at {@code into}'s position. */
     public void encode(Object array, ByteBuffer into) {
+        encode(array, 0, java.lang.reflect.Array.getLength(array), into);
+    }
+
+    /** Writes {@code count} elements of {@code array} from index {@code first} as little-endian bytes at {@code into}'s position. */
+    public void encode(Object array, int first, int count, ByteBuffer into) {
         ByteBuffer view = into.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         switch (this) {
             case BYTE:
-                view.put((byte[]) array);
+                view.put((byte[]) array, first, count);
                 break;
             case INT:
-                view.asIntBuffer().put((int[]) array);
+                view.asIntBuffer().put((int[]) array, first, count);
                 break;
             case LONG:
-                view.asLongBuffer().put((long[]) array);
+                view.asLongBuffer().put((long[]) array, first, count);
                 break;
             case FLOAT:
-                view.asFloatBuffer().put((float[]) array);
+                view.asFloatBuffer().put((float[]) array, first, count);
                 break;
             default:
-                view.asDoubleBuffer().put((double[]) array);
+                view.asDoubleBuffer().put((double[]) array, first, count);
         }
     }
 }

@@ -25,6 +25,8 @@ import java.nio.ByteBuffer;
 public final class PeerToPeerCollectives extends AbstractCollectives {
     /** Buffers at least this large use the bandwidth-optimal algorithms. */
     static final int LARGE_BYTES = 64 * 1024;
+    /** Bytes of an operand copied in at a time just before they are combined (they stay in the cache). */
+    private static final int FILL_PIECE = 32 * 1024;
     /** Allgathers of up to this many ranks send every block straight to every rank. */
     static final int LINEAR_MAX = 16;
     /**
@@ -237,7 +239,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         int rem = size - pof2;
         int newRoot = root < 2 * rem ? root / 2 : root - rem;
         Call core = call.phase(call.phase() + 1);
-        int block = reduceScatter(core, work, op, newRank, pof2, count, keep);
+        int block = reduceScatter(core, work, op, newRank, pof2, count, keep, null);
         int es = op.type().size() * op.itemElements();
         int items = count / op.itemElements();
         int lo = block;
@@ -319,6 +321,27 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         reduceAll(call, work, op);
     }
 
+    /**
+     * Where the ranks are a power of two and Rabenseifner's algorithm runs, the operand is copied in
+     * as the first step needs it (the half it sends just before it, the half it keeps a piece at a
+     * time just before the piece is combined) and the result is stored a block at a time as each
+     * arrives, each while it is in the cache: eight processes sharing two cores spent about a
+     * seventh of their CPU copying the whole operand in and the whole result out around a 1 MiB
+     * allreduce of doubles, which takes about a tenth less time this way (median of ten alternating
+     * rounds; the bytes copied are the same). Otherwise the operand is copied in whole first.
+     */
+    @Override
+    public void allreduce(Call call, ByteBuffer work, Combiner op, Operand operand) {
+        int length = work.capacity();
+        int count = count(length, op);
+        if (Integer.bitCount(size) != 1 || !halves(length, op, size, count)) {
+            super.allreduce(call, work, op, operand);
+            return;
+        }
+        // the same messages as reduceAll's on a power of two (its fold sends none)
+        rabenseifner(call.phase(call.phase() + 1), work, op, rank, size, count, operand);
+    }
+
     /** Allreduce of an associative operator in place on {@code work}: Rabenseifner for large buffers, else recursive doubling. */
     private void reduceAll(Call call, ByteBuffer work, Combiner op) {
         int length = work.capacity();
@@ -327,7 +350,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         int newRank = foldIn(call, work, op, pof2, 1);
         if (newRank >= 0) {
             if (halves(length, op, pof2, count)) {
-                rabenseifner(call.phase(call.phase() + 1), work, op, newRank, pof2, count);
+                rabenseifner(call.phase(call.phase() + 1), work, op, newRank, pof2, count, null);
             } else {
                 recursiveDoubling(call.phase(call.phase() + 1), work, op, newRank, pof2, count);
             }
@@ -430,12 +453,21 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         return length >= LARGE_BYTES && item > 0 && count % item == 0 && count / item >= pof2;
     }
 
-    /** Reduce-scatter by recursive halving, then allgather by recursive doubling, over {@code pof2} blocks. */
-    private void rabenseifner(Call call, ByteBuffer buf, Combiner op, int newRank, int pof2, int elements) {
+    /**
+     * Reduce-scatter by recursive halving, then allgather by recursive doubling, over {@code pof2}
+     * blocks; with an {@code operand} (else null), {@code buf} is filled from it on the way and each
+     * block of the result stored into it as it is complete.
+     */
+    private void rabenseifner(Call call, ByteBuffer buf, Combiner op, int newRank, int pof2, int elements,
+                              Operand operand) {
         int es = op.type().size() * op.itemElements();
         int count = elements / op.itemElements();
-        int lo = reduceScatter(call, buf, op, newRank, pof2, elements, 1);
+        int lo = reduceScatter(call, buf, op, newRank, pof2, elements, 1, operand);
         int hi = lo + 1;
+        if (operand != null) {
+            int mine = blockStart(lo, count, pof2) * es;
+            operand.store(buf, mine, blockStart(hi, count, pof2) * es - mine);
+        }
         for (int mask = pof2 >> 1; mask >= 1; mask >>= 1) {
             int partner = newRank ^ mask;
             int peer = realOf(partner, pof2, 1);
@@ -447,6 +479,9 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             int otherOff = blockStart(otherLo, count, pof2) * es;
             int otherLen = blockStart(otherHi, count, pof2) * es - otherOff;
             exchange(call, peer, buf, myOff, myLen, buf, otherOff, otherLen);
+            if (operand != null) {
+                operand.store(buf, otherOff, otherLen);
+            }
             lo = Math.min(lo, otherLo);
             hi = Math.max(hi, otherHi);
         }
@@ -455,9 +490,11 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     /**
      * Reduce-scatter by recursive halving over {@code pof2} blocks of {@code buf} among the ranks
      * left by {@link #foldIn} with {@code keep}: returns the block this rank then holds the
-     * reduction of (the bit-reversal of {@code newRank}).
+     * reduction of (the bit-reversal of {@code newRank}). With an {@code operand} (else null), the
+     * first step fills {@code buf} from it: all of it is sent or combined in that step.
      */
-    private int reduceScatter(Call call, ByteBuffer buf, Combiner op, int newRank, int pof2, int elements, int keep) {
+    private int reduceScatter(Call call, ByteBuffer buf, Combiner op, int newRank, int pof2, int elements, int keep,
+                              Operand operand) {
         // blocks are cut at item boundaries, so an operator over items of several elements (a complex
         // number as two doubles) is never handed half an item; es is the size of one item
         int es = op.type().size() * op.itemElements();
@@ -478,8 +515,19 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             int giveLen = blockStart(giveHi, count, pof2) * es - giveOff;
             int keepOff = blockStart(keepLo, count, pof2) * es;
             int keepLen = blockStart(keepHi, count, pof2) * es - keepOff;
-            exchange(call, peer, buf, giveOff, giveLen, tmp, 0, keepLen);
-            op.combine(buf, keepOff, tmp, 0, keepLen / op.type().size(), partner < newRank);
+            if (operand != null && mask == 1) {
+                operand.fill(buf, giveOff, giveLen);
+                exchange(call, peer, buf, giveOff, giveLen, tmp, 0, keepLen);
+                int piece = Math.max(1, FILL_PIECE / es) * es;
+                for (int at = 0; at < keepLen; at += piece) {
+                    int n = Math.min(piece, keepLen - at);
+                    operand.fill(buf, keepOff + at, n);
+                    op.combine(buf, keepOff + at, tmp, at, n / op.type().size(), partner < newRank);
+                }
+            } else {
+                exchange(call, peer, buf, giveOff, giveLen, tmp, 0, keepLen);
+                op.combine(buf, keepOff, tmp, 0, keepLen / op.type().size(), partner < newRank);
+            }
             lo = keepLo;
             hi = keepHi;
         }

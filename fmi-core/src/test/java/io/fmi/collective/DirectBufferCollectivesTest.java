@@ -135,6 +135,59 @@ class DirectBufferCollectivesTest {
         }
     }
 
+    /**
+     * Every other element type, and (value, index) pairs, whose operand is copied in and whose
+     * result is stored a range at a time: a length the blocks do not divide, on 2, 4 and 8 ranks
+     * (Rabenseifner's algorithm) and 6 (the operand copied in whole first), in place too.
+     */
+    @ParameterizedTest(name = "{0} ranks")
+    @ValueSource(ints = {2, 4, 6, 8})
+    void allreduceOfEveryTypeAndOfPairs(int size) {
+        int n = (1 << 17) + 6;
+        List<Object[]> results = LocalPeers.call(size, comm -> {
+            int r = comm.rank();
+            int[] ints = new int[n];
+            long[] longs = new long[n];
+            float[] floats = new float[n];
+            int[] pairs = new int[n];
+            for (int i = 0; i < n; i++) {
+                ints[i] = i * (r + 1);
+                longs[i] = i * 1_000_003L * (r + 1);
+                floats[i] = (i % 1000) * (r + 1);
+                pairs[i] = i % 2 == 0 ? (i / 2 + r) % size : r;
+            }
+            int[] intSum = new int[n];
+            long[] longSum = new long[n];
+            float[] floatSum = new float[n];
+            int[] max = new int[n];
+            comm.allreduce(ints, intSum, Op.SUM);
+            comm.allreduce(longs, longSum, Op.SUM);
+            comm.allreduce(floats, floatSum, Op.SUM);
+            comm.allreduce(pairs, max, Op.MAXLOC);
+            comm.allreduce(ints, ints, Op.SUM);
+            return new Object[] {intSum, longSum, floatSum, max, ints};
+        });
+        long ranks = (long) size * (size + 1) / 2;
+        for (Object[] r : results) {
+            int[] intSum = (int[]) r[0];
+            long[] longSum = (long[]) r[1];
+            float[] floatSum = (float[]) r[2];
+            int[] max = (int[]) r[3];
+            int[] inPlace = (int[]) r[4];
+            for (int i = 0; i < n; i++) {
+                int pair = i % 2 == 0 ? size - 1 : Math.floorMod(size - 1 - i / 2, size);
+                if (intSum[i] != i * ranks || inPlace[i] != i * ranks || longSum[i] != i * 1_000_003L * ranks
+                        || floatSum[i] != (i % 1000) * ranks || max[i] != pair) {
+                    assertEquals(i * ranks, intSum[i], "int element " + i);
+                    assertEquals(i * ranks, inPlace[i], "int element " + i + " in place");
+                    assertEquals(i * 1_000_003L * ranks, longSum[i], "long element " + i);
+                    assertEquals((i % 1000) * ranks, floatSum[i], "float element " + i);
+                    assertEquals(pair, max[i], "MAXLOC element " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void bcast() {
         int size = 5;
