@@ -773,7 +773,8 @@ final class Engine {
         int length = Math.toIntExact(send.byteLength());
         run(op, true, length, (c, call) -> {
             if (c.reducesInPlace(length, combiner)) {
-                inDirectBuffer(send, rank == root ? recv : null, length, work -> c.reduce(call, work, combiner, root));
+                inDirectBuffer(send, rank == root ? recv : null, length, work -> c.reduce(call, work, combiner, root),
+                        (work, operand) -> c.reduce(call, work, combiner, root, operand));
             } else {
                 // the wire copies of typed buffers are pooled arrays (Buf.readPooled)
                 byte[] in = send.readPooled();
@@ -812,16 +813,11 @@ final class Engine {
         if (op == Operation.ALLREDUCE) {
             int length = Math.toIntExact(send.byteLength());
             run(op, true, length, (c, call) -> {
-                if (!c.reducesInPlace(length, combiner)) {
-                    reduceArrays(op, c, call, send, recv, combiner, body);
-                } else if (recv.target instanceof ByteBuffer && ((ByteBuffer) recv.target).isDirect()) {
-                    inDirectBuffer(send, recv, length, work -> c.allreduce(call, work, combiner));
+                if (c.reducesInPlace(length, combiner)) {
+                    inDirectBuffer(send, recv, length, work -> c.allreduce(call, work, combiner),
+                            (work, operand) -> c.allreduce(call, work, combiner, operand));
                 } else {
-                    // the operand is copied in and the result out a range at a time, where the
-                    // collective first needs each (Collectives.Operand)
-                    ByteBuffer work = DirectScratch.take(length);
-                    c.allreduce(call, work, combiner, operand(send, recv));
-                    DirectScratch.give(work);
+                    reduceArrays(op, c, call, send, recv, combiner, body);
                 }
             });
             return;
@@ -830,41 +826,37 @@ final class Engine {
     }
 
     /**
-     * Runs an in-place reduction on a direct buffer holding this rank's operand: the user's
-     * {@code result} itself when it is a direct {@code ByteBuffer} (no copy out), else a pooled one
-     * filled straight from the user's buffer, whose content is then stored into {@code result}
-     * ({@code null} on a rank that gets no result).
+     * Runs a large reduction in a direct buffer: in the user's {@code result} itself when it is a
+     * direct {@code ByteBuffer} ({@code inPlace}, after copying the operand into it; no copy out),
+     * else in a pooled one ({@code ranged}) that the collective fills from {@code send} and stores
+     * into {@code result} ({@code null} on a rank that gets no result) a range at a time, where it
+     * first needs each ({@link Collectives.Operand}).
      */
-    private static void inDirectBuffer(Buf send, Buf result, int length, java.util.function.Consumer<ByteBuffer> reduction) {
-        ByteBuffer work = result == null ? null : direct(result);
-        if (work != null) {
+    private static void inDirectBuffer(Buf send, Buf result, int length, java.util.function.Consumer<ByteBuffer> inPlace,
+                                       java.util.function.BiConsumer<ByteBuffer, Collectives.Operand> ranged) {
+        ByteBuffer own = result == null ? null : direct(result);
+        if (own != null) {
             if (send.target != result.target) {
-                send.readInto(work);
+                send.readInto(own);
             }
-            reduction.accept(work);
+            inPlace.accept(own);
             return;
         }
-        ByteBuffer scratch = send.readInto(DirectScratch.take(length));
-        reduction.accept(scratch);
-        if (result != null) {
-            result.store(scratch);
-        }
-        DirectScratch.give(scratch);
-    }
-
-    /** The user's operand and result of an allreduce, copied a range at a time. */
-    private static Collectives.Operand operand(Buf send, Buf result) {
-        return new Collectives.Operand() {
+        ByteBuffer work = DirectScratch.take(length);
+        ranged.accept(work, new Collectives.Operand() {
             @Override
-            public void fill(ByteBuffer work, int offset, int length) {
-                send.readRange(work, offset, length);
+            public void fill(ByteBuffer into, int offset, int bytes) {
+                send.readRange(into, offset, bytes);
             }
 
             @Override
-            public void store(ByteBuffer work, int offset, int length) {
-                result.storeRange(work, offset, length);
+            public void store(ByteBuffer from, int offset, int bytes) {
+                if (result != null) {
+                    result.storeRange(from, offset, bytes);
+                }
             }
-        };
+        });
+        DirectScratch.give(work);
     }
 
     /** {@link #reduceAll}'s byte-array form. */

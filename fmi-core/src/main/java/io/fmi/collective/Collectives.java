@@ -43,15 +43,18 @@ public interface Collectives {
     }
 
     /**
-     * Where an in-place allreduce's operand comes from and where its result goes, a range at a time:
-     * the user's buffer, which is not the direct work buffer. Ranges are byte offsets of whole
-     * elements, the same in the work buffer and in the user's.
+     * Where an in-place reduction's operand comes from and where its result goes, a range at a
+     * time: the user's buffers, which are not the direct work buffer. Ranges are byte offsets of
+     * whole elements, the same in the work buffer and in the user's.
      */
     interface Operand {
         /** Copies bytes {@code [offset, offset + length)} of this rank's operand into the same range of {@code work}. */
         void fill(ByteBuffer work, int offset, int length);
 
-        /** Copies bytes {@code [offset, offset + length)} of {@code work}, which hold the result, into the user's result. */
+        /**
+         * Copies bytes {@code [offset, offset + length)} of {@code work}, which hold the result, into
+         * the user's result; nothing on a rank that gets no result (a reduce's other ranks).
+         */
         void store(ByteBuffer work, int offset, int length);
     }
 
@@ -76,6 +79,17 @@ public interface Collectives {
      */
     default void reduce(Call call, ByteBuffer work, Combiner op, int root) {
         throw new UnsupportedOperationException("no in-place reduce here; check reducesInPlace first");
+    }
+
+    /**
+     * Reduce in {@code work} of the operand {@code operand} fills, the root's result stored into it,
+     * under the rules of {@link #allreduce(Call, ByteBuffer, Combiner, Operand)}. By default: all
+     * filled, {@link #reduce(Call, ByteBuffer, Combiner, int)}, all stored (nothing off the root).
+     */
+    default void reduce(Call call, ByteBuffer work, Combiner op, int root, Operand operand) {
+        operand.fill(work, 0, work.capacity());
+        reduce(call, work, op, root);
+        operand.store(work, 0, work.capacity());
     }
 
     /** Inclusive prefix reduction: rank r receives {@code send_0 ⊕ ... ⊕ send_r}. */

@@ -230,6 +230,28 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             reduceTree(call, work, op, root);
             return;
         }
+        reduceLarge(call, work, op, root, pof2, count, null);
+    }
+
+    /**
+     * Where the ranks are a power of two and the reduce is large, the operand is copied in as
+     * {@link #allreduce(Call, ByteBuffer, Combiner, Operand)} does, and the root stores each block
+     * of the result as it arrives; otherwise the operand is copied in whole first.
+     */
+    @Override
+    public void reduce(Call call, ByteBuffer work, Combiner op, int root, Operand operand) {
+        int length = work.capacity();
+        int count = count(length, op);
+        if (Integer.bitCount(size) != 1 || !halves(length, op, size, count)) {
+            super.reduce(call, work, op, root, operand);
+            return;
+        }
+        // the same messages as without an operand (on a power of two, foldIn sends none)
+        reduceLarge(call, work, op, root, size, count, operand);
+    }
+
+    /** The large reduce; with an {@code operand} (else null), on a power of two of ranks only. */
+    private void reduceLarge(Call call, ByteBuffer work, Combiner op, int root, int pof2, int count, Operand operand) {
         // the pairs that fold in keep the root's parity, so the root is among the pof2 that remain
         int keep = root % 2;
         int newRank = foldIn(call, work, op, pof2, keep);
@@ -239,11 +261,15 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         int rem = size - pof2;
         int newRoot = root < 2 * rem ? root / 2 : root - rem;
         Call core = call.phase(call.phase() + 1);
-        int block = reduceScatter(core, work, op, newRank, pof2, count, keep, null);
+        int block = reduceScatter(core, work, op, newRank, pof2, count, keep, operand);
         int es = op.type().size() * op.itemElements();
         int items = count / op.itemElements();
         int lo = block;
         int hi = block + 1;
+        if (operand != null && rank == root) {
+            int mine = blockStart(lo, items, pof2) * es;
+            operand.store(work, mine, blockStart(hi, items, pof2) * es - mine);
+        }
         // the halving in reverse, one way: a rank whose bit differs from the root's sends all it has
         // and is done; its partner then has twice the blocks
         for (int mask = pof2 >> 1; mask >= 1; mask >>= 1) {
@@ -256,7 +282,11 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             }
             int otherLo = (newRank & mask) == 0 ? hi : lo - width;
             int otherOff = blockStart(otherLo, items, pof2) * es;
-            recvFrom(core, peer, work, otherOff, blockStart(otherLo + width, items, pof2) * es - otherOff);
+            int otherLen = blockStart(otherLo + width, items, pof2) * es - otherOff;
+            recvFrom(core, peer, work, otherOff, otherLen);
+            if (operand != null && rank == root) {
+                operand.store(work, otherOff, otherLen);
+            }
             lo = Math.min(lo, otherLo);
             hi = Math.max(hi, otherLo + width);
         }

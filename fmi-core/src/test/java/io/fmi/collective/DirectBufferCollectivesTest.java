@@ -188,6 +188,51 @@ class DirectBufferCollectivesTest {
         }
     }
 
+    /** A large reduce of doubles to a root that is not rank 0: the root gets every element of the sum. */
+    @ParameterizedTest(name = "{0} ranks")
+    @ValueSource(ints = {2, 4, 6, 8})
+    void reduceOfDoubles(int size) {
+        int n = LENGTH / 8 + 3;
+        int root = size - 1;
+        List<double[]> results = LocalPeers.call(size, comm -> {
+            double[] mine = new double[n];
+            for (int i = 0; i < n; i++) {
+                mine[i] = i * (comm.rank() + 1);
+            }
+            double[] sum = comm.rank() == root ? new double[n] : null;
+            comm.reduce(mine, sum, Op.SUM, root);
+            return sum;
+        });
+        double[] sum = results.get(root);
+        for (int i = 0; i < n; i++) {
+            double expected = (double) i * size * (size + 1) / 2;
+            if (sum[i] != expected) {
+                assertEquals(expected, sum[i], "element " + i);
+            }
+        }
+    }
+
+    /**
+     * Ranks whose results go to direct buffers (reduced in them) and ranks whose results go to heap
+     * buffers (reduced in a pooled one, copied in and out a range at a time) in one allreduce and one
+     * reduce: they send the same messages.
+     */
+    @Test
+    void directAndHeapResultsInOneCollective() {
+        int size = 8;
+        List<ByteBuffer[]> results = LocalPeers.call(size, comm -> {
+            boolean direct = comm.rank() % 2 == 0;
+            ByteBuffer send = window(comm.rank(), direct);
+            ByteBuffer sum = window(99, direct);
+            comm.allreduce(send, sum, Op.SUM);
+            ByteBuffer reduced = window(98, !direct);
+            comm.reduce(send, reduced, Op.SUM, 3);
+            return new ByteBuffer[] {sum, reduced};
+        });
+        check(results.stream().map(r -> r[0]).collect(java.util.stream.Collectors.toList()), size);
+        check(List.of(results.get(3)[1]), size);
+    }
+
     @Test
     void bcast() {
         int size = 5;
