@@ -45,12 +45,47 @@ final class Buf {
         return b == null ? null : new Buf(b, ElementType.BYTE, b.remaining());
     }
 
+    /**
+     * The bytes between position and limit of {@code b} as little-endian elements of the primitive
+     * class {@code elements} (byte, int, long, float or double); {@code what} names the buffer in
+     * messages (e.g. "allreduce: the send buffer"). Its order must be little-endian (unless it holds
+     * bytes) and its length whole elements.
+     */
+    static Buf of(ByteBuffer b, Class<?> elements, String what) {
+        if (elements == null) {
+            throw new FmiException(what + "'s element type is null; give byte.class, int.class, long.class,"
+                    + " float.class or double.class");
+        }
+        ElementType type = ElementType.of(elements);
+        if (type == null) {
+            throw new FmiException(what + " cannot hold elements of " + elements.getName() + "; give byte.class,"
+                    + " int.class, long.class, float.class or double.class");
+        }
+        if (b == null) {
+            return null;
+        }
+        String name = elements.getName();
+        if (type != ElementType.BYTE && b.order() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+            throw new FmiException(what + " is in " + b.order() + " order, but its " + name + " elements are read"
+                    + " little-endian (the wire's order): call order(ByteOrder.LITTLE_ENDIAN) on it before writing"
+                    + " them");
+        }
+        if (b.remaining() % type.size() != 0) {
+            throw new FmiException(what + " holds " + b.remaining() + " bytes between position and limit, not a"
+                    + " whole number of " + type.size() + "-byte " + name + " elements");
+        }
+        return new Buf(b, type, b.remaining() / type.size());
+    }
+
     long byteLength() {
         return (long) elements * type.size();
     }
 
     String describe() {
-        return target instanceof ByteBuffer ? "ByteBuffer" : type.javaName();
+        if (target instanceof ByteBuffer) {
+            return type == ElementType.BYTE ? "ByteBuffer" : "ByteBuffer of " + type.javaName().replace("[]", "");
+        }
+        return type.javaName();
     }
 
     /** The content as bytes, for reading only: the array itself when it is a {@code byte[]}. */

@@ -726,6 +726,35 @@ public final class Communicator implements AutoCloseable {
     }
 
     /**
+     * {@link #allreduce(byte[], byte[], Op)} of the elements of the primitive class {@code elements}
+     * ({@code int.class}, {@code long.class}, {@code float.class}, {@code double.class}; {@code byte.class}
+     * is {@link #allreduce(ByteBuffer, ByteBuffer, Op)}) that {@code ByteBuffer}s hold between position
+     * and limit, little-endian: data kept off the heap, in direct buffers, are reduced in {@code recv}
+     * itself where the channel reads and writes direct memory (Direct, from 64 KiB), with no copy
+     * into or out of Java arrays. Buffers of other elements than bytes must be in
+     * {@link java.nio.ByteOrder#LITTLE_ENDIAN} order, and hold whole elements; positions are not moved.
+     * {@code send} and {@code recv} may be the same buffer.
+     */
+    public void allreduce(ByteBuffer send, ByteBuffer recv, Class<?> elements, Op op) {
+        engine.allreduce(typed(Operation.ALLREDUCE, "send", send, elements),
+                typed(Operation.ALLREDUCE, "receive", recv, elements), op);
+    }
+
+    /**
+     * {@link #reduce(byte[], byte[], Op, int)} of elements of the primitive class {@code elements} in
+     * {@code ByteBuffer}s, as {@link #allreduce(ByteBuffer, ByteBuffer, Class, Op)} ({@code recv} is
+     * only used on the root).
+     */
+    public void reduce(ByteBuffer send, ByteBuffer recv, Class<?> elements, Op op, int root) {
+        engine.reduce(typed(Operation.REDUCE, "send", send, elements), typed(Operation.REDUCE, "receive", recv, elements),
+                op, root);
+    }
+
+    private static Buf typed(Operation op, String role, ByteBuffer buffer, Class<?> elements) {
+        return Buf.of(buffer, elements, op.label() + ": the " + role + " ByteBuffer");
+    }
+
+    /**
      * Inclusive prefix reduction: rank {@code r} receives {@code send_0 ⊕ ... ⊕ send_r} in {@code recv}.
      */
     public void scan(byte[] send, byte[] recv, Op op) {
@@ -1466,6 +1495,20 @@ public final class Communicator implements AutoCloseable {
     /** {@link #reduce(byte[], byte[], Op, int)} in the background. ({@code ByteBuffer}) */
     public Request ireduce(ByteBuffer send, ByteBuffer recv, Op op, int root) {
         return engine.icollective(Operation.REDUCE, () -> engine.reduce(Buf.of(send), Buf.of(recv), op, root));
+    }
+
+    /** {@link #allreduce(ByteBuffer, ByteBuffer, Class, Op)} in the background. */
+    public Request iallreduce(ByteBuffer send, ByteBuffer recv, Class<?> elements, Op op) {
+        Buf in = typed(Operation.ALLREDUCE, "send", send, elements);
+        Buf out = typed(Operation.ALLREDUCE, "receive", recv, elements);
+        return engine.icollective(Operation.ALLREDUCE, () -> engine.allreduce(in, out, op));
+    }
+
+    /** {@link #reduce(ByteBuffer, ByteBuffer, Class, Op, int)} in the background. */
+    public Request ireduce(ByteBuffer send, ByteBuffer recv, Class<?> elements, Op op, int root) {
+        Buf in = typed(Operation.REDUCE, "send", send, elements);
+        Buf out = typed(Operation.REDUCE, "receive", recv, elements);
+        return engine.icollective(Operation.REDUCE, () -> engine.reduce(in, out, op, root));
     }
 
     /** {@link #allreduce(byte[], byte[], Op)} in the background. */

@@ -34,6 +34,16 @@ public enum ElementType {
         return size;
     }
 
+    /** The type whose elements are of the primitive class {@code elements} ({@code double.class} etc.), or null. */
+    public static ElementType of(Class<?> elements) {
+        for (ElementType t : values()) {
+            if (t.javaName.equals(elements.getName() + "[]")) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     /** The Java array type, for messages, e.g. {@code double[]}. */
     public String javaName() {
         return javaName;

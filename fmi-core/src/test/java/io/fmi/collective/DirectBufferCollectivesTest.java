@@ -233,6 +233,109 @@ class DirectBufferCollectivesTest {
         check(List.of(results.get(3)[1]), size);
     }
 
+    /**
+     * Doubles (and ints, longs, floats) kept in direct buffers, reduced as those elements: in the
+     * receive buffer itself, in place too, the bytes around the window untouched; reduce and the
+     * non-blocking forms alike.
+     */
+    @ParameterizedTest(name = "{0} ranks")
+    @ValueSource(ints = {2, 6, 8})
+    void typedElementsInDirectBuffers(int size) {
+        int n = LENGTH / 8 + 3;
+        List<ByteBuffer[]> results = LocalPeers.call(size, comm -> {
+            ByteBuffer mine = doubles(n, comm.rank() + 1);
+            ByteBuffer sum = doubles(n, 0);
+            comm.allreduce(mine, sum, double.class, Op.SUM);
+            ByteBuffer inPlace = doubles(n, comm.rank() + 1);
+            comm.iallreduce(inPlace, inPlace, double.class, Op.SUM).waitFor();
+            ByteBuffer reduced = comm.rank() == 1 ? doubles(n, 0) : null;
+            comm.reduce(mine, reduced, double.class, Op.SUM, 1);
+            ByteBuffer ints = ByteBuffer.allocateDirect(4 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer longs = ByteBuffer.allocateDirect(8 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer floats = ByteBuffer.allocateDirect(4 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                ints.putInt(4 * i, i * (comm.rank() + 1));
+                longs.putLong(8 * i, i * 1_000_003L * (comm.rank() + 1));
+                floats.putFloat(4 * i, (i % 1000) * (comm.rank() + 1));
+            }
+            comm.allreduce(ints, ints, int.class, Op.SUM);
+            comm.ireduce(longs, longs, long.class, Op.SUM, 0).waitFor();
+            comm.allreduce(floats, floats, float.class, Op.SUM);
+            return new ByteBuffer[] {sum, inPlace, reduced, ints, longs, floats};
+        });
+        long ranks = (long) size * (size + 1) / 2;
+        for (int r = 0; r < size; r++) {
+            ByteBuffer[] b = results.get(r);
+            for (ByteBuffer d : r == 1 ? new ByteBuffer[] {b[0], b[1], b[2]} : new ByteBuffer[] {b[0], b[1]}) {
+                assertEquals(OFFSET, d.position(), "position moved");
+                assertEquals(OFFSET + 8 * n, d.limit(), "limit moved");
+                ByteBuffer all = d.duplicate().clear();
+                for (int i = 0; i < OFFSET; i++) {
+                    assertEquals(GUARD, all.get(i), "byte " + i + " before the window");
+                    assertEquals(GUARD, all.get(OFFSET + 8 * n + i), "byte " + i + " after the window");
+                }
+                for (int i = 0; i < n; i++) {
+                    double expected = (double) i * ranks;
+                    if (d.getDouble(OFFSET + 8 * i) != expected) {
+                        assertEquals(expected, d.getDouble(OFFSET + 8 * i), "rank " + r + ", double " + i);
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (b[3].getInt(4 * i) != i * ranks || b[5].getFloat(4 * i) != (i % 1000) * ranks
+                        || (r == 0 && b[4].getLong(8 * i) != i * 1_000_003L * ranks)) {
+                    assertEquals(i * ranks, b[3].getInt(4 * i), "rank " + r + ", int " + i);
+                    assertEquals((i % 1000) * ranks, b[5].getFloat(4 * i), "rank " + r + ", float " + i);
+                    assertEquals(i * 1_000_003L * ranks, b[4].getLong(8 * i), "long " + i + " on the root");
+                }
+            }
+        }
+    }
+
+    /** {@code n} doubles {@code i * factor} in a little-endian direct window, guard bytes around it. */
+    private static ByteBuffer doubles(int n, int factor) {
+        ByteBuffer b = ByteBuffer.allocateDirect(OFFSET + 8 * n + OFFSET).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < b.capacity(); i++) {
+            b.put(i, GUARD);
+        }
+        for (int i = 0; i < n; i++) {
+            b.putDouble(OFFSET + 8 * i, (double) i * factor);
+        }
+        return b.position(OFFSET).limit(OFFSET + 8 * n);
+    }
+
+    /** Buffers that cannot hold the elements asked for: a clear error, before anything is sent. */
+    @Test
+    void typedBuffersThatDoNotFit() {
+        LocalPeers.call(1, comm -> {
+            ByteBuffer bigEndian = ByteBuffer.allocateDirect(64);
+            ByteBuffer little = ByteBuffer.allocateDirect(64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer odd = ByteBuffer.allocateDirect(63).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertMessage(() -> comm.allreduce(bigEndian, little, double.class, Op.SUM),
+                    "allreduce: the send ByteBuffer is in BIG_ENDIAN order", "order(ByteOrder.LITTLE_ENDIAN)");
+            assertMessage(() -> comm.reduce(little, odd, long.class, Op.SUM, 0),
+                    "reduce: the receive ByteBuffer holds 63 bytes", "8-byte long elements");
+            assertMessage(() -> comm.allreduce(little, little, short.class, Op.SUM),
+                    "cannot hold elements of short", "double.class");
+            assertMessage(() -> comm.iallreduce(little, little, null, Op.SUM),
+                    "element type is null");
+            ByteBuffer ints = ByteBuffer.allocateDirect(32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertMessage(() -> comm.allreduce(little, ints, int.class, Op.SUM),
+                    "must be 16 elements, is 8");
+            // bytes need no order
+            comm.allreduce(bigEndian, bigEndian.duplicate(), byte.class, Op.MAX);
+            return null;
+        });
+    }
+
+    private static void assertMessage(org.junit.jupiter.api.function.Executable call, String... parts) {
+        io.fmi.FmiException e = org.junit.jupiter.api.Assertions.assertThrows(io.fmi.FmiException.class, call);
+        for (String part : parts) {
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(part),
+                    "'" + part + "' not in: " + e.getMessage());
+        }
+    }
+
     @Test
     void bcast() {
         int size = 5;
