@@ -70,10 +70,20 @@ public final class OsuWorker {
      * Where the Java implementations keep the data ({@code -Dfmi.osu.buffers}): {@code heap} (the
      * default: byte arrays, which every socket read and write copies through a temporary direct
      * buffer of the JDK's) or {@code direct} (direct {@code ByteBuffer}s, one per array of the test,
-     * as a program that keeps its data off the heap uses; allreduce stays on {@code double[]}).
+     * as a program that keeps its data off the heap uses; allreduce and reduce then run on
+     * little-endian direct buffers of doubles, {@link #doubles}).
      */
     static final boolean DIRECT = "direct".equals(System.getProperty("fmi.osu.buffers", "heap"));
     private static final java.util.Map<byte[], java.nio.ByteBuffer> MIRRORS = new java.util.IdentityHashMap<>();
+    private static final java.util.Map<double[], java.nio.ByteBuffer> DOUBLE_MIRRORS = new java.util.IdentityHashMap<>();
+
+    /**
+     * With {@link #DIRECT}, the little-endian direct buffer that stands for a test's {@code double[]}
+     * (its content copied in once, when the test starts; the result copied out once, to check it).
+     */
+    static java.nio.ByteBuffer doubles(double[] array) {
+        return DOUBLE_MIRRORS.get(array);
+    }
 
     /**
      * The bytes {@code [offset, offset + length)} of a test's array, as the buffer the implementations
@@ -194,6 +204,7 @@ public final class OsuWorker {
         boolean perPeer = test.equals("allgather") || test.equals("alltoall");
         // each point has its own arrays: the previous point's mirrors are garbage
         MIRRORS.clear();
+        DOUBLE_MIRRORS.clear();
         byte[] a = data(perPeer && test.equals("alltoall") ? bytes * n : bytes);
         byte[] b = data(perPeer ? bytes * n : bytes);
         int elements = Math.max(1, bytes / Double.BYTES);
@@ -202,6 +213,14 @@ public final class OsuWorker {
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             x[i] = ops.rank() + i;
+        }
+        if (DIRECT && reduces) {
+            for (double[] array : new double[][] {x, y}) {
+                java.nio.ByteBuffer mirror = java.nio.ByteBuffer.allocateDirect(8 * array.length)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                mirror.asDoubleBuffer().put(array);
+                DOUBLE_MIRRORS.put(array, mirror);
+            }
         }
         int iterations = iterations(bytes);
         Runnable once = switch (test) {
@@ -261,6 +280,9 @@ public final class OsuWorker {
         if (test.equals("latency")) {
             micros /= 2;
         }
+        if (DIRECT && reduces) {
+            doubles(y).asDoubleBuffer().get(0, y);
+        }
         if (reduces && (test.equals("allreduce") || ops.rank() == 0) && y[0] != (double) n * (n - 1) / 2) {
             throw new IllegalStateException(test + " computed " + y[0] + " instead of " + (double) n * (n - 1) / 2);
         }
@@ -314,12 +336,20 @@ public final class OsuWorker {
 
         @Override
         public void allreduce(double[] send, double[] recv) {
-            comm.allreduce(send, recv, Op.SUM);
+            if (DIRECT) {
+                comm.allreduce(doubles(send), doubles(recv), double.class, Op.SUM);
+            } else {
+                comm.allreduce(send, recv, Op.SUM);
+            }
         }
 
         @Override
         public void reduce(double[] send, double[] recv) {
-            comm.reduce(send, recv, Op.SUM, 0);
+            if (DIRECT) {
+                comm.reduce(doubles(send), doubles(recv), double.class, Op.SUM, 0);
+            } else {
+                comm.reduce(send, recv, Op.SUM, 0);
+            }
         }
 
         @Override

@@ -231,7 +231,8 @@ final class ProcessBench implements Callable<Integer> {
         boolean raw = run.contains("raw");
         boolean ompi = run.contains("ompi");
         System.out.printf(Locale.ROOT, "# fmi-bench processes: %d alternating rounds; times in us (median [min-max] over rounds);"
-                + " ratios per round, median [min-max]; Java ranks' data on the %s; %s%n", rounds, buffers,
+                + " ratios per round, median [min-max]; Java ranks' data %s; %s%n", rounds,
+                buffers == Buffers.direct ? "in direct buffers" : "on the heap",
                 separate ? "each iteration timed alone after a barrier" : "iterations back to back");
         System.out.printf(Locale.ROOT, "%-10s %3s %9s %26s %26s %26s %22s %22s %22s%n", "test", "np", "bytes", "fmi",
                 raw ? "raw java" : "", ompi ? "open mpi" : "", raw ? "fmi/raw" : "", ompi ? "fmi/ompi" : "", "model/fmi");

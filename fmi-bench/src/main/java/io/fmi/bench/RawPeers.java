@@ -238,7 +238,7 @@ final class RawPeers implements OsuWorker.Ops {
 
     @Override
     public void allreduce(double[] send, double[] recv) {
-        int bytes = load(send);
+        int bytes = load(send, recv);
         DoubleBuffer data = work.clear().asDoubleBuffer();
         if (bytes < LARGE_BYTES || send.length < size) {
             for (int mask = 1; mask < size; mask <<= 1) {
@@ -258,7 +258,9 @@ final class RawPeers implements OsuWorker.Ops {
                 hi = Math.max(hi, otherLo + width);
             }
         }
-        data.get(0, recv);
+        if (!OsuWorker.DIRECT) {
+            data.get(0, recv);
+        }
     }
 
     /**
@@ -268,7 +270,7 @@ final class RawPeers implements OsuWorker.Ops {
      */
     @Override
     public void reduce(double[] send, double[] recv) {
-        int bytes = load(send);
+        int bytes = load(send, recv);
         DoubleBuffer data = work.clear().asDoubleBuffer();
         if (bytes < LARGE_BYTES || send.length < size) {
             for (int mask = 1; mask < size; mask <<= 1) {
@@ -292,15 +294,29 @@ final class RawPeers implements OsuWorker.Ops {
                 hi += width;
             }
         }
-        data.get(0, recv);
+        if (!OsuWorker.DIRECT) {
+            data.get(0, recv);
+        }
     }
 
-    /** Copies {@code send} into the working buffer (grown as needed); returns its length in bytes. */
-    private int load(double[] send) {
+    /**
+     * Copies {@code send} into the working buffer (grown as needed); returns its length in bytes.
+     * With {@link OsuWorker#DIRECT}, the working buffer is {@code recv}'s direct buffer, into which
+     * {@code send}'s is copied (as Open MPI copies the send buffer into the receive buffer), and the
+     * result stays there.
+     */
+    private int load(double[] send, double[] recv) {
         int bytes = send.length * Double.BYTES;
+        if (scratch.capacity() < bytes) {
+            scratch = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        }
+        if (OsuWorker.DIRECT) {
+            work = OsuWorker.doubles(recv);
+            work.put(0, OsuWorker.doubles(send), 0, bytes);
+            return bytes;
+        }
         if (work.capacity() < bytes) {
             work = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
-            scratch = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
         }
         work.clear().asDoubleBuffer().put(0, send);
         return bytes;

@@ -68,6 +68,31 @@ class ProcessBenchTest {
         assertTrue(table.contains("each iteration timed alone after a barrier"), table);
     }
 
+    /**
+     * With {@code --buffers direct}, allreduce and reduce run on direct buffers of doubles (FMI's
+     * typed {@code ByteBuffer} reductions, reduced in the receive buffer itself); the workers check
+     * the sums, so a wrong one fails the run.
+     */
+    @Test
+    void reductionsOfDoublesInDirectBuffers(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("direct.csv");
+        FmiBenchTest.Run run = FmiBenchTest.run("processes", "--np", "4", "--impl", "fmi,raw", "--tests",
+                "allreduce,reduce", "--sizes", "8,64K", "--rounds", "1", "--warmup-ms", "20", "--warmup-passes", "0",
+                "--buffers", "direct", "--csv", csv.toString());
+        String table = run.out();
+        assertEquals(0, run.status(), table);
+        Set<String> seen = new TreeSet<>();
+        List<String> rows = Files.readAllLines(csv);
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",");
+            assertTrue(Double.parseDouble(f[5]) > 0, row);
+            seen.add(f[0] + " " + f[2] + " " + f[4]);
+        }
+        assertEquals(Set.of("fmi allreduce 8", "fmi allreduce 65536", "fmi reduce 8", "fmi reduce 65536",
+                "raw allreduce 8", "raw allreduce 65536", "raw reduce 8", "raw reduce 65536"), seen);
+        assertTrue(table.contains("Java ranks' data in direct buffers"), table);
+    }
+
     @Test
     void anUnknownTestIsAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
