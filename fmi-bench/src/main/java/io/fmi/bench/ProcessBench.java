@@ -173,7 +173,21 @@ final class ProcessBench implements Callable<Integer> {
         return command;
     }
 
+    /**
+     * A port for the plain-Java job's rank 0 to listen on, free now and below Linux's ephemeral range
+     * (32768 and up): a port the kernel picked for us could be given to another connection's local
+     * end before rank 0 binds it (a run failed with "Address already in use" that way).
+     */
     private static int freePort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20000 + random.nextInt(12000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
