@@ -76,8 +76,8 @@ class ProcessBenchTest {
     @Test
     void reductionsOfDoublesInDirectBuffers(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("direct.csv");
-        FmiBenchTest.Run run = FmiBenchTest.run("processes", "--np", "4", "--impl", "fmi,raw", "--tests",
-                "allreduce,reduce", "--sizes", "8,64K", "--rounds", "1", "--warmup-ms", "20", "--warmup-passes", "0",
+        FmiBenchTest.Run run = FmiBenchTest.run("processes", "--np", "2", "--impl", "fmi,raw", "--tests",
+                "allreduce,reduce", "--sizes", "64K", "--rounds", "1", "--warmup-ms", "20", "--warmup-passes", "0",
                 "--buffers", "direct", "--csv", csv.toString());
         String table = run.out();
         assertEquals(0, run.status(), table);
@@ -88,8 +88,7 @@ class ProcessBenchTest {
             assertTrue(Double.parseDouble(f[5]) > 0, row);
             seen.add(f[0] + " " + f[2] + " " + f[4]);
         }
-        assertEquals(Set.of("fmi allreduce 8", "fmi allreduce 65536", "fmi reduce 8", "fmi reduce 65536",
-                "raw allreduce 8", "raw allreduce 65536", "raw reduce 8", "raw reduce 65536"), seen);
+        assertEquals(Set.of("fmi allreduce 65536", "fmi reduce 65536", "raw allreduce 65536", "raw reduce 65536"), seen);
         assertTrue(table.contains("Java ranks' data in direct buffers"), table);
     }
 
