@@ -240,14 +240,11 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      */
     @Override
     public void reduce(Call call, ByteBuffer work, Combiner op, int root, Operand operand) {
-        int length = work.capacity();
-        int count = count(length, op);
-        if (Integer.bitCount(size) != 1 || !halves(length, op, size, count)) {
+        if (!halvesWithoutFold(work.capacity(), op)) {
             super.reduce(call, work, op, root, operand);
             return;
         }
-        // the same messages as without an operand (on a power of two, foldIn sends none)
-        reduceLarge(call, work, op, root, size, count, operand);
+        reduceLarge(call, work, op, root, size, count(work.capacity(), op), operand);
     }
 
     /** The large reduce; with an {@code operand} (else null), on a power of two of ranks only. */
@@ -362,14 +359,11 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      */
     @Override
     public void allreduce(Call call, ByteBuffer work, Combiner op, Operand operand) {
-        int length = work.capacity();
-        int count = count(length, op);
-        if (Integer.bitCount(size) != 1 || !halves(length, op, size, count)) {
+        if (!halvesWithoutFold(work.capacity(), op)) {
             super.allreduce(call, work, op, operand);
             return;
         }
-        // the same messages as reduceAll's on a power of two (its fold sends none)
-        rabenseifner(call.phase(call.phase() + 1), work, op, rank, size, count, operand);
+        rabenseifner(call.phase(call.phase() + 1), work, op, rank, size, count(work.capacity(), op), operand);
     }
 
     /** Allreduce of an associative operator in place on {@code work}: Rabenseifner for large buffers, else recursive doubling. */
@@ -484,6 +478,16 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     }
 
     /**
+     * Whether {@code length} bytes are reduced by recursive halving over every rank, with no fold
+     * first (a power of two of ranks): {@link #foldIn} then sends nothing, so copying the operand
+     * in as the halving needs it sends the same messages as {@link #reduceAll} and
+     * {@link #reduce(Call, ByteBuffer, Combiner, int)}, whichever path another rank takes.
+     */
+    private boolean halvesWithoutFold(int length, Combiner op) {
+        return Integer.bitCount(size) == 1 && halves(length, op, size, count(length, op));
+    }
+
+    /**
      * Reduce-scatter by recursive halving, then allgather by recursive doubling, over {@code pof2}
      * blocks; with an {@code operand} (else null), {@code buf} is filled from it on the way and each
      * block of the result stored into it as it is complete.
@@ -545,18 +549,19 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             int giveLen = blockStart(giveHi, count, pof2) * es - giveOff;
             int keepOff = blockStart(keepLo, count, pof2) * es;
             int keepLen = blockStart(keepHi, count, pof2) * es - keepOff;
-            if (operand != null && mask == 1) {
+            boolean filling = operand != null && mask == 1;
+            if (filling) {
                 operand.fill(buf, giveOff, giveLen);
-                exchange(call, peer, buf, giveOff, giveLen, tmp, 0, keepLen);
-                int piece = Math.max(1, FILL_PIECE / es) * es;
-                for (int at = 0; at < keepLen; at += piece) {
-                    int n = Math.min(piece, keepLen - at);
+            }
+            exchange(call, peer, buf, giveOff, giveLen, tmp, 0, keepLen);
+            // filling, the kept half is copied in a piece at a time just before the piece is combined
+            int piece = filling ? Math.max(1, FILL_PIECE / es) * es : keepLen;
+            for (int at = 0; at < keepLen; at += piece) {
+                int n = Math.min(piece, keepLen - at);
+                if (filling) {
                     operand.fill(buf, keepOff + at, n);
-                    op.combine(buf, keepOff + at, tmp, at, n / op.type().size(), partner < newRank);
                 }
-            } else {
-                exchange(call, peer, buf, giveOff, giveLen, tmp, 0, keepLen);
-                op.combine(buf, keepOff, tmp, 0, keepLen / op.type().size(), partner < newRank);
+                op.combine(buf, keepOff + at, tmp, at, n / op.type().size(), partner < newRank);
             }
             lo = keepLo;
             hi = keepHi;
