@@ -827,22 +827,20 @@ final class Engine {
 
     /**
      * Runs a large reduction in a direct buffer: in the user's {@code result} itself when it is a
-     * direct {@code ByteBuffer} ({@code inPlace}, after copying the operand into it; no copy out),
-     * else in a pooled one ({@code ranged}) that the collective fills from {@code send} and stores
-     * into {@code result} ({@code null} on a rank that gets no result) a range at a time, where it
-     * first needs each ({@link Collectives.Operand}).
+     * direct {@code ByteBuffer} (no copy out; {@code inPlace} when it holds the operand too), else
+     * in a pooled one; {@code ranged}, the collective fills it from {@code send} (or reads a direct
+     * {@code send} straight, {@link Collectives.Operand#source}) and stores into {@code result}
+     * ({@code null} on a rank that gets no result) a range at a time, where it first needs each.
      */
     private static void inDirectBuffer(Buf send, Buf result, int length, java.util.function.Consumer<ByteBuffer> inPlace,
                                        java.util.function.BiConsumer<ByteBuffer, Collectives.Operand> ranged) {
         ByteBuffer own = result == null ? null : direct(result);
-        if (own != null) {
-            if (send.target != result.target) {
-                send.readInto(own);
-            }
+        if (own != null && send.target == result.target) {
             inPlace.accept(own);
             return;
         }
-        ByteBuffer work = DirectScratch.take(length);
+        ByteBuffer source = direct(send);
+        ByteBuffer work = own != null ? own : DirectScratch.take(length);
         ranged.accept(work, new Collectives.Operand() {
             @Override
             public void fill(ByteBuffer into, int offset, int bytes) {
@@ -851,12 +849,19 @@ final class Engine {
 
             @Override
             public void store(ByteBuffer from, int offset, int bytes) {
-                if (result != null) {
+                if (result != null && own == null) {
                     result.storeRange(from, offset, bytes);
                 }
             }
+
+            @Override
+            public ByteBuffer source() {
+                return source;
+            }
         });
-        DirectScratch.give(work);
+        if (own == null) {
+            DirectScratch.give(work);
+        }
     }
 
     /** {@link #reduceAll}'s byte-array form. */

@@ -56,6 +56,16 @@ public interface Collectives {
          * the user's result; nothing on a rank that gets no result (a reduce's other ranks).
          */
         void store(ByteBuffer work, int offset, int length);
+
+        /**
+         * The operand's own bytes when they are in a direct buffer laid out as {@code work}
+         * (position 0, the same capacity), which a collective may send from and combine from
+         * directly instead of filling {@code work} first; null (the default) when it must fill.
+         * {@link #fill} works either way.
+         */
+        default ByteBuffer source() {
+            return null;
+        }
     }
 
     /**

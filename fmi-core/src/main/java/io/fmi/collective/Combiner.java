@@ -52,4 +52,16 @@ public interface Combiner {
         combine(a, 0, o, 0, count, otherIsLower);
         acc.put(accOffset, a);
     }
+
+    /**
+     * {@code into = first ⊕ other} over {@code count} elements at absolute byte offsets, the order
+     * as in {@link #combine(ByteBuffer, int, ByteBuffer, int, int, boolean)} with {@code first} in
+     * the place of {@code acc}: the combine of an operand that is not in the working buffer yet,
+     * without copying it there first. By default it copies, then combines.
+     */
+    default void combineInto(ByteBuffer into, int intoOffset, ByteBuffer first, int firstOffset, ByteBuffer other,
+                             int otherOffset, int count, boolean otherIsLower) {
+        into.put(intoOffset, first, firstOffset, count * type().size());
+        combine(into, intoOffset, other, otherOffset, count, otherIsLower);
+    }
 }

@@ -139,9 +139,27 @@ public final class ElementwiseCombiner implements Combiner {
             Combiner.super.combine(acc, accOffset, other, otherOffset, count, otherIsLower);
             return;
         }
+        chunked(acc, accOffset, acc, accOffset, other, otherOffset, count);
+    }
+
+    /** On direct buffers a chunk at a time, each chunk of {@code first} read where the in-place form reads {@code into}'s. */
+    @Override
+    public void combineInto(ByteBuffer into, int intoOffset, ByteBuffer first, int firstOffset, ByteBuffer other,
+                            int otherOffset, int count, boolean otherIsLower) {
+        if (into.hasArray() && first.hasArray() && other.hasArray()) {
+            Combiner.super.combineInto(into, intoOffset, first, firstOffset, other, otherOffset, count, otherIsLower);
+            return;
+        }
+        chunked(into, intoOffset, first, firstOffset, other, otherOffset, count);
+    }
+
+    /** {@code into = first ⊕ other}; {@code first} may be {@code into} at the same offset. */
+    private void chunked(ByteBuffer into, int intoOffset, ByteBuffer first, int firstOffset, ByteBuffer other,
+                         int otherOffset, int count) {
         int bytes = count * type.size();
         // slices start big-endian whatever the buffer's order
-        ByteBuffer a = acc.slice(accOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer a = into.slice(intoOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer f = first.slice(firstOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer o = other.slice(otherOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
         Chunks c = CHUNKS.get();
         switch (type) {
@@ -152,7 +170,7 @@ public final class ElementwiseCombiner implements Combiner {
                 }
                 for (int at = 0; at < count; at += CHUNK) {
                     int n = Math.min(CHUNK, count - at);
-                    a.get(at, c.bytes, 0, n);
+                    f.get(at, c.bytes, 0, n);
                     o.get(at, c.otherBytes, 0, n);
                     for (int i = 0; i < n; i++) {
                         c.bytes[i] = (byte) ints.applyAsInt(c.bytes[i], c.otherBytes[i]);
@@ -166,10 +184,11 @@ public final class ElementwiseCombiner implements Combiner {
                     c.otherInts = new int[CHUNK];
                 }
                 IntBuffer ai = a.asIntBuffer();
+                IntBuffer fi = f.asIntBuffer();
                 IntBuffer oi = o.asIntBuffer();
                 for (int at = 0; at < count; at += CHUNK) {
                     int n = Math.min(CHUNK, count - at);
-                    ai.get(at, c.ints, 0, n);
+                    fi.get(at, c.ints, 0, n);
                     oi.get(at, c.otherInts, 0, n);
                     for (int i = 0; i < n; i++) {
                         c.ints[i] = ints.applyAsInt(c.ints[i], c.otherInts[i]);
@@ -183,10 +202,11 @@ public final class ElementwiseCombiner implements Combiner {
                     c.otherLongs = new long[CHUNK];
                 }
                 LongBuffer al = a.asLongBuffer();
+                LongBuffer fl = f.asLongBuffer();
                 LongBuffer ol = o.asLongBuffer();
                 for (int at = 0; at < count; at += CHUNK) {
                     int n = Math.min(CHUNK, count - at);
-                    al.get(at, c.longs, 0, n);
+                    fl.get(at, c.longs, 0, n);
                     ol.get(at, c.otherLongs, 0, n);
                     for (int i = 0; i < n; i++) {
                         c.longs[i] = longs.applyAsLong(c.longs[i], c.otherLongs[i]);
@@ -200,10 +220,11 @@ public final class ElementwiseCombiner implements Combiner {
                     c.otherFloats = new float[CHUNK];
                 }
                 FloatBuffer af = a.asFloatBuffer();
+                FloatBuffer ff = f.asFloatBuffer();
                 FloatBuffer of = o.asFloatBuffer();
                 for (int at = 0; at < count; at += CHUNK) {
                     int n = Math.min(CHUNK, count - at);
-                    af.get(at, c.floats, 0, n);
+                    ff.get(at, c.floats, 0, n);
                     of.get(at, c.otherFloats, 0, n);
                     for (int i = 0; i < n; i++) {
                         c.floats[i] = (float) doubles.applyAsDouble(c.floats[i], c.otherFloats[i]);
@@ -217,10 +238,11 @@ public final class ElementwiseCombiner implements Combiner {
                     c.otherDoubles = new double[CHUNK];
                 }
                 DoubleBuffer ad = a.asDoubleBuffer();
+                DoubleBuffer fd = f.asDoubleBuffer();
                 DoubleBuffer od = o.asDoubleBuffer();
                 for (int at = 0; at < count; at += CHUNK) {
                     int n = Math.min(CHUNK, count - at);
-                    ad.get(at, c.doubles, 0, n);
+                    fd.get(at, c.doubles, 0, n);
                     od.get(at, c.otherDoubles, 0, n);
                     for (int i = 0; i < n; i++) {
                         c.doubles[i] = doubles.applyAsDouble(c.doubles[i], c.otherDoubles[i]);

@@ -525,7 +525,8 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      * Reduce-scatter by recursive halving over {@code pof2} blocks of {@code buf} among the ranks
      * left by {@link #foldIn} with {@code keep}: returns the block this rank then holds the
      * reduction of (the bit-reversal of {@code newRank}). With an {@code operand} (else null), the
-     * first step fills {@code buf} from it: all of it is sent or combined in that step.
+     * first step fills {@code buf} from it: all of it is sent or combined in that step; or, when the
+     * operand is a direct buffer itself ({@link Operand#source}), sends and combines straight from it.
      */
     private int reduceScatter(Call call, ByteBuffer buf, Combiner op, int newRank, int pof2, int elements, int keep,
                               Operand operand) {
@@ -549,19 +550,27 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             int giveLen = blockStart(giveHi, count, pof2) * es - giveOff;
             int keepOff = blockStart(keepLo, count, pof2) * es;
             int keepLen = blockStart(keepHi, count, pof2) * es - keepOff;
-            boolean filling = operand != null && mask == 1;
-            if (filling) {
-                operand.fill(buf, giveOff, giveLen);
-            }
-            exchange(call, peer, buf, giveOff, giveLen, tmp, 0, keepLen);
-            // filling, the kept half is copied in a piece at a time just before the piece is combined
-            int piece = filling ? Math.max(1, FILL_PIECE / es) * es : keepLen;
-            for (int at = 0; at < keepLen; at += piece) {
-                int n = Math.min(piece, keepLen - at);
+            ByteBuffer source = operand != null && mask == 1 ? operand.source() : null;
+            boolean filling = operand != null && mask == 1 && source == null;
+            if (source != null) {
+                // the operand's own bytes go out, and its kept half is combined from where it is
+                // into buf (buf's given half is not read again: the allgather overwrites it)
+                exchange(call, peer, source, giveOff, giveLen, tmp, 0, keepLen);
+                op.combineInto(buf, keepOff, source, keepOff, tmp, 0, keepLen / op.type().size(), partner < newRank);
+            } else {
                 if (filling) {
-                    operand.fill(buf, keepOff + at, n);
+                    operand.fill(buf, giveOff, giveLen);
                 }
-                op.combine(buf, keepOff + at, tmp, at, n / op.type().size(), partner < newRank);
+                exchange(call, peer, buf, giveOff, giveLen, tmp, 0, keepLen);
+                // filling, the kept half is copied in a piece at a time just before the piece is combined
+                int piece = filling ? Math.max(1, FILL_PIECE / es) * es : keepLen;
+                for (int at = 0; at < keepLen; at += piece) {
+                    int n = Math.min(piece, keepLen - at);
+                    if (filling) {
+                        operand.fill(buf, keepOff + at, n);
+                    }
+                    op.combine(buf, keepOff + at, tmp, at, n / op.type().size(), partner < newRank);
+                }
             }
             lo = keepLo;
             hi = keepHi;

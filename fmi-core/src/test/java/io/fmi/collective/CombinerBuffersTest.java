@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Large reductions combine in direct buffers; the result must be the byte-array combine's, bit for
  * bit, for every element type, at offsets, whatever the buffers' byte order, and for operators
- * that only work on arrays (through the default's copies).
+ * that only work on arrays (through the default's copies); in place and into a third buffer.
  */
 class CombinerBuffersTest {
 
@@ -56,6 +56,20 @@ class CombinerBuffersTest {
             ByteBuffer heap = ByteBuffer.wrap(acc.clone()).order(order);
             op.combine(heap, accOffset, direct(other, order), otherOffset, count, lower);
             assertArrayEquals(expected, heap.array(), op.type() + " heap and direct, count " + count);
+            // into a third buffer, from an operand elsewhere (the first step of a large reduction,
+            // reading the user's send buffer): only the range written, the operand untouched
+            byte[] garbage = randomBytes(random, acc.length + 9);
+            byte[] expectedInto = garbage.clone();
+            System.arraycopy(expected, accOffset, expectedInto, 9, count * size);
+            ByteBuffer into = direct(garbage, order);
+            ByteBuffer first = direct(acc, order);
+            op.combineInto(into, 9, first, accOffset, direct(other, order), otherOffset, count, lower);
+            byte[] actualInto = new byte[garbage.length];
+            into.get(0, actualInto);
+            assertArrayEquals(expectedInto, actualInto, op.type() + " into another buffer, count " + count);
+            byte[] firstAfter = new byte[acc.length];
+            first.get(0, firstAfter);
+            assertArrayEquals(acc, firstAfter, op.type() + " operand modified, count " + count);
         }
     }
 
