@@ -1676,7 +1676,9 @@ public class Comm implements Freeable {
             int k = Region.wireKind(type);
             Region r = writes || inPlace ? Region.of(op, "receive", recvbuf, count, type) : null;
             Object in = inPlace ? r.read() : Region.of(op, "send", sendbuf, count, type).read();
-            if (inPlace && in == recvbuf) {
+            // the core's allreduce takes the same array as operand and result (a large one reads
+            // each range of the operand before it stores that range): no copy of the operand
+            if (inPlace && in == recvbuf && kind != Reduction.ALLREDUCE) {
                 in = copyOf(in);
             }
             Object out = writes ? r.scratch() : Region.newWire(type, count * Region.wirePerItem(type));

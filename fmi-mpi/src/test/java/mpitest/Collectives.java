@@ -225,6 +225,17 @@ public final class Collectives {
         Arrays.fill(ar, r);
         world.allReduce(ar, 3000, MPI.INT, MPI.SUM);
         Check.isTrue(Arrays.stream(ar).allMatch(v -> v == sumR), "in-place allReduce of 3000 ints");
+        // large enough for the core's halving (operand and result the same array, no copy)
+        double[] big = new double[100_003];
+        for (int k = 0; k < big.length; k++) {
+            big[k] = k * (r + 1);
+        }
+        world.allReduce(big, big.length, MPI.DOUBLE, MPI.SUM);
+        for (int k = 0; k < big.length; k++) {
+            if (big[k] != (double) k * p * (p + 1) / 2) {
+                Check.equal((double) k * p * (p + 1) / 2, big[k], "in-place allReduce of 100003 doubles, element " + k);
+            }
+        }
 
         // reduceScatter: rank i gets i + 1 items; and in place
         int[] rsSend = new int[total];
