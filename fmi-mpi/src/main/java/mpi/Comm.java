@@ -1675,7 +1675,15 @@ public class Comm implements Freeable {
             io.fmi.Op f = operator.bind(op, type);
             int k = Region.wireKind(type);
             Region r = writes || inPlace ? Region.of(op, "receive", recvbuf, count, type) : null;
-            Object in = inPlace ? r.read() : Region.of(op, "send", sendbuf, count, type).read();
+            Region s = inPlace ? null : Region.of(op, "send", sendbuf, count, type);
+            if (count > 0 && (kind == Reduction.ALLREDUCE || kind == Reduction.REDUCE)) {
+                Call direct = DirectReduction.of(c, kind == Reduction.ALLREDUCE, inPlace ? recvbuf : sendbuf,
+                        writes ? recvbuf : null, count, type, operator, f, root);
+                if (direct != null) {
+                    return direct;
+                }
+            }
+            Object in = inPlace ? r.read() : s.read();
             // the core's allreduce takes the same array as operand and result (a large one reads
             // each range of the operand before it stores that range): no copy of the operand
             if (inPlace && in == recvbuf && kind != Reduction.ALLREDUCE) {

@@ -480,7 +480,8 @@ public final class MPI {
      * @return the buffer
      */
     public static IntBuffer newIntBuffer(int capacity) {
-        return newByteBuffer(Math.multiplyExact(capacity, 4)).asIntBuffer();
+        ByteBuffer bytes = newByteBuffer(Math.multiplyExact(capacity, 4));
+        return Backing.remember(bytes.asIntBuffer(), bytes);
     }
 
     /**
@@ -490,7 +491,8 @@ public final class MPI {
      * @return the buffer
      */
     public static LongBuffer newLongBuffer(int capacity) {
-        return newByteBuffer(Math.multiplyExact(capacity, 8)).asLongBuffer();
+        ByteBuffer bytes = newByteBuffer(Math.multiplyExact(capacity, 8));
+        return Backing.remember(bytes.asLongBuffer(), bytes);
     }
 
     /**
@@ -500,7 +502,8 @@ public final class MPI {
      * @return the buffer
      */
     public static FloatBuffer newFloatBuffer(int capacity) {
-        return newByteBuffer(Math.multiplyExact(capacity, 4)).asFloatBuffer();
+        ByteBuffer bytes = newByteBuffer(Math.multiplyExact(capacity, 4));
+        return Backing.remember(bytes.asFloatBuffer(), bytes);
     }
 
     /**
@@ -510,7 +513,8 @@ public final class MPI {
      * @return the buffer
      */
     public static DoubleBuffer newDoubleBuffer(int capacity) {
-        return newByteBuffer(Math.multiplyExact(capacity, 8)).asDoubleBuffer();
+        ByteBuffer bytes = newByteBuffer(Math.multiplyExact(capacity, 8));
+        return Backing.remember(bytes.asDoubleBuffer(), bytes);
     }
 
     /**
@@ -536,22 +540,30 @@ public final class MPI {
 
     /** {@link #slice(ByteBuffer, int)} for ints. @param buf the buffer @param offset the first element @return the view */
     public static IntBuffer slice(IntBuffer buf, int offset) {
-        return buf.duplicate().position(offset).slice();
+        IntBuffer view = buf.duplicate().position(offset).slice();
+        ByteBuffer bytes = Backing.of(buf);
+        return bytes == null ? view : Backing.remember(view, MPI.slice(bytes, offset * 4));
     }
 
     /** {@link #slice(ByteBuffer, int)} for longs. @param buf the buffer @param offset the first element @return the view */
     public static LongBuffer slice(LongBuffer buf, int offset) {
-        return buf.duplicate().position(offset).slice();
+        LongBuffer view = buf.duplicate().position(offset).slice();
+        ByteBuffer bytes = Backing.of(buf);
+        return bytes == null ? view : Backing.remember(view, MPI.slice(bytes, offset * 8));
     }
 
     /** {@link #slice(ByteBuffer, int)} for floats. @param buf the buffer @param offset the first element @return the view */
     public static FloatBuffer slice(FloatBuffer buf, int offset) {
-        return buf.duplicate().position(offset).slice();
+        FloatBuffer view = buf.duplicate().position(offset).slice();
+        ByteBuffer bytes = Backing.of(buf);
+        return bytes == null ? view : Backing.remember(view, MPI.slice(bytes, offset * 4));
     }
 
     /** {@link #slice(ByteBuffer, int)} for doubles. @param buf the buffer @param offset the first element @return the view */
     public static DoubleBuffer slice(DoubleBuffer buf, int offset) {
-        return buf.duplicate().position(offset).slice();
+        DoubleBuffer view = buf.duplicate().position(offset).slice();
+        ByteBuffer bytes = Backing.of(buf);
+        return bytes == null ? view : Backing.remember(view, MPI.slice(bytes, offset * 8));
     }
 
     /** A view of an array from {@code offset}. @param buf the array @param offset the first element @return the view */

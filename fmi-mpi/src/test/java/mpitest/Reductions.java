@@ -273,6 +273,8 @@ public final class Reductions {
         }
         Check.equal(new boolean[] {acc}, eq, "boolean user op");
 
+        directBuffers(world, r, p);
+
         // operators MPI does not define for a type
         world.setErrhandler(MPI.ERRORS_RETURN);
         Check.fails(MPI.ERR_OP, "MINLOC over INT", () -> world.allReduce(new int[1], new int[1], 1, MPI.INT, MPI.MINLOC));
@@ -286,6 +288,62 @@ public final class Reductions {
         Check.fails(MPI.ERR_OP, "a freed op", () -> world.allReduce(new int[1], new int[1], 1, MPI.INT, freed));
         Check.done("Reductions");
         MPI.Finalize();
+    }
+
+    /**
+     * Direct buffers (reduced without copies into arrays): MPI.newDoubleBuffer and newLongBuffer, a
+     * slice of one, a raw direct ByteBuffer of doubles; small and large (the halving), in place,
+     * reduce to the last rank, non-blocking; a count shorter than the buffer leaves the rest alone.
+     */
+    static void directBuffers(Intracomm world, int r, int p) throws MPIException {
+        for (int n : new int[] {5, 100_003}) {
+            java.nio.DoubleBuffer mine = MPI.newDoubleBuffer(n + 2);
+            java.nio.DoubleBuffer sum = MPI.newDoubleBuffer(n + 2);
+            for (int k = 0; k < n + 2; k++) {
+                mine.put(k, k * (r + 1));
+                sum.put(k, -7);
+            }
+            world.allReduce(mine, sum, n, MPI.DOUBLE, MPI.SUM);
+            for (int k = 0; k < n; k++) {
+                if (sum.get(k) != (double) k * p * (p + 1) / 2) {
+                    Check.equal((double) k * p * (p + 1) / 2, sum.get(k), "allReduce of a DoubleBuffer, " + n + ", element " + k);
+                }
+            }
+            Check.equal(-7.0, sum.get(n), "allReduce of " + n + " doubles wrote past them");
+            // in place on a slice from element 1, non-blocking
+            java.nio.DoubleBuffer part = MPI.slice(mine, 1);
+            world.iAllReduce(part, n, MPI.DOUBLE, MPI.MAX).waitFor();
+            for (int k = 0; k < n; k++) {
+                if (part.get(k) != (k + 1.0) * p) {
+                    Check.equal((k + 1.0) * p, part.get(k), "in-place iAllReduce MAX of a slice, " + n + ", element " + k);
+                }
+            }
+            Check.equal(0.0, mine.get(0), "the in-place allReduce of a slice touched the element before it");
+            java.nio.LongBuffer longs = MPI.newLongBuffer(n);
+            java.nio.LongBuffer atRoot = MPI.newLongBuffer(n);
+            for (int k = 0; k < n; k++) {
+                longs.put(k, k + r);
+            }
+            world.reduce(longs, atRoot, n, MPI.LONG, MPI.MIN, p - 1);
+            if (r == p - 1) {
+                for (int k = 0; k < n; k++) {
+                    if (atRoot.get(k) != k) {
+                        Check.equal(k, atRoot.get(k), "reduce MIN of a LongBuffer, " + n + ", element " + k);
+                    }
+                }
+            }
+            ByteBuffer raw = MPI.newByteBuffer(8 * n);
+            ByteBuffer rawSum = MPI.newByteBuffer(8 * n);
+            for (int k = 0; k < n; k++) {
+                raw.putDouble(8 * k, r + 0.5);
+            }
+            world.allReduce(raw, rawSum, n, MPI.DOUBLE, MPI.PROD);
+            double product = 1;
+            for (int i = 0; i < p; i++) {
+                product *= i + 0.5;
+            }
+            Check.equal(product, rawSum.getDouble(8 * (n - 1)), "allReduce PROD of a direct ByteBuffer, " + n);
+        }
     }
 
     static int[] matrixOf(int rank, int m) {
