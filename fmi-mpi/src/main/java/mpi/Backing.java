@@ -55,7 +55,6 @@ final class Backing {
         return null;
     }
 
-
     private static void expunge() {
         Reference<? extends Buffer> gone;
         while ((gone = GONE.poll()) != null) {

@@ -1676,7 +1676,7 @@ public class Comm implements Freeable {
             int k = Region.wireKind(type);
             Region r = writes || inPlace ? Region.of(op, "receive", recvbuf, count, type) : null;
             Region s = inPlace ? null : Region.of(op, "send", sendbuf, count, type);
-            if (count > 0 && (kind == Reduction.ALLREDUCE || kind == Reduction.REDUCE)) {
+            if (kind == Reduction.ALLREDUCE || kind == Reduction.REDUCE) {
                 Call direct = DirectReduction.of(c, kind == Reduction.ALLREDUCE, inPlace ? recvbuf : sendbuf,
                         writes ? recvbuf : null, count, type, operator, f, root);
                 if (direct != null) {

@@ -540,30 +540,28 @@ public final class MPI {
 
     /** {@link #slice(ByteBuffer, int)} for ints. @param buf the buffer @param offset the first element @return the view */
     public static IntBuffer slice(IntBuffer buf, int offset) {
-        IntBuffer view = buf.duplicate().position(offset).slice();
-        ByteBuffer bytes = Backing.of(buf);
-        return bytes == null ? view : Backing.remember(view, MPI.slice(bytes, offset * 4));
+        return sliced(buf, buf.duplicate().position(offset).slice(), offset * 4);
     }
 
     /** {@link #slice(ByteBuffer, int)} for longs. @param buf the buffer @param offset the first element @return the view */
     public static LongBuffer slice(LongBuffer buf, int offset) {
-        LongBuffer view = buf.duplicate().position(offset).slice();
-        ByteBuffer bytes = Backing.of(buf);
-        return bytes == null ? view : Backing.remember(view, MPI.slice(bytes, offset * 8));
+        return sliced(buf, buf.duplicate().position(offset).slice(), offset * 8);
     }
 
     /** {@link #slice(ByteBuffer, int)} for floats. @param buf the buffer @param offset the first element @return the view */
     public static FloatBuffer slice(FloatBuffer buf, int offset) {
-        FloatBuffer view = buf.duplicate().position(offset).slice();
-        ByteBuffer bytes = Backing.of(buf);
-        return bytes == null ? view : Backing.remember(view, MPI.slice(bytes, offset * 4));
+        return sliced(buf, buf.duplicate().position(offset).slice(), offset * 4);
     }
 
     /** {@link #slice(ByteBuffer, int)} for doubles. @param buf the buffer @param offset the first element @return the view */
     public static DoubleBuffer slice(DoubleBuffer buf, int offset) {
-        DoubleBuffer view = buf.duplicate().position(offset).slice();
+        return sliced(buf, buf.duplicate().position(offset).slice(), offset * 8);
+    }
+
+    /** {@code view}, which starts {@code byteOffset} bytes into {@code buf}, remembered over {@code buf}'s bytes if they are ({@link Backing}). */
+    private static <B extends java.nio.Buffer> B sliced(java.nio.Buffer buf, B view, int byteOffset) {
         ByteBuffer bytes = Backing.of(buf);
-        return bytes == null ? view : Backing.remember(view, MPI.slice(bytes, offset * 8));
+        return bytes == null ? view : Backing.remember(view, slice(bytes, byteOffset));
     }
 
     /** A view of an array from {@code offset}. @param buf the array @param offset the first element @return the view */
