@@ -4,11 +4,9 @@ import io.fmi.collective.ArrayFunctionCombiner;
 import io.fmi.collective.Combiner;
 import io.fmi.collective.ElementType;
 import io.fmi.collective.ElementwiseCombiner;
+import io.fmi.collective.ElementwiseLoops;
 import java.util.Objects;
 import java.util.function.BiConsumer;
-import java.util.function.DoubleBinaryOperator;
-import java.util.function.IntBinaryOperator;
-import java.util.function.LongBinaryOperator;
 
 /**
  * A reduction operator for {@code reduce}, {@code allreduce}, {@code scan}, {@code exscan} and
@@ -33,25 +31,23 @@ import java.util.function.LongBinaryOperator;
 public final class Op {
 
     /** Sum; integral types wrap around on overflow as Java arithmetic does. */
-    public static final Op SUM = builtin("SUM", Integer::sum, Long::sum, Double::sum);
+    public static final Op SUM = builtin("SUM", ElementwiseLoops.SUM);
     /** Product; integral types wrap around on overflow. */
-    public static final Op PROD = builtin("PROD", (a, b) -> a * b, (a, b) -> a * b, (a, b) -> a * b);
+    public static final Op PROD = builtin("PROD", ElementwiseLoops.PROD);
     /** Minimum. */
-    public static final Op MIN = builtin("MIN", Math::min, Math::min, Math::min);
+    public static final Op MIN = builtin("MIN", ElementwiseLoops.MIN);
     /** Maximum. */
-    public static final Op MAX = builtin("MAX", Math::max, Math::max, Math::max);
+    public static final Op MAX = builtin("MAX", ElementwiseLoops.MAX);
     /** Logical and: 1 if both elements are non-zero, else 0. Integral types only. */
-    public static final Op LAND = builtin("LAND", (a, b) -> a != 0 && b != 0 ? 1 : 0,
-            (a, b) -> a != 0 && b != 0 ? 1 : 0, null);
+    public static final Op LAND = builtin("LAND", ElementwiseLoops.LAND);
     /** Logical or: 1 if either element is non-zero, else 0. Integral types only. */
-    public static final Op LOR = builtin("LOR", (a, b) -> a != 0 || b != 0 ? 1 : 0,
-            (a, b) -> a != 0 || b != 0 ? 1 : 0, null);
+    public static final Op LOR = builtin("LOR", ElementwiseLoops.LOR);
     /** Bitwise and. Integral types only. */
-    public static final Op BAND = builtin("BAND", (a, b) -> a & b, (a, b) -> a & b, null);
+    public static final Op BAND = builtin("BAND", ElementwiseLoops.BAND);
     /** Bitwise or. Integral types only. */
-    public static final Op BOR = builtin("BOR", (a, b) -> a | b, (a, b) -> a | b, null);
+    public static final Op BOR = builtin("BOR", ElementwiseLoops.BOR);
     /** Bitwise exclusive or. Integral types only. */
-    public static final Op BXOR = builtin("BXOR", (a, b) -> a ^ b, (a, b) -> a ^ b, null);
+    public static final Op BXOR = builtin("BXOR", ElementwiseLoops.BXOR);
 
     /**
      * Minimum with its location, over (value, index) pairs stored as two consecutive elements of an
@@ -124,9 +120,8 @@ public final class Op {
         this.factory = factory;
     }
 
-    private static Op builtin(String name, IntBinaryOperator ints, LongBinaryOperator longs,
-                              DoubleBinaryOperator doubles) {
-        return new Op(name, true, true, type -> ElementwiseCombiner.of(type, ints, longs, doubles));
+    private static Op builtin(String name, ElementwiseLoops loops) {
+        return new Op(name, true, true, type -> ElementwiseCombiner.of(type, loops));
     }
 
     private static Op custom(ElementType type, BiConsumer<Object, Object> fn, boolean commutative,

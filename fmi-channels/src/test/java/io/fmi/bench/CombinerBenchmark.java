@@ -3,6 +3,7 @@ package io.fmi.bench;
 import io.fmi.collective.Combiner;
 import io.fmi.collective.ElementType;
 import io.fmi.collective.ElementwiseCombiner;
+import io.fmi.collective.ElementwiseLoops;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -28,7 +29,9 @@ public class CombinerBenchmark {
     void combiningDoublesVersusAPlainLoop() throws Exception {
         Jmh.compare(CombinerBenchmark.class, "Combining doubles (sum), one core", List.of(
                 new Jmh.Pair("in direct buffers (large reductions)", "oursDirect", "rawArrays"),
-                new Jmh.Pair("in byte arrays (small reductions)", "oursBytes", "rawArrays")),
+                new Jmh.Pair("in byte arrays (small reductions)", "oursBytes", "rawArrays"),
+                new Jmh.Pair("in direct buffers, after MAX, MIN and PROD were used", "oursDirectAfterOtherOps",
+                        "rawArrays")),
                 "(raw: a[i] += b[i] over two double[]; operands of 32 KiB fit the cache, of 512 KiB do not)");
     }
 
@@ -47,7 +50,7 @@ public class CombinerBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            sum = ElementwiseCombiner.of(ElementType.DOUBLE, Integer::sum, Long::sum, Double::sum);
+            sum = ElementwiseCombiner.of(ElementType.DOUBLE, ElementwiseLoops.SUM);
             acc = ByteBuffer.allocateDirect(8 * doubles).order(ByteOrder.LITTLE_ENDIAN);
             other = ByteBuffer.allocateDirect(8 * doubles).order(ByteOrder.LITTLE_ENDIAN);
             a = new double[doubles];
@@ -64,6 +67,32 @@ public class CombinerBenchmark {
 
     @Benchmark
     public ByteBuffer oursDirect(Operands o) {
+        o.sum.combine(o.acc, 0, o.other, 0, o.doubles, false);
+        return o.acc;
+    }
+
+    /**
+     * The same sum in a JVM that has combined doubles with three other operators first: the JIT
+     * compiles a loop for the operators it has seen (each built-in has loops of its own, so a sum
+     * stays a compiled sum whatever else the program reduces with).
+     */
+    @State(Scope.Benchmark)
+    public static class AfterOtherOps extends Operands {
+        @Setup(Level.Trial)
+        public void useOtherOperators() {
+            setUp(); // JMH may run this before the inherited setup
+            for (ElementwiseLoops loops : new ElementwiseLoops[] {ElementwiseLoops.MAX, ElementwiseLoops.MIN,
+                    ElementwiseLoops.PROD}) {
+                Combiner op = ElementwiseCombiner.of(ElementType.DOUBLE, loops);
+                for (int i = 0; i < 20_000; i++) {
+                    op.combine(acc, 0, other, 0, Math.min(doubles, 4096), false);
+                }
+            }
+        }
+    }
+
+    @Benchmark
+    public ByteBuffer oursDirectAfterOtherOps(AfterOtherOps o) {
         o.sum.combine(o.acc, 0, o.other, 0, o.doubles, false);
         return o.acc;
     }
