@@ -7,7 +7,6 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 
-
 /**
  * A commutative, associative element-wise operator (the built-in {@code Op}s), on byte arrays and
  * buffers alike a chunk at a time: both operands' chunks are bulk-copied into arrays of the element
