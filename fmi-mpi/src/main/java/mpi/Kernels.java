@@ -6,7 +6,7 @@ import java.util.function.BiConsumer;
 import java.util.function.LongBinaryOperator;
 
 /**
- * The predefined operators on the types the core has no typed operator for (bytes, chars, shorts,
+ * The predefined operators on the types the core has no typed operator for (chars, shorts,
  * booleans, pairs, complex products, LXOR), and the bridge that gives a {@link UserFunction} the
  * buffers Open MPI gives it.
  */
@@ -55,6 +55,12 @@ final class Kernels {
                 }
                 return op.code == Op.PROD ? custom(wire, Kernels::complexProduct, true, 2) : null;
             case Datatype.BYTE:
+                // the core's byte elements: its own loop per operator; LXOR is MPI's alone
+                if (op.code != Op.LXOR) {
+                    return builtin(op.code, true);
+                }
+                return custom(wire, (l, r) -> integral((byte[]) l, (byte[]) r, Datatype.BYTE, integral(Op.LXOR)),
+                        true, unit);
             case Datatype.CHAR:
             case Datatype.SHORT: {
                 LongBinaryOperator f = integral(op.code);
