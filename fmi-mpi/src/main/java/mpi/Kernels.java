@@ -55,14 +55,12 @@ final class Kernels {
                 }
                 return op.code == Op.PROD ? custom(wire, Kernels::complexProduct, true, 2) : null;
             case Datatype.BYTE:
-                // the core's byte elements: its own loop per operator; LXOR is MPI's alone
-                if (op.code != Op.LXOR) {
-                    return builtin(op.code, true);
-                }
-                return custom(wire, (l, r) -> integral((byte[]) l, (byte[]) r, Datatype.BYTE, integral(Op.LXOR)),
-                        true, unit);
             case Datatype.CHAR:
             case Datatype.SHORT: {
+                if (t.kind == Datatype.BYTE && op.code != Op.LXOR) {
+                    // the core's byte elements: its own loop per operator (LXOR is MPI's alone)
+                    return builtin(op.code, true);
+                }
                 LongBinaryOperator f = integral(op.code);
                 int kind = t.kind;
                 return f == null ? null : custom(wire, (l, r) -> integral((byte[]) l, (byte[]) r, kind, f), true,
