@@ -3,12 +3,11 @@ package mpi;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.function.BiConsumer;
-import java.util.function.LongBinaryOperator;
 
 /**
- * The predefined operators on the types the core has no typed operator for (chars, shorts,
- * booleans, pairs, complex products, LXOR), and the bridge that gives a {@link UserFunction} the
- * buffers Open MPI gives it.
+ * MPI's predefined operators bound to the core's: its own where it has them (booleans are its
+ * bytes), {@link ShortLoops} for chars and shorts, and here the rest (pairs, complex products,
+ * LXOR); and the bridge that gives a {@link UserFunction} the buffers Open MPI gives it.
  */
 final class Kernels {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -55,22 +54,16 @@ final class Kernels {
                 }
                 return op.code == Op.PROD ? custom(wire, Kernels::complexProduct, true, 2) : null;
             case Datatype.BYTE:
+            case Datatype.BOOLEAN:
+                if (t.kind == Datatype.BOOLEAN && op.code != Op.LAND && op.code != Op.LOR && op.code != Op.LXOR) {
+                    return null;
+                }
+                // the core's byte elements: its own loop per operator (LXOR is MPI's alone)
+                return op.code == Op.LXOR ? custom(wire, Kernels::lxor, true, 1) : builtin(op.code, true);
             case Datatype.CHAR:
             case Datatype.SHORT: {
-                if (t.kind == Datatype.BYTE && op.code != Op.LXOR) {
-                    // the core's byte elements: its own loop per operator (LXOR is MPI's alone)
-                    return builtin(op.code, true);
-                }
-                LongBinaryOperator f = integral(op.code);
-                int kind = t.kind;
-                return f == null ? null : custom(wire, (l, r) -> integral((byte[]) l, (byte[]) r, kind, f), true,
-                        unit);
-            }
-            case Datatype.BOOLEAN: {
-                boolean logical = op.code == Op.LAND || op.code == Op.LOR || op.code == Op.LXOR;
-                LongBinaryOperator f = integral(op.code);
-                return logical ? custom(wire, (l, r) -> integral((byte[]) l, (byte[]) r, Datatype.BYTE, f), true, 1)
-                        : null;
+                ShortLoops loops = ShortLoops.of(op.code, t.kind == Datatype.CHAR);
+                return loops == null ? null : custom(wire, (l, r) -> loops.combine((byte[]) l, (byte[]) r), true, unit);
             }
             case Datatype.INT2:
             case Datatype.SHORT_INT:
@@ -143,54 +136,14 @@ final class Kernels {
         return op.items(Math.max(1, items));
     }
 
-    private static LongBinaryOperator integral(int code) {
-        switch (code) {
-            case Op.SUM:
-                return (a, b) -> a + b;
-            case Op.PROD:
-                return (a, b) -> a * b;
-            case Op.MIN:
-                return Math::min;
-            case Op.MAX:
-                return Math::max;
-            case Op.BAND:
-                return (a, b) -> a & b;
-            case Op.BOR:
-                return (a, b) -> a | b;
-            case Op.BXOR:
-                return (a, b) -> a ^ b;
-            case Op.LAND:
-                return (a, b) -> a != 0 && b != 0 ? 1 : 0;
-            case Op.LOR:
-                return (a, b) -> a != 0 || b != 0 ? 1 : 0;
-            case Op.LXOR:
-                return (a, b) -> (a != 0) != (b != 0) ? 1 : 0;
-            default:
-                return null;
-        }
-    }
-
-    /** {@code l = l op r} over bytes ({@code BYTE}, {@code BOOLEAN}), chars or shorts in native order. */
-    private static void integral(byte[] l, byte[] r, int kind, LongBinaryOperator f) {
-        if (kind == Datatype.BYTE) {
-            for (int i = 0; i < l.length; i++) {
-                l[i] = (byte) f.applyAsLong(l[i], r[i]);
-            }
-            return;
-        }
-        ByteBuffer a = ByteBuffer.wrap(l).order(NATIVE);
-        ByteBuffer b = ByteBuffer.wrap(r).order(NATIVE);
-        for (int i = 0; i + 1 < l.length; i += 2) {
-            if (kind == Datatype.CHAR) {
-                a.putChar(i, (char) f.applyAsLong(a.getChar(i), b.getChar(i)));
-            } else {
-                a.putShort(i, (short) f.applyAsLong(a.getShort(i), b.getShort(i)));
-            }
-        }
-    }
-
     private static void lxor(Object l, Object r) {
-        if (l instanceof int[]) {
+        if (l instanceof byte[]) {
+            byte[] a = (byte[]) l;
+            byte[] b = (byte[]) r;
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (byte) ((a[i] != 0) != (b[i] != 0) ? 1 : 0);
+            }
+        } else if (l instanceof int[]) {
             int[] a = (int[]) l;
             int[] b = (int[]) r;
             for (int i = 0; i < a.length; i++) {
