@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
  * ({@link io.fmi.Job}); {@code Communicator.fromEnvironment()} builds its communicator.
  *
  * <pre>
- * fmirun -np 8 [--config fmi.json] [--channel Direct] -cp app.jar com.example.Main args...
+ * fmirun -np 8 [--config fmi.json] [--channel Direct] [--aot-cache job.aot] -cp app.jar com.example.Main args...
  * fmirun -np 64 --lambda FUNCTION [--payload payload.json] [--config fmi.json] [--rendezvous host:port]
  * </pre>
  */
@@ -52,6 +52,9 @@ public final class FmiRun implements Callable<Integer> {
     String classpath;
     @Option(names = "--jvm-arg", description = "an argument for each rank's JVM (repeatable)")
     List<String> jvmArgs = new ArrayList<>();
+    @Option(names = "--aot-cache", description = "JDK 25+: the ranks start from this ahead-of-time cache (classes and"
+            + " method profiles, so they are fast sooner); if it does not exist, rank 0 records it as it exits (local mode)")
+    Path aotCache;
     @Option(names = "--lambda", description = "invoke this Lambda function N times instead of starting processes")
     String function;
     @Option(names = "--payload", description = "JSON file sent to every rank as the event's payload (Lambda mode)")
@@ -111,6 +114,10 @@ public final class FmiRun implements Callable<Integer> {
         if (function != null) {
             if (!command.isEmpty() || classpath != null) {
                 throw new FmiConfigException("--lambda starts functions, not a main class: drop -cp and the command");
+            }
+            if (aotCache != null) {
+                throw new FmiConfigException("--aot-cache is for local ranks, whose JVMs fmirun starts; a function's"
+                        + " JVM takes its options from the function's configuration (JAVA_TOOL_OPTIONS)");
             }
             return new LambdaRun(this, name, secret, cfg, out, err).run();
         }

@@ -82,11 +82,20 @@ final class LocalRun {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = (options.classpath == null ? "" : options.classpath + File.pathSeparator)
                 + System.getProperty("java.class.path");
+        AotCache aot = options.aotCache == null ? null
+                : AotCache.of(options.aotCache, Runtime.version().feature(), cp);
+        if (aot != null && aot.training()) {
+            err.println("fmirun: " + aot.file() + " does not exist yet: rank 0 records it this run (written as it"
+                    + " exits); later runs with --aot-cache start every rank from it");
+        }
         BlockingQueue<Exit> exits = new LinkedBlockingQueue<>();
         for (int r = 0; r < n; r++) {
             List<String> cmd = new ArrayList<>();
             cmd.add(java);
             cmd.addAll(options.jvmArgs);
+            if (aot != null) {
+                cmd.addAll(aot.options(r));
+            }
             cmd.add("-cp");
             cmd.add(cp);
             cmd.addAll(options.command);

@@ -23,6 +23,16 @@ public final class Ranks {
                 }
                 break;
             }
+            case "aot":
+                // an allreduce over the job's channel, then the JVM's ahead-of-time cache options
+                try (Communicator comm = Communicator.fromEnvironment()) {
+                    int[] sum = {0};
+                    comm.allreduce(new int[] {comm.rank() + 1}, sum, io.fmi.Op.SUM);
+                    System.out.println("sum " + sum[0] + " aot " + java.lang.management.ManagementFactory
+                            .getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:AOT"))
+                            .sorted().toList());
+                }
+                break;
             case "sleep":
                 System.out.println("sleeping");
                 Thread.sleep(120_000);
