@@ -49,6 +49,9 @@ final class LocalRun {
     }
 
     int run() throws IOException, InterruptedException {
+        // checked before anything starts, the rendezvous server included
+        AotCache aot = options.aotCache == null ? null
+                : AotCache.of(options.aotCache, Runtime.version().feature(), classPath());
         RendezvousServer server = null;
         ObjectNode direct = FmiRun.directWithoutServer(config);
         if (direct != null) {
@@ -59,7 +62,7 @@ final class LocalRun {
         Thread hook = new Thread(this::killAll, "fmirun-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return supervise();
+            return supervise(aot);
         } finally {
             killAll();
             for (Thread pump : pumps) {
@@ -76,14 +79,18 @@ final class LocalRun {
         }
     }
 
-    private int supervise() throws IOException, InterruptedException {
+    /** The ranks' class path: the application's, then fmirun's own. */
+    private String classPath() {
+        return (options.classpath == null ? "" : options.classpath + File.pathSeparator)
+                + System.getProperty("java.class.path");
+    }
+
+    /** Starts the ranks ({@code aot}: the ahead-of-time cache they use or record, or null) and waits for them. */
+    private int supervise(AotCache aot) throws IOException, InterruptedException {
         int n = options.ranks();
         String json = FmiRun.JSON.writeValueAsString(config);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = (options.classpath == null ? "" : options.classpath + File.pathSeparator)
-                + System.getProperty("java.class.path");
-        AotCache aot = options.aotCache == null ? null
-                : AotCache.of(options.aotCache, Runtime.version().feature(), cp);
+        String cp = classPath();
         if (aot != null && aot.training()) {
             err.println("fmirun: " + aot.file() + " does not exist yet: rank 0 records it this run (written as it"
                     + " exits); later runs with --aot-cache start every rank from it");
