@@ -858,6 +858,11 @@ final class Engine {
             public ByteBuffer source() {
                 return source;
             }
+
+            @Override
+            public Object array() {
+                return send.target instanceof ByteBuffer ? null : send.target;
+            }
         });
         if (own == null) {
             DirectScratch.give(work);

@@ -66,6 +66,17 @@ public interface Collectives {
         default ByteBuffer source() {
             return null;
         }
+
+        /**
+         * The operand itself when it is a Java array of the combiner's type whose element 0 is
+         * byte 0 of {@code work}, which a collective may combine from directly
+         * ({@link Combiner#combineInto(ByteBuffer, int, Object, int, ByteBuffer, int, int, boolean)})
+         * instead of filling {@code work} first; null (the default) otherwise. Read only; read
+         * before anything is stored, as {@link #fill} is.
+         */
+        default Object array() {
+            return null;
+        }
     }
 
     /**

@@ -64,4 +64,24 @@ public interface Combiner {
         into.put(intoOffset, first, firstOffset, count * type().size());
         combine(into, intoOffset, other, otherOffset, count, otherIsLower);
     }
+
+    /**
+     * {@link #combineInto(ByteBuffer, int, ByteBuffer, int, ByteBuffer, int, int, boolean)} with
+     * {@code first} a Java array of {@link #type()} ({@code byte[]}, {@code int[]}, {@code long[]},
+     * {@code float[]} or {@code double[]}) from element {@code firstIndex}: the operand of a large
+     * reduction of a heap array, combined from where it is. By default it encodes, then combines,
+     * 32 KiB at a time (each piece still in the cache when it is combined), whole items of
+     * {@link #itemElements()} (all at once if that is 0).
+     */
+    default void combineInto(ByteBuffer into, int intoOffset, Object first, int firstIndex, ByteBuffer other,
+                             int otherOffset, int count, boolean otherIsLower) {
+        int size = type().size();
+        int item = Math.max(1, itemElements());
+        int piece = itemElements() == 0 ? count : Math.max(1, 32 * 1024 / size / item) * item;
+        for (int at = 0; at < count; at += piece) {
+            int n = Math.min(piece, count - at);
+            type().encode(first, firstIndex + at, n, into.duplicate().position(intoOffset + at * size));
+            combine(into, intoOffset + at * size, other, otherOffset + at * size, n, otherIsLower);
+        }
+    }
 }

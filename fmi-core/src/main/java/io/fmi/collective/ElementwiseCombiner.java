@@ -45,7 +45,7 @@ public final class ElementwiseCombiner implements Combiner {
     @Override
     public void combine(byte[] acc, int accOffset, byte[] other, int otherOffset, int count, boolean otherIsLower) {
         ByteBuffer a = ByteBuffer.wrap(acc);
-        chunked(a, accOffset, a, accOffset, ByteBuffer.wrap(other), otherOffset, count);
+        chunked(a, accOffset, a, accOffset, null, 0, ByteBuffer.wrap(other), otherOffset, count);
     }
 
     /**
@@ -78,23 +78,38 @@ public final class ElementwiseCombiner implements Combiner {
     /** In place, a chunk at a time (direct buffers: the working buffers of large reductions). */
     @Override
     public void combine(ByteBuffer acc, int accOffset, ByteBuffer other, int otherOffset, int count, boolean otherIsLower) {
-        chunked(acc, accOffset, acc, accOffset, other, otherOffset, count);
+        chunked(acc, accOffset, acc, accOffset, null, 0, other, otherOffset, count);
     }
 
     /** A chunk at a time, each chunk of {@code first} read where the in-place form reads {@code into}'s. */
     @Override
     public void combineInto(ByteBuffer into, int intoOffset, ByteBuffer first, int firstOffset, ByteBuffer other,
                             int otherOffset, int count, boolean otherIsLower) {
-        chunked(into, intoOffset, first, firstOffset, other, otherOffset, count);
+        chunked(into, intoOffset, first, firstOffset, null, 0, other, otherOffset, count);
     }
 
-    /** {@code into = first ⊕ other}; {@code first} may be {@code into} at the same offset. */
-    private void chunked(ByteBuffer into, int intoOffset, ByteBuffer first, int firstOffset, ByteBuffer other,
-                         int otherOffset, int count) {
+    /**
+     * A chunk at a time, each chunk of {@code first} copied from the array (with no buffer in
+     * between: a large reduction of a heap array does not copy its operand into the working buffer
+     * first, then out of it again a chunk at a time).
+     */
+    @Override
+    public void combineInto(ByteBuffer into, int intoOffset, Object first, int firstIndex, ByteBuffer other,
+                            int otherOffset, int count, boolean otherIsLower) {
+        chunked(into, intoOffset, null, 0, first, firstIndex, other, otherOffset, count);
+    }
+
+    /**
+     * {@code into = first ⊕ other}, {@code first} the buffer {@code firstBuffer} (which may be
+     * {@code into} at the same offset) or, when that is null, the array {@code firstArray} from
+     * element {@code firstIndex}.
+     */
+    private void chunked(ByteBuffer into, int intoOffset, ByteBuffer firstBuffer, int firstOffset, Object firstArray,
+                         int firstIndex, ByteBuffer other, int otherOffset, int count) {
         int bytes = count * type.size();
         // slices start big-endian whatever the buffer's order
         ByteBuffer a = into.slice(intoOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer f = first.slice(firstOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer f = firstBuffer == null ? null : firstBuffer.slice(firstOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer o = other.slice(otherOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
         Chunks c = CHUNKS.get();
         switch (type) {
@@ -105,7 +120,11 @@ public final class ElementwiseCombiner implements Combiner {
                 }
                 for (int at = 0; at < count; at += CHUNK) {
                     int n = Math.min(CHUNK, count - at);
-                    f.get(at, c.bytes, 0, n);
+                    if (f == null) {
+                        System.arraycopy(firstArray, firstIndex + at, c.bytes, 0, n);
+                    } else {
+                        f.get(at, c.bytes, 0, n);
+                    }
                     o.get(at, c.otherBytes, 0, n);
                     loops.bytes(c.bytes, c.otherBytes, n);
                     a.put(at, c.bytes, 0, n);
@@ -117,11 +136,15 @@ public final class ElementwiseCombiner implements Combiner {
                     c.otherInts = new int[CHUNK];
                 }
                 IntBuffer ai = a.asIntBuffer();
-                IntBuffer fi = f.asIntBuffer();
+                IntBuffer fi = f == null ? null : f.asIntBuffer();
                 IntBuffer oi = o.asIntBuffer();
                 for (int at = 0; at < count; at += CHUNK) {
                     int n = Math.min(CHUNK, count - at);
-                    fi.get(at, c.ints, 0, n);
+                    if (f == null) {
+                        System.arraycopy(firstArray, firstIndex + at, c.ints, 0, n);
+                    } else {
+                        fi.get(at, c.ints, 0, n);
+                    }
                     oi.get(at, c.otherInts, 0, n);
                     loops.ints(c.ints, c.otherInts, n);
                     ai.put(at, c.ints, 0, n);
@@ -133,11 +156,15 @@ public final class ElementwiseCombiner implements Combiner {
                     c.otherLongs = new long[CHUNK];
                 }
                 LongBuffer al = a.asLongBuffer();
-                LongBuffer fl = f.asLongBuffer();
+                LongBuffer fl = f == null ? null : f.asLongBuffer();
                 LongBuffer ol = o.asLongBuffer();
                 for (int at = 0; at < count; at += CHUNK) {
                     int n = Math.min(CHUNK, count - at);
-                    fl.get(at, c.longs, 0, n);
+                    if (f == null) {
+                        System.arraycopy(firstArray, firstIndex + at, c.longs, 0, n);
+                    } else {
+                        fl.get(at, c.longs, 0, n);
+                    }
                     ol.get(at, c.otherLongs, 0, n);
                     loops.longs(c.longs, c.otherLongs, n);
                     al.put(at, c.longs, 0, n);
@@ -149,11 +176,15 @@ public final class ElementwiseCombiner implements Combiner {
                     c.otherFloats = new float[CHUNK];
                 }
                 FloatBuffer af = a.asFloatBuffer();
-                FloatBuffer ff = f.asFloatBuffer();
+                FloatBuffer ff = f == null ? null : f.asFloatBuffer();
                 FloatBuffer of = o.asFloatBuffer();
                 for (int at = 0; at < count; at += CHUNK) {
                     int n = Math.min(CHUNK, count - at);
-                    ff.get(at, c.floats, 0, n);
+                    if (f == null) {
+                        System.arraycopy(firstArray, firstIndex + at, c.floats, 0, n);
+                    } else {
+                        ff.get(at, c.floats, 0, n);
+                    }
                     of.get(at, c.otherFloats, 0, n);
                     loops.floats(c.floats, c.otherFloats, n);
                     af.put(at, c.floats, 0, n);
@@ -165,11 +196,15 @@ public final class ElementwiseCombiner implements Combiner {
                     c.otherDoubles = new double[CHUNK];
                 }
                 DoubleBuffer ad = a.asDoubleBuffer();
-                DoubleBuffer fd = f.asDoubleBuffer();
+                DoubleBuffer fd = f == null ? null : f.asDoubleBuffer();
                 DoubleBuffer od = o.asDoubleBuffer();
                 for (int at = 0; at < count; at += CHUNK) {
                     int n = Math.min(CHUNK, count - at);
-                    fd.get(at, c.doubles, 0, n);
+                    if (f == null) {
+                        System.arraycopy(firstArray, firstIndex + at, c.doubles, 0, n);
+                    } else {
+                        fd.get(at, c.doubles, 0, n);
+                    }
                     od.get(at, c.otherDoubles, 0, n);
                     loops.doubles(c.doubles, c.otherDoubles, n);
                     ad.put(at, c.doubles, 0, n);

@@ -526,7 +526,9 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      * left by {@link #foldIn} with {@code keep}: returns the block this rank then holds the
      * reduction of (the bit-reversal of {@code newRank}). With an {@code operand} (else null), the
      * first step fills {@code buf} from it: all of it is sent or combined in that step; or, when the
-     * operand is a direct buffer itself ({@link Operand#source}), sends and combines straight from it.
+     * operand is a direct buffer itself ({@link Operand#source}), sends and combines straight from it;
+     * or, when it is a heap array ({@link Operand#array}), fills only the half it sends and combines
+     * the kept half from the array.
      */
     private int reduceScatter(Call call, ByteBuffer buf, Combiner op, int newRank, int pof2, int elements, int keep,
                               Operand operand) {
@@ -551,12 +553,20 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             int keepOff = blockStart(keepLo, count, pof2) * es;
             int keepLen = blockStart(keepHi, count, pof2) * es - keepOff;
             ByteBuffer source = operand != null && mask == 1 ? operand.source() : null;
+            Object array = operand != null && mask == 1 && source == null ? operand.array() : null;
             boolean filling = operand != null && mask == 1 && source == null;
             if (source != null) {
                 // the operand's own bytes go out, and its kept half is combined from where it is
                 // into buf (buf's given half is not read again: the allgather overwrites it)
                 exchange(call, peer, source, giveOff, giveLen, tmp, 0, keepLen);
                 op.combineInto(buf, keepOff, source, keepOff, tmp, 0, keepLen / op.type().size(), partner < newRank);
+            } else if (array != null) {
+                // a heap array: the given half is copied into buf to go out, the kept half combined
+                // from the array into buf (not copied into buf, then read back from it)
+                operand.fill(buf, giveOff, giveLen);
+                exchange(call, peer, buf, giveOff, giveLen, tmp, 0, keepLen);
+                int size = op.type().size();
+                op.combineInto(buf, keepOff, array, keepOff / size, tmp, 0, keepLen / size, partner < newRank);
             } else {
                 if (filling) {
                     operand.fill(buf, giveOff, giveLen);

@@ -70,7 +70,48 @@ class CombinerBuffersTest {
             byte[] firstAfter = new byte[acc.length];
             first.get(0, firstAfter);
             assertArrayEquals(acc, firstAfter, op.type() + " operand modified, count " + count);
+            // from a Java array (the first step of a large reduction of the user's double[] etc.),
+            // from an element past its start
+            int firstIndex = 2;
+            Object array = java.lang.reflect.Array.newInstance(elementClass(op.type()), firstIndex + count + 1);
+            op.type().decodeInto(ByteBuffer.wrap(acc).position(accOffset), array, firstIndex, count);
+            Object arrayBefore = copyOf(array);
+            ByteBuffer intoFromArray = direct(garbage, order);
+            op.combineInto(intoFromArray, 9, array, firstIndex, direct(other, order), otherOffset, count, lower);
+            byte[] actualFromArray = new byte[garbage.length];
+            intoFromArray.get(0, actualFromArray);
+            assertArrayEquals(expectedInto, actualFromArray, op.type() + " into a buffer from an array, count " + count);
+            assertArrayEquals(bytesOf(op.type(), arrayBefore), bytesOf(op.type(), array),
+                    op.type() + " array operand modified, count " + count);
         }
+    }
+
+    private static Class<?> elementClass(ElementType type) {
+        switch (type) {
+            case BYTE:
+                return byte.class;
+            case INT:
+                return int.class;
+            case LONG:
+                return long.class;
+            case FLOAT:
+                return float.class;
+            default:
+                return double.class;
+        }
+    }
+
+    private static Object copyOf(Object array) {
+        int n = java.lang.reflect.Array.getLength(array);
+        Object copy = java.lang.reflect.Array.newInstance(array.getClass().getComponentType(), n);
+        System.arraycopy(array, 0, copy, 0, n);
+        return copy;
+    }
+
+    private static byte[] bytesOf(ElementType type, Object array) {
+        byte[] bytes = new byte[java.lang.reflect.Array.getLength(array) * type.size()];
+        type.encode(array, bytes, 0);
+        return bytes;
     }
 
     @ParameterizedTest
@@ -89,5 +130,7 @@ class CombinerBuffersTest {
     void anArrayOnlyOperatorCombinesDirectBuffersThroughCopies(ElementType type) {
         // MAXLOC: (value, index) items, a combiner with no buffer form of its own
         assertSameAsArrays(LocCombiner.of(type, false), type.size(), ByteOrder.LITTLE_ENDIAN, 1000);
+        // more than the default's 32 KiB pieces
+        assertSameAsArrays(LocCombiner.of(type, false), type.size(), ByteOrder.LITTLE_ENDIAN, 9000);
     }
 }
