@@ -101,6 +101,35 @@ public final class ChannelMessages implements Messages {
         await(r, source, tag, deadline);
     }
 
+    /** A receive posted on the mailbox ahead of its turn. */
+    private record Ahead(Mailbox.Receive receive, int source, int tag) implements Posted {
+    }
+
+    /** Posts on the mailbox at once (a receive from oneself waits for {@link #complete}, as {@link #recv} would). */
+    @Override
+    public Posted post(int source, int tag, ByteBuffer into, Deadline deadline) {
+        if (group.channelRank(source) == me) {
+            return new Deferred(source, tag, into);
+        }
+        return new Ahead(mailbox.post(group.id(), source(source), tag, into, true, candidates(source)), source, tag);
+    }
+
+    @Override
+    public void complete(Posted posted, Deadline deadline) {
+        if (posted instanceof Ahead a) {
+            await(a.receive(), a.source(), a.tag(), deadline);
+        } else {
+            Messages.super.complete(posted, deadline);
+        }
+    }
+
+    @Override
+    public void withdraw(Posted posted) {
+        if (posted instanceof Ahead a) {
+            mailbox.withdraw(a.receive());
+        }
+    }
+
     @Override
     public void exchange(int[] to, ByteBuffer[] out, int[] from, ByteBuffer[] in, int tag, Deadline deadline) {
         Mailbox.Receive[] posted = new Mailbox.Receive[from.length];

@@ -43,6 +43,42 @@ public interface Messages {
     }
 
     /**
+     * A receive posted ahead of its turn ({@link #post}): finished by {@link #complete}, or given up by
+     * {@link #withdraw} when the caller fails before awaiting it.
+     */
+    interface Posted {
+    }
+
+    /**
+     * Posts a receive of exactly {@code into}'s remaining bytes from {@code source} now and returns at
+     * once, so that the message lands in place whenever it arrives (while this rank still works on
+     * an earlier step) instead of being queued and copied; receives from one source with one tag
+     * match its messages in the order they are posted. By default nothing is posted before
+     * {@link #complete} receives.
+     */
+    default Posted post(int source, int tag, ByteBuffer into, Deadline deadline) {
+        return new Deferred(source, tag, into);
+    }
+
+    /** Waits until a receive from {@link #post} is complete. */
+    default void complete(Posted posted, Deadline deadline) {
+        Deferred d = (Deferred) posted;
+        recv(d.source(), d.tag(), d.into(), true, deadline);
+    }
+
+    /**
+     * Gives up a receive from {@link #post} that will not be awaited (the caller failed): whatever
+     * arrives for it is queued as if it had never been posted. A message being written into it
+     * already finishes there, so a caller that withdraws must not reuse {@code into} for anything else.
+     */
+    default void withdraw(Posted posted) {
+    }
+
+    /** {@link #post}'s receive where nothing is posted ahead. */
+    record Deferred(int source, int tag, ByteBuffer into) implements Posted {
+    }
+
+    /**
      * Receives the next matching message into the bytes between {@code into}'s position and limit.
      * {@code exact}: the message must fill the buffer exactly (otherwise it may be shorter).
      */

@@ -502,22 +502,43 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             int mine = blockStart(lo, count, pof2) * es;
             operand.store(buf, mine, blockStart(hi, count, pof2) * es - mine);
         }
-        for (int mask = pof2 >> 1; mask >= 1; mask >>= 1) {
-            int partner = newRank ^ mask;
-            int peer = realOf(partner, pof2, 1);
-            int width = hi - lo;
-            int otherLo = (newRank & mask) == 0 ? hi : lo - width;
-            int otherHi = otherLo + width;
-            int myOff = blockStart(lo, count, pof2) * es;
-            int myLen = blockStart(hi, count, pof2) * es - myOff;
-            int otherOff = blockStart(otherLo, count, pof2) * es;
-            int otherLen = blockStart(otherHi, count, pof2) * es - otherOff;
-            exchange(call, peer, buf, myOff, myLen, buf, otherOff, otherLen);
-            if (operand != null) {
-                operand.store(buf, otherOff, otherLen);
+        // every step's receive is posted first, each into the part of buf it fills: disjoint from one
+        // another and from what this rank sends before it (the blocks it holds by then)
+        int steps = Integer.numberOfTrailingZeros(pof2);
+        Messages.Posted[] posted = new Messages.Posted[steps];
+        int[] from = new int[steps];
+        int[] length = new int[steps];
+        try {
+            int l = lo;
+            int h = hi;
+            for (int step = 0; step < steps; step++) {
+                int mask = pof2 >> 1 >> step;
+                int width = h - l;
+                int otherLo = (newRank & mask) == 0 ? h : l - width;
+                int otherHi = otherLo + width;
+                from[step] = blockStart(otherLo, count, pof2) * es;
+                length[step] = blockStart(otherHi, count, pof2) * es - from[step];
+                posted[step] = messages.post(realOf(newRank ^ mask, pof2, 1), call.tag(),
+                        buf.slice(from[step], length[step]), call.deadline());
+                l = Math.min(l, otherLo);
+                h = Math.max(h, otherHi);
             }
-            lo = Math.min(lo, otherLo);
-            hi = Math.max(hi, otherHi);
+            for (int step = 0; step < steps; step++) {
+                int mask = pof2 >> 1 >> step;
+                int myOff = blockStart(lo, count, pof2) * es;
+                int myLen = blockStart(hi, count, pof2) * es - myOff;
+                sendTo(call, realOf(newRank ^ mask, pof2, 1), buf, myOff, myLen);
+                await(call, posted, step);
+                if (operand != null) {
+                    operand.store(buf, from[step], length[step]);
+                }
+                int width = hi - lo;
+                int otherLo = (newRank & mask) == 0 ? hi : lo - width;
+                lo = Math.min(lo, otherLo);
+                hi = Math.max(hi, otherLo + width);
+            }
+        } finally {
+            withdrawAll(posted);
         }
     }
 
@@ -536,57 +557,108 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         // number as two doubles) is never handed half an item; es is the size of one item
         int es = op.type().size() * op.itemElements();
         int count = elements / op.itemElements();
+        int steps = Integer.numberOfTrailingZeros(pof2);
+        // every step's receive is posted first, each into its own part of tmp (half of buf, then a
+        // quarter, ...: less than buf in all): a partner that is a step ahead sends into place
         ByteBuffer tmp = temporary(buf, buf.capacity());
-        int lo = 0;
-        int hi = pof2;
-        for (int mask = 1; mask < pof2; mask <<= 1) {
-            int partner = newRank ^ mask;
-            int peer = realOf(partner, pof2, keep);
-            int mid = (lo + hi) >>> 1;
-            boolean keepLower = (newRank & mask) == 0;
-            int keepLo = keepLower ? lo : mid;
-            int keepHi = keepLower ? mid : hi;
-            int giveLo = keepLower ? mid : lo;
-            int giveHi = keepLower ? hi : mid;
-            int giveOff = blockStart(giveLo, count, pof2) * es;
-            int giveLen = blockStart(giveHi, count, pof2) * es - giveOff;
-            int keepOff = blockStart(keepLo, count, pof2) * es;
-            int keepLen = blockStart(keepHi, count, pof2) * es - keepOff;
-            ByteBuffer source = operand != null && mask == 1 ? operand.source() : null;
-            Object array = operand != null && mask == 1 && source == null ? operand.array() : null;
-            boolean filling = operand != null && mask == 1 && source == null;
-            if (source != null) {
-                // the operand's own bytes go out, and its kept half is combined from where it is
-                // into buf (buf's given half is not read again: the allgather overwrites it)
-                exchange(call, peer, source, giveOff, giveLen, tmp, 0, keepLen);
-                op.combineInto(buf, keepOff, source, keepOff, tmp, 0, keepLen / op.type().size(), partner < newRank);
-            } else if (array != null) {
-                // a heap array: the given half is copied into buf to go out, the kept half combined
-                // from the array into buf (not copied into buf, then read back from it)
-                operand.fill(buf, giveOff, giveLen);
-                exchange(call, peer, buf, giveOff, giveLen, tmp, 0, keepLen);
-                int size = op.type().size();
-                op.combineInto(buf, keepOff, array, keepOff / size, tmp, 0, keepLen / size, partner < newRank);
-            } else {
-                if (filling) {
-                    operand.fill(buf, giveOff, giveLen);
-                }
-                exchange(call, peer, buf, giveOff, giveLen, tmp, 0, keepLen);
-                // filling, the kept half is copied in a piece at a time just before the piece is combined
-                int piece = filling ? Math.max(1, FILL_PIECE / es) * es : keepLen;
-                for (int at = 0; at < keepLen; at += piece) {
-                    int n = Math.min(piece, keepLen - at);
-                    if (filling) {
-                        operand.fill(buf, keepOff + at, n);
-                    }
-                    op.combine(buf, keepOff + at, tmp, at, n / op.type().size(), partner < newRank);
-                }
+        Messages.Posted[] posted = new Messages.Posted[steps];
+        int[] at = new int[steps];
+        try {
+            int lo = 0;
+            int hi = pof2;
+            int free = 0;
+            for (int step = 0; step < steps; step++) {
+                int mask = 1 << step;
+                int mid = (lo + hi) >>> 1;
+                boolean keepLower = (newRank & mask) == 0;
+                int keepLo = keepLower ? lo : mid;
+                int keepHi = keepLower ? mid : hi;
+                int keepLen = (blockStart(keepHi, count, pof2) - blockStart(keepLo, count, pof2)) * es;
+                at[step] = free;
+                posted[step] = messages.post(realOf(newRank ^ mask, pof2, keep), call.tag(), tmp.slice(free, keepLen),
+                        call.deadline());
+                free += keepLen;
+                lo = keepLo;
+                hi = keepHi;
             }
-            lo = keepLo;
-            hi = keepHi;
+            lo = 0;
+            hi = pof2;
+            for (int step = 0; step < steps; step++) {
+                int mask = 1 << step;
+                int partner = newRank ^ mask;
+                int peer = realOf(partner, pof2, keep);
+                int mid = (lo + hi) >>> 1;
+                boolean keepLower = (newRank & mask) == 0;
+                int keepLo = keepLower ? lo : mid;
+                int keepHi = keepLower ? mid : hi;
+                int giveLo = keepLower ? mid : lo;
+                int giveHi = keepLower ? hi : mid;
+                int giveOff = blockStart(giveLo, count, pof2) * es;
+                int giveLen = blockStart(giveHi, count, pof2) * es - giveOff;
+                int keepOff = blockStart(keepLo, count, pof2) * es;
+                int keepLen = blockStart(keepHi, count, pof2) * es - keepOff;
+                int in = at[step];
+                ByteBuffer source = operand != null && step == 0 ? operand.source() : null;
+                Object array = operand != null && step == 0 && source == null ? operand.array() : null;
+                boolean filling = operand != null && step == 0 && source == null;
+                boolean lower = partner < newRank;
+                if (source != null) {
+                    // the operand's own bytes go out, and its kept half is combined from where it is
+                    // into buf (buf's given half is not read again: the allgather overwrites it)
+                    sendTo(call, peer, source, giveOff, giveLen);
+                    await(call, posted, step);
+                    op.combineInto(buf, keepOff, source, keepOff, tmp, in, keepLen / op.type().size(), lower);
+                } else if (array != null) {
+                    // a heap array: the given half is copied into buf to go out, the kept half combined
+                    // from the array into buf (not copied into buf, then read back from it)
+                    operand.fill(buf, giveOff, giveLen);
+                    sendTo(call, peer, buf, giveOff, giveLen);
+                    await(call, posted, step);
+                    int size = op.type().size();
+                    op.combineInto(buf, keepOff, array, keepOff / size, tmp, in, keepLen / size, lower);
+                } else {
+                    if (filling) {
+                        operand.fill(buf, giveOff, giveLen);
+                    }
+                    sendTo(call, peer, buf, giveOff, giveLen);
+                    await(call, posted, step);
+                    // filling, the kept half is copied in a piece at a time just before the piece is combined
+                    int piece = filling ? Math.max(1, FILL_PIECE / es) * es : keepLen;
+                    for (int done = 0; done < keepLen; done += piece) {
+                        int n = Math.min(piece, keepLen - done);
+                        if (filling) {
+                            operand.fill(buf, keepOff + done, n);
+                        }
+                        op.combine(buf, keepOff + done, tmp, in + done, n / op.type().size(), lower);
+                    }
+                }
+                lo = keepLo;
+                hi = keepHi;
+            }
+            giveBack(tmp);
+            return lo;
+        } finally {
+            withdrawAll(posted);
         }
-        giveBack(tmp);
-        return lo;
+    }
+
+    /** Waits for the receive {@code posted[i]} (then null: nothing to withdraw). */
+    private void await(Call call, Messages.Posted[] posted, int i) {
+        Messages.Posted p = posted[i];
+        posted[i] = null;
+        messages.complete(p, call.deadline());
+    }
+
+    /**
+     * Gives up the receives a failed step left posted. A message already arriving into one still
+     * lands in its buffer, so such a buffer is never given back to the pool (only on success).
+     */
+    private void withdrawAll(Messages.Posted[] posted) {
+        for (Messages.Posted p : posted) {
+            if (p != null) {
+                messages.withdraw(p);
+            }
+        }
     }
 
     private static int blockStart(int block, int count, int blocks) {
