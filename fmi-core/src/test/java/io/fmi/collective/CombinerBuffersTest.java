@@ -42,6 +42,15 @@ class CombinerBuffersTest {
         int otherOffset = 5 * size;
         byte[] acc = randomBytes(random, accOffset + count * size + 16);
         byte[] other = randomBytes(random, otherOffset + count * size + 16);
+        // zeros among the random elements, in one operand, the other or both (the logical operators)
+        for (int i = 0; i < count; i++) {
+            if (i % 3 == 0) {
+                java.util.Arrays.fill(acc, accOffset + i * size, accOffset + (i + 1) * size, (byte) 0);
+            }
+            if (i % 5 == 0) {
+                java.util.Arrays.fill(other, otherOffset + i * size, otherOffset + (i + 1) * size, (byte) 0);
+            }
+        }
         for (boolean lower : new boolean[] {false, true}) {
             byte[] expected = acc.clone();
             op.combine(expected, accOffset, other, otherOffset, count, lower);
@@ -117,12 +126,21 @@ class CombinerBuffersTest {
     @ParameterizedTest
     @EnumSource(value = ElementType.class, names = {"BYTE", "INT", "LONG", "FLOAT", "DOUBLE"})
     void elementwiseCombinesInDirectBuffersAsInArrays(ElementType type) {
-        Combiner sum = ElementwiseCombiner.of(type, ElementwiseLoops.SUM);
-        Combiner max = ElementwiseCombiner.of(type, ElementwiseLoops.MAX);
-        for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
-            assertSameAsArrays(sum, type.size(), order);
-            assertSameAsArrays(max, type.size(), order);
+        // every built-in operator: its loops on direct buffers against its loops on arrays
+        ElementwiseLoops[] all = {ElementwiseLoops.SUM, ElementwiseLoops.PROD, ElementwiseLoops.MIN, ElementwiseLoops.MAX,
+                ElementwiseLoops.LAND, ElementwiseLoops.LOR, ElementwiseLoops.BAND, ElementwiseLoops.BOR, ElementwiseLoops.BXOR};
+        int tested = 0;
+        for (ElementwiseLoops loops : all) {
+            Combiner op = ElementwiseCombiner.of(type, loops);
+            if (op == null) {
+                continue;
+            }
+            tested++;
+            for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+                assertSameAsArrays(op, type.size(), order);
+            }
         }
+        org.junit.jupiter.api.Assertions.assertEquals(type == ElementType.FLOAT || type == ElementType.DOUBLE ? 4 : 9, tested);
     }
 
     @ParameterizedTest
