@@ -8,9 +8,11 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 
 /**
- * A commutative, associative element-wise operator (the built-in {@code Op}s), on byte arrays and
- * buffers alike a chunk at a time: both operands' chunks are bulk-copied into arrays of the element
- * type, combined there by the operator's own loop ({@link ElementwiseLoops}) and copied back.
+ * A commutative, associative element-wise operator (the built-in {@code Op}s). On direct buffers
+ * (the working buffers of large reductions) it runs the operator's own loop over typed views of
+ * the buffers ({@link ElementwiseLoops}, buffer forms); on byte arrays and heap buffers a chunk at a
+ * time: both operands' chunks are bulk-copied into arrays of the element type, combined there by the
+ * operator's array loop and copied back.
  */
 public final class ElementwiseCombiner implements Combiner {
     private final ElementType type;
@@ -49,11 +51,11 @@ public final class ElementwiseCombiner implements Combiner {
     }
 
     /**
-     * Elements per chunk: both operands' chunks are bulk-copied into arrays, combined there and
-     * copied back; on direct buffers about twice as fast as element by element on the buffers
-     * ({@code CombinerBenchmark}: 64 Ki doubles in 21.9 µs against 40.3, 2.5× a plain loop over two
-     * {@code double[]} instead of 4.7×), since the JIT compiles the array loop without the buffers'
-     * per-element checks, and the copies stay in the cache.
+     * Elements per chunk of the byte-array and heap-buffer forms: both operands' chunks are
+     * bulk-copied into arrays, combined there and copied back (the copies stay in the cache). Direct
+     * buffers once went this way too (in the cache, 64 Ki doubles in 21.9 µs against 40.3 for a
+     * loop of {@code ByteBuffer.getDouble}); on typed views they take as long in the cache and a
+     * third of the time out of it ({@link #direct}).
      */
     private static final int CHUNK = 512;
     private static final ThreadLocal<Chunks> CHUNKS = ThreadLocal.withInitial(Chunks::new);
@@ -75,13 +77,13 @@ public final class ElementwiseCombiner implements Combiner {
         double[] otherDoubles;
     }
 
-    /** In place, a chunk at a time (direct buffers: the working buffers of large reductions). */
+    /** In place: on direct buffers (the working buffers of large reductions) element by element, else a chunk at a time. */
     @Override
     public void combine(ByteBuffer acc, int accOffset, ByteBuffer other, int otherOffset, int count, boolean otherIsLower) {
         chunked(acc, accOffset, acc, accOffset, null, 0, other, otherOffset, count);
     }
 
-    /** A chunk at a time, each chunk of {@code first} read where the in-place form reads {@code into}'s. */
+    /** As the in-place form, each element of {@code first} read where that form reads {@code into}'s. */
     @Override
     public void combineInto(ByteBuffer into, int intoOffset, ByteBuffer first, int firstOffset, ByteBuffer other,
                             int otherOffset, int count, boolean otherIsLower) {
@@ -89,9 +91,9 @@ public final class ElementwiseCombiner implements Combiner {
     }
 
     /**
-     * A chunk at a time, each chunk of {@code first} copied from the array (with no buffer in
-     * between: a large reduction of a heap array does not copy its operand into the working buffer
-     * first, then out of it again a chunk at a time).
+     * As the in-place form, {@code first} read from the array (with no buffer in between: a large
+     * reduction of a heap array does not copy its operand into the working buffer first, then read
+     * it back from there).
      */
     @Override
     public void combineInto(ByteBuffer into, int intoOffset, Object first, int firstIndex, ByteBuffer other,
