@@ -20,7 +20,9 @@ import java.nio.ByteBuffer;
  *
  * <p>Large reduces, allreduces, bcasts, allgathers and alltoalls run on direct buffers ({@link DirectScratch};
  * {@link #reducesInPlace}, {@link #movesDirect}): a socket reads into and writes from a direct
- * buffer without the JDK's copy through a temporary one.
+ * buffer without the JDK's copy through a temporary one. Rabenseifner's algorithm posts every
+ * step's receive before its first send ({@link Messages#post}), so what a partner that is a step
+ * ahead sends lands in place rather than in the queue of unexpected messages.
  */
 public final class PeerToPeerCollectives extends AbstractCollectives {
     /** Buffers at least this large use the bandwidth-optimal algorithms. */
