@@ -508,36 +508,31 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         // another and from what this rank sends before it (the blocks it holds by then)
         int steps = Integer.numberOfTrailingZeros(pof2);
         Messages.Posted[] posted = new Messages.Posted[steps];
+        int[] sendOff = new int[steps];
+        int[] sendLen = new int[steps];
         int[] from = new int[steps];
         int[] length = new int[steps];
         try {
-            int l = lo;
-            int h = hi;
             for (int step = 0; step < steps; step++) {
                 int mask = pof2 >> 1 >> step;
-                int width = h - l;
-                int otherLo = (newRank & mask) == 0 ? h : l - width;
+                int width = hi - lo;
+                int otherLo = (newRank & mask) == 0 ? hi : lo - width;
                 int otherHi = otherLo + width;
+                sendOff[step] = blockStart(lo, count, pof2) * es;
+                sendLen[step] = blockStart(hi, count, pof2) * es - sendOff[step];
                 from[step] = blockStart(otherLo, count, pof2) * es;
                 length[step] = blockStart(otherHi, count, pof2) * es - from[step];
                 posted[step] = messages.post(realOf(newRank ^ mask, pof2, 1), call.tag(),
                         buf.slice(from[step], length[step]), call.deadline());
-                l = Math.min(l, otherLo);
-                h = Math.max(h, otherHi);
+                lo = Math.min(lo, otherLo);
+                hi = Math.max(hi, otherHi);
             }
             for (int step = 0; step < steps; step++) {
-                int mask = pof2 >> 1 >> step;
-                int myOff = blockStart(lo, count, pof2) * es;
-                int myLen = blockStart(hi, count, pof2) * es - myOff;
-                sendTo(call, realOf(newRank ^ mask, pof2, 1), buf, myOff, myLen);
+                sendTo(call, realOf(newRank ^ (pof2 >> 1 >> step), pof2, 1), buf, sendOff[step], sendLen[step]);
                 await(call, posted, step);
                 if (operand != null) {
                     operand.store(buf, from[step], length[step]);
                 }
-                int width = hi - lo;
-                int otherLo = (newRank & mask) == 0 ? hi : lo - width;
-                lo = Math.min(lo, otherLo);
-                hi = Math.max(hi, otherLo + width);
             }
         } finally {
             withdrawAll(posted);
@@ -564,6 +559,10 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         // quarter, ...: less than buf in all): a partner that is a step ahead sends into place
         ByteBuffer tmp = temporary(buf, buf.capacity());
         Messages.Posted[] posted = new Messages.Posted[steps];
+        int[] giveOff = new int[steps];
+        int[] giveLen = new int[steps];
+        int[] keepOff = new int[steps];
+        int[] keepLen = new int[steps];
         int[] at = new int[steps];
         try {
             int lo = 0;
@@ -575,30 +574,20 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
                 boolean keepLower = (newRank & mask) == 0;
                 int keepLo = keepLower ? lo : mid;
                 int keepHi = keepLower ? mid : hi;
-                int keepLen = (blockStart(keepHi, count, pof2) - blockStart(keepLo, count, pof2)) * es;
+                giveOff[step] = blockStart(keepLower ? mid : lo, count, pof2) * es;
+                giveLen[step] = blockStart(keepLower ? hi : mid, count, pof2) * es - giveOff[step];
+                keepOff[step] = blockStart(keepLo, count, pof2) * es;
+                keepLen[step] = blockStart(keepHi, count, pof2) * es - keepOff[step];
                 at[step] = free;
-                posted[step] = messages.post(realOf(newRank ^ mask, pof2, keep), call.tag(), tmp.slice(free, keepLen),
-                        call.deadline());
-                free += keepLen;
+                posted[step] = messages.post(realOf(newRank ^ mask, pof2, keep), call.tag(),
+                        tmp.slice(free, keepLen[step]), call.deadline());
+                free += keepLen[step];
                 lo = keepLo;
                 hi = keepHi;
             }
-            lo = 0;
-            hi = pof2;
             for (int step = 0; step < steps; step++) {
-                int mask = 1 << step;
-                int partner = newRank ^ mask;
+                int partner = newRank ^ (1 << step);
                 int peer = realOf(partner, pof2, keep);
-                int mid = (lo + hi) >>> 1;
-                boolean keepLower = (newRank & mask) == 0;
-                int keepLo = keepLower ? lo : mid;
-                int keepHi = keepLower ? mid : hi;
-                int giveLo = keepLower ? mid : lo;
-                int giveHi = keepLower ? hi : mid;
-                int giveOff = blockStart(giveLo, count, pof2) * es;
-                int giveLen = blockStart(giveHi, count, pof2) * es - giveOff;
-                int keepOff = blockStart(keepLo, count, pof2) * es;
-                int keepLen = blockStart(keepHi, count, pof2) * es - keepOff;
                 int in = at[step];
                 ByteBuffer source = operand != null && step == 0 ? operand.source() : null;
                 Object array = operand != null && step == 0 && source == null ? operand.array() : null;
@@ -607,35 +596,33 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
                 if (source != null) {
                     // the operand's own bytes go out, and its kept half is combined from where it is
                     // into buf (buf's given half is not read again: the allgather overwrites it)
-                    sendTo(call, peer, source, giveOff, giveLen);
+                    sendTo(call, peer, source, giveOff[step], giveLen[step]);
                     await(call, posted, step);
-                    op.combineInto(buf, keepOff, source, keepOff, tmp, in, keepLen / op.type().size(), lower);
+                    op.combineInto(buf, keepOff[step], source, keepOff[step], tmp, in, keepLen[step] / op.type().size(), lower);
                 } else if (array != null) {
                     // a heap array: the given half is copied into buf to go out, the kept half combined
                     // from the array into buf (not copied into buf, then read back from it)
-                    operand.fill(buf, giveOff, giveLen);
-                    sendTo(call, peer, buf, giveOff, giveLen);
+                    operand.fill(buf, giveOff[step], giveLen[step]);
+                    sendTo(call, peer, buf, giveOff[step], giveLen[step]);
                     await(call, posted, step);
                     int size = op.type().size();
-                    op.combineInto(buf, keepOff, array, keepOff / size, tmp, in, keepLen / size, lower);
+                    op.combineInto(buf, keepOff[step], array, keepOff[step] / size, tmp, in, keepLen[step] / size, lower);
                 } else {
                     if (filling) {
-                        operand.fill(buf, giveOff, giveLen);
+                        operand.fill(buf, giveOff[step], giveLen[step]);
                     }
-                    sendTo(call, peer, buf, giveOff, giveLen);
+                    sendTo(call, peer, buf, giveOff[step], giveLen[step]);
                     await(call, posted, step);
                     // filling, the kept half is copied in a piece at a time just before the piece is combined
-                    int piece = filling ? Math.max(1, FILL_PIECE / es) * es : keepLen;
-                    for (int done = 0; done < keepLen; done += piece) {
-                        int n = Math.min(piece, keepLen - done);
+                    int piece = filling ? Math.max(1, FILL_PIECE / es) * es : keepLen[step];
+                    for (int done = 0; done < keepLen[step]; done += piece) {
+                        int n = Math.min(piece, keepLen[step] - done);
                         if (filling) {
-                            operand.fill(buf, keepOff + done, n);
+                            operand.fill(buf, keepOff[step] + done, n);
                         }
-                        op.combine(buf, keepOff + done, tmp, in + done, n / op.type().size(), lower);
+                        op.combine(buf, keepOff[step] + done, tmp, in + done, n / op.type().size(), lower);
                     }
                 }
-                lo = keepLo;
-                hi = keepHi;
             }
             giveBack(tmp);
             return lo;
