@@ -145,6 +145,9 @@ public final class DirectChannel implements PeerToPeerChannel {
             try {
                 made.configureBlocking(false);
                 made.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (settings.receiveBuffer > 0) {
+                    made.setOption(StandardSocketOptions.SO_RCVBUF, settings.receiveBuffer);
+                }
                 key = progress.register(made, SelectionKey.OP_READ, this);
                 socket = made;
                 LOG.debug("rank {} connected to rank {} ({})", context.rank(), rank, made.getRemoteAddress());
@@ -438,6 +441,17 @@ public final class DirectChannel implements PeerToPeerChannel {
         progress.enter();
         try {
             return outboxes.made();
+        } finally {
+            progress.exit();
+        }
+    }
+
+    /** The receive buffer of the connection to {@code rank} ({@code SO_RCVBUF}; a test's view), or -1 while there is none. */
+    int receiveBufferOf(int rank) throws IOException {
+        progress.enter();
+        try {
+            SocketChannel socket = peers[rank].socket;
+            return socket == null ? -1 : socket.getOption(StandardSocketOptions.SO_RCVBUF);
         } finally {
             progress.exit();
         }

@@ -535,6 +535,59 @@ class DirectChannelTest {
         }
     }
 
+    /**
+     * {@code receive_buffer_kb} sets each connection's receive buffer (Linux reports twice what was
+     * asked for: the kernel's bookkeeping), and a message larger than it still arrives whole.
+     */
+    @Test
+    void aConnectionTakesTheReceiveBufferItIsGiven() throws Exception {
+        String name = "rcvbuf-" + UUID.randomUUID();
+        int kb = 256;
+        io.fmi.config.BackendConfig settings = config("\"receive_buffer_kb\": " + kb).backends().get(DirectChannel.NAME);
+        DirectChannel[] channels = new DirectChannel[2];
+        for (int r = 0; r < 2; r++) {
+            channels[r] = new DirectChannel(new DirectSettings(settings));
+            channels[r].open(new io.fmi.spi.ChannelContext(r, 2, name, "fmi"));
+        }
+        io.fmi.spi.Deadline deadline = io.fmi.spi.Deadline.after(Duration.ofSeconds(30));
+        try {
+            int bytes = 8 << 20;
+            var sent = THREADS.submit(() -> {
+                channels[0].send(1, 0, 3, filled(bytes, 9), deadline);
+                return null;
+            });
+            assertAll(9, receive(channels[1], 3, bytes, deadline).array());
+            sent.get(30, TimeUnit.SECONDS);
+            for (int r = 0; r < 2; r++) {
+                int got = channels[r].receiveBufferOf(1 - r);
+                assertTrue(got >= kb * 1024 && got <= 2 * kb * 1024, "rank " + r + "'s receive buffer is " + got + " bytes");
+            }
+            for (DirectChannel c : channels) {
+                c.close();
+            }
+        } finally {
+            for (DirectChannel c : channels) {
+                c.abandon();
+            }
+        }
+    }
+
+    /** Absent, the receive buffer is asked for only where the kernel's limit allows the whole of it. */
+    @Test
+    void theDefaultReceiveBufferFollowsTheKernelsLimit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path limit = dir.resolve("rmem_max");
+        int wanted = DirectSettings.AUTO_RECEIVE_BUFFER_KB * 1024;
+        java.nio.file.Files.writeString(limit, wanted + "\n");
+        assertEquals(wanted, DirectSettings.defaultReceiveBuffer(limit));
+        java.nio.file.Files.writeString(limit, "212992\n");
+        assertEquals(0, DirectSettings.defaultReceiveBuffer(limit));
+        assertEquals(0, DirectSettings.defaultReceiveBuffer(dir.resolve("absent")));
+        assertEquals(0, new DirectSettings(config("\"receive_buffer_kb\": 0").backends().get(DirectChannel.NAME)).receiveBuffer);
+        assertThrows(io.fmi.FmiConfigException.class,
+                () -> new DirectSettings(config("\"receive_buffer_kb\": -1").backends().get(DirectChannel.NAME)));
+    }
+
     private static java.nio.ByteBuffer filled(int bytes, int value) {
         byte[] b = new byte[bytes];
         java.util.Arrays.fill(b, (byte) value);
