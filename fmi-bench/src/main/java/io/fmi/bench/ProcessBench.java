@@ -252,10 +252,12 @@ final class ProcessBench implements Callable<Integer> {
                 raw ? "raw java" : "", ompi ? "open mpi" : "", raw ? "fmi/raw" : "", ompi ? "fmi/ompi" : "", "model/fmi");
         for (Map.Entry<Integer, Map<String, Map<String, List<Double>>>> e : results.entrySet()) {
             Map<String, Map<String, List<Double>>> perImpl = e.getValue();
-            Map<String, List<Double>> fmi = perImpl.getOrDefault("fmi", Map.of());
-            for (String key : fmi.keySet()) {
+            // every point any implementation measured (a run may leave FMI out: --impl raw,ompi)
+            java.util.Set<String> points = new java.util.LinkedHashSet<>();
+            perImpl.forEach((impl, measured) -> points.addAll(measured.keySet()));
+            for (String key : points) {
                 String[] tb = key.split(" ");
-                List<Double> ours = fmi.get(key);
+                List<Double> ours = perImpl.getOrDefault("fmi", Map.of()).get(key);
                 List<Double> base = perImpl.getOrDefault("raw", Map.of()).get(key);
                 List<Double> mpi = perImpl.getOrDefault("ompi", Map.of()).get(key);
                 List<Double> model = perImpl.getOrDefault("model", Map.of()).get(key);

@@ -48,6 +48,18 @@ class ProcessBenchTest {
         assertTrue(table.contains("fmi/raw") && table.contains("model/fmi") && table.lines().filter(l -> l.startsWith("allreduce")).count() == 2, table);
     }
 
+    /** Without FMI in the run, the table still has a row per point, with the baseline's times. */
+    @Test
+    void aRunWithoutFmiStillPrintsItsPoints() throws Exception {
+        FmiBenchTest.Run run = FmiBenchTest.run("processes", "--np", "2", "--impl", "raw", "--tests", "allreduce",
+                "--sizes", "8", "--rounds", "1", "--warmup-ms", "20", "--warmup-passes", "0");
+        String table = run.out();
+        assertEquals(0, run.status(), table);
+        List<String> rows = table.lines().filter(l -> l.startsWith("allreduce")).toList();
+        assertEquals(1, rows.size(), table);
+        assertTrue(rows.get(0).trim().split("\\s+").length >= 4 && rows.get(0).contains("[") , table);
+    }
+
     /** The workers check reduce's result on the root (a tree at 8 B, halving and a gather at 64 KiB on 4 ranks). */
     @Test
     void reduceIsMeasuredByBothWithEachIterationTimedAlone(@TempDir Path dir) throws Exception {
