@@ -430,11 +430,7 @@ class DirectChannelTest {
         // more than loopback's socket buffers take (they grow to 32 MiB here)
         int stalled = 96 << 20;
         int bytes = 1 << 20;
-        DirectChannel[] channels = new DirectChannel[size];
-        for (int r = 0; r < size; r++) {
-            channels[r] = new DirectChannel(new DirectSettings(settings));
-            channels[r].open(new io.fmi.spi.ChannelContext(r, size, name, "fmi"));
-        }
+        DirectChannel[] channels = open(settings, size, name);
         io.fmi.spi.Deadline deadline = io.fmi.spi.Deadline.after(Duration.ofSeconds(30));
         java.util.concurrent.CountDownLatch rank2Received = new java.util.concurrent.CountDownLatch(1);
         try {
@@ -492,11 +488,7 @@ class DirectChannelTest {
         io.fmi.config.BackendConfig settings = config("").backends().get(DirectChannel.NAME);
         int size = 8;
         int calls = 100;
-        DirectChannel[] channels = new DirectChannel[size];
-        for (int r = 0; r < size; r++) {
-            channels[r] = new DirectChannel(new DirectSettings(settings));
-            channels[r].open(new io.fmi.spi.ChannelContext(r, size, name, "fmi"));
-        }
+        DirectChannel[] channels = open(settings, size, name);
         io.fmi.spi.Deadline deadline = io.fmi.spi.Deadline.after(Duration.ofSeconds(60));
         try {
             List<java.util.concurrent.Future<Void>> ranks = new java.util.ArrayList<>();
@@ -529,9 +521,7 @@ class DirectChannelTest {
                 c.close();
             }
         } finally {
-            for (DirectChannel c : channels) {
-                c.abandon();
-            }
+            abandon(channels);
         }
     }
 
@@ -544,11 +534,7 @@ class DirectChannelTest {
         String name = "rcvbuf-" + UUID.randomUUID();
         int kb = 256;
         io.fmi.config.BackendConfig settings = config("\"receive_buffer_kb\": " + kb).backends().get(DirectChannel.NAME);
-        DirectChannel[] channels = new DirectChannel[2];
-        for (int r = 0; r < 2; r++) {
-            channels[r] = new DirectChannel(new DirectSettings(settings));
-            channels[r].open(new io.fmi.spi.ChannelContext(r, 2, name, "fmi"));
-        }
+        DirectChannel[] channels = open(settings, 2, name);
         io.fmi.spi.Deadline deadline = io.fmi.spi.Deadline.after(Duration.ofSeconds(30));
         try {
             int bytes = 8 << 20;
@@ -566,9 +552,7 @@ class DirectChannelTest {
                 c.close();
             }
         } finally {
-            for (DirectChannel c : channels) {
-                c.abandon();
-            }
+            abandon(channels);
         }
     }
 
@@ -586,6 +570,22 @@ class DirectChannelTest {
         assertEquals(0, new DirectSettings(config("\"receive_buffer_kb\": 0").backends().get(DirectChannel.NAME)).receiveBuffer);
         assertThrows(io.fmi.FmiConfigException.class,
                 () -> new DirectSettings(config("\"receive_buffer_kb\": -1").backends().get(DirectChannel.NAME)));
+    }
+
+    /** Ranks 0 to {@code size - 1} of job {@code name}, each a Direct channel opened with {@code settings}. */
+    private static DirectChannel[] open(io.fmi.config.BackendConfig settings, int size, String name) {
+        DirectChannel[] channels = new DirectChannel[size];
+        for (int r = 0; r < size; r++) {
+            channels[r] = new DirectChannel(new DirectSettings(settings));
+            channels[r].open(new io.fmi.spi.ChannelContext(r, size, name, "fmi"));
+        }
+        return channels;
+    }
+
+    private static void abandon(DirectChannel[] channels) {
+        for (DirectChannel c : channels) {
+            c.abandon();
+        }
     }
 
     private static java.nio.ByteBuffer filled(int bytes, int value) {
