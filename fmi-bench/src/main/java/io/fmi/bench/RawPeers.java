@@ -91,30 +91,12 @@ final class RawPeers implements OsuWorker.Ops {
                 }
             }
         }
-        int receiveBuffer = receiveBuffer();
         for (SocketChannel s : peers) {
             if (s != null) {
                 s.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                if (receiveBuffer > 0) {
-                    s.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
-                }
             }
         }
         return new RawPeers(rank, size, peers);
-    }
-
-    /**
-     * The socket options FMI's Direct channel sets by default, so that the baseline is not slower
-     * for want of them: a 4 MiB receive buffer where the kernel allows that much, else the kernel's
-     * autotuning (0).
-     */
-    private static int receiveBuffer() {
-        try {
-            long max = Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/core/rmem_max")).trim());
-            return max >= 4 << 20 ? 4 << 20 : 0;
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
     }
 
     private static SocketChannel connectTo(InetSocketAddress address) throws IOException {

@@ -556,18 +556,11 @@ class DirectChannelTest {
         }
     }
 
-    /** Absent, the receive buffer is asked for only where the kernel's limit allows the whole of it. */
+    /** {@code receive_buffer_kb} is off (the kernel's autotuning) unless set, and never negative. */
     @Test
-    void theDefaultReceiveBufferFollowsTheKernelsLimit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
-        java.nio.file.Path limit = dir.resolve("rmem_max");
-        int wanted = DirectSettings.AUTO_RECEIVE_BUFFER_KB * 1024;
-        java.nio.file.Files.writeString(limit, wanted + "\n");
-        assertEquals(wanted, DirectSettings.defaultReceiveBuffer(limit));
-        java.nio.file.Files.writeString(limit, "212992\n");
-        assertEquals(0, DirectSettings.defaultReceiveBuffer(limit));
-        assertEquals(0, DirectSettings.defaultReceiveBuffer(dir.resolve("absent")));
-        assertEquals(0, new DirectSettings(config("\"receive_buffer_kb\": 0").backends().get(DirectChannel.NAME)).receiveBuffer);
+    void theReceiveBufferIsAutotunedUnlessSet() {
+        assertEquals(0, new DirectSettings(config("").backends().get(DirectChannel.NAME)).receiveBuffer);
+        assertEquals(4 << 20, new DirectSettings(config("\"receive_buffer_kb\": 4096").backends().get(DirectChannel.NAME)).receiveBuffer);
         assertThrows(io.fmi.FmiConfigException.class,
                 () -> new DirectSettings(config("\"receive_buffer_kb\": -1").backends().get(DirectChannel.NAME)));
     }
