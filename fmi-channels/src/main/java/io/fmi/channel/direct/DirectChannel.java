@@ -502,7 +502,8 @@ public final class DirectChannel implements PeerToPeerChannel {
 
     /**
      * Makes progress until the receive is complete; a receive from one peer may poll before it blocks
-     * ({@link Spin}: by default up to 50 µs where the host's ranks do not outnumber its cores).
+     * ({@link Spin}: by default up to 50 µs where the host's ranks do not outnumber its cores, else up
+     * to 200 µs, yielding the core after every poll).
      * Once a frame is being written into the buffer, it waits past the deadline for the rest (up to
      * one more budget), since the data is arriving.
      */
@@ -523,6 +524,7 @@ public final class DirectChannel implements PeerToPeerChannel {
         Peer single = from.length == 1 ? from[0] : null;
         long spinUntil = 0;
         long spinBudget = -1;
+        boolean shared = false;
         long overtimeFrom = 0;
         boolean first = true;
         // the lock is taken per iteration, so that other threads' calls get their turn in between
@@ -579,7 +581,8 @@ public final class DirectChannel implements PeerToPeerChannel {
                     }
                 }
                 if (spinBudget < 0) {
-                    spinBudget = single != null && single.socket != null ? single.spin.budget(spinNanos()) : 0;
+                    shared = Spin.sharedCores(LOCAL_RANKS, OPEN.get(), CORES);
+                    spinBudget = single != null && single.socket != null ? single.spin.budget(spinNanos(shared)) : 0;
                     spinUntil = System.nanoTime() + spinBudget;
                 }
                 if (spinBudget > 0) {
@@ -589,7 +592,12 @@ public final class DirectChannel implements PeerToPeerChannel {
                         spinBudget = 0;
                     } else if (System.nanoTime() - spinUntil < 0) {
                         progress.poll(0);
-                        Thread.onSpinWait();
+                        if (shared) {
+                            // the peer this waits for may need this core: let it run first
+                            Thread.yield();
+                        } else {
+                            Thread.onSpinWait();
+                        }
                         continue;
                     } else {
                         single.spin.miss();
@@ -612,12 +620,9 @@ public final class DirectChannel implements PeerToPeerChannel {
         return receive.envelope();
     }
 
-    /** How long a receive from one peer may poll now, in ns. */
-    private long spinNanos() {
-        if (settings.spin != null) {
-            return settings.spin.toNanos();
-        }
-        return Spin.sharedCores(LOCAL_RANKS, OPEN.get(), CORES) ? 0 : Spin.DEFAULT_NANOS;
+    /** How long a receive from one peer may poll now, in ns ({@code shared}: ranks outnumber cores). */
+    private long spinNanos(boolean shared) {
+        return settings.spin != null ? settings.spin.toNanos() : Spin.defaultNanos(shared);
     }
 
     private static int localRanks(String variable) {

@@ -72,4 +72,12 @@ class SpinTest {
         assertTrue(Spin.sharedCores(1, 3, 2), "three ranks as threads of one JVM on two cores");
         assertFalse(Spin.sharedCores(1, 2, 4));
     }
+
+    @Test
+    void sharedCoresPollLongerThanACoreOfItsOwn() {
+        // where ranks share cores a poll yields the core, so it may last longer without starving the peer
+        assertEquals(Spin.SHARED_NANOS, Spin.defaultNanos(true));
+        assertEquals(Spin.DEFAULT_NANOS, Spin.defaultNanos(false));
+        assertTrue(Spin.defaultNanos(true) > Spin.defaultNanos(false));
+    }
 }
