@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * side in one run: FMI over Direct started by fmirun, the same algorithms in plain Java over
  * pre-connected sockets ({@link RawPeers}), and Open MPI ({@code osu_fmi.c} compiled with
  * {@code mpicc}, run by {@code mpirun --mca btl tcp,self}) when it is installed. The three run in
- * alternating rounds, so that a noisy machine affects them alike; the table gives each one's
+ * alternating rounds, in reverse order every other round (fmi raw ompi, ompi raw fmi, ...), so that
+ * a noisy machine, and a drift across a round, affect them alike; the table gives each one's
  * median over the rounds with the range, the ratios ours / raw and ours / Open MPI, each
  * computed per round, as median [min–max], and the model's prediction over FMI's measurement
  * (how well the model that picks channels knows Direct across processes).
@@ -35,7 +36,7 @@ import picocli.CommandLine.Option;
 @Command(name = "processes", mixinStandardHelpOptions = true, sortOptions = false,
         description = "OSU-style tests with one process per rank: FMI (Direct, via fmirun) vs plain Java sockets vs Open MPI.")
 final class ProcessBench implements Callable<Integer> {
-    /** The implementations, in the order they run within a round. */
+    /** The implementations, in the order they run within an odd round (even rounds reverse it). */
     static final List<String> IMPLS = List.of("fmi", "raw", "ompi");
 
     @Option(names = "--np", split = ",", description = "numbers of ranks (default 2,4,8; the raw baseline needs powers of two)")
@@ -112,7 +113,7 @@ final class ProcessBench implements Callable<Integer> {
         for (int np : ranks) {
             Map<String, Map<String, List<Double>>> perImpl = results.computeIfAbsent(np, k -> new LinkedHashMap<>());
             for (int round = 1; round <= rounds; round++) {
-                for (String impl : run) {
+                for (String impl : roundOrder(run, round)) {
                     List<String> command = impl.equals("ompi") ? mpirun(ompi, np, testList, sizeList)
                             : fmirun(impl, np, testList, sizeList);
                     System.err.printf(Locale.ROOT, "# round %d/%d, %d ranks: %s%n", round, rounds, np, impl);
@@ -266,6 +267,18 @@ final class ProcessBench implements Callable<Integer> {
                         range(ratios(model, ours)));
             }
         }
+    }
+
+    /**
+     * The order of the implementations in {@code round} (from 1): as given in odd rounds, reversed in
+     * even ones, so that none always runs first, right after the previous round's last.
+     */
+    static List<String> roundOrder(List<String> impls, int round) {
+        List<String> order = new ArrayList<>(impls);
+        if (round % 2 == 0) {
+            java.util.Collections.reverse(order);
+        }
+        return order;
     }
 
     /** Per-round ratios {@code a[i] / b[i]}. */

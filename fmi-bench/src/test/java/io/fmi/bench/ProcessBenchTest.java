@@ -45,6 +45,10 @@ class ProcessBenchTest {
         }
         assertEquals(2 * 2 * 2 * 2, seen.size(), "every impl, round, test and size once: " + rows);
         assertEquals(seen.size(), rows.size() - 1, rows.toString());
+        // rows are written in the order the jobs ran: the second round runs the implementations reversed
+        List<String> order = rows.subList(1, rows.size()).stream().map(r -> r.split(",")[0] + " " + r.split(",")[1])
+                .distinct().toList();
+        assertEquals(List.of("fmi 1", "raw 1", "raw 2", "fmi 2"), order, rows.toString());
         assertTrue(table.contains("fmi/raw") && table.contains("model/fmi") && table.lines().filter(l -> l.startsWith("allreduce")).count() == 2, table);
     }
 
