@@ -600,7 +600,7 @@ public final class DirectChannel implements PeerToPeerChannel {
                         }
                         continue;
                     } else {
-                        single.spin.miss();
+                        single.spin.miss(settings.spin == null && !shared);
                         spinBudget = 0;
                     }
                 }

@@ -16,7 +16,7 @@ class SpinTest {
         for (int i = 0; i < receives; i++) {
             if (spin.budget(BUDGET) > 0) {
                 polled++;
-                spin.miss();
+                spin.miss(true);
             }
         }
         return polled;
@@ -49,7 +49,7 @@ class SpinTest {
         }
         spin.hit();
         assertEquals(BUDGET, spin.budget(BUDGET));
-        spin.miss();
+        spin.miss(true);
         assertEquals(0, spin.budget(BUDGET), "after a hit, one miss skips one receive, not 63");
         assertEquals(BUDGET, spin.budget(BUDGET));
     }
@@ -58,10 +58,23 @@ class SpinTest {
     void noBudgetNeitherPollsNorSpendsTheBackOff() {
         Spin spin = new Spin();
         spin.budget(BUDGET);
-        spin.miss();
+        spin.miss(true);
         assertEquals(0, spin.budget(0));
         assertEquals(0, spin.budget(BUDGET), "the skip is still owed");
         assertEquals(BUDGET, spin.budget(BUDGET));
+    }
+
+    @Test
+    void missesWithoutBackOffKeepPolling() {
+        // polls that yield (where ranks share cores a receive that polled in vain mostly waited for a
+        // peer that was not running) and a configured spin_us poll every time
+        Spin spin = new Spin();
+        for (int i = 0; i < 100; i++) {
+            assertEquals(BUDGET, spin.budget(BUDGET), "receive " + i);
+            spin.miss(false);
+        }
+        spin.miss(true);
+        assertEquals(0, spin.budget(BUDGET), "an adaptive miss on a core of its own still backs off");
     }
 
     @Test
