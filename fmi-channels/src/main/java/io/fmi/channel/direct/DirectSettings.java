@@ -17,8 +17,8 @@ import java.util.Set;
  * (ms, default {@code max_timeout}) and {@code close_grace} (ms that {@code close()} waits to deliver
  * sends whose connection is still being made, default 10000), {@code spin_us} (µs a receive from one
  * peer polls for its message before it blocks, every time; 0: never; absent: up to 50 while this host
- * runs no more ranks than it has cores, else up to 200, yielding the core after each poll; backing
- * off per peer while polling finds nothing — see {@link Spin}) and {@code max_queued_mb}
+ * runs no more ranks than it has cores, backing off per peer while polling finds nothing, else up to
+ * 200, yielding the core after each poll — see {@link Spin}) and {@code max_queued_mb}
  * (MiB received from one peer ahead of its receives before this peer stops reading from it, so that
  * the sender blocks: backpressure; default 256), {@code relay} (default true: when hole punching
  * fails, e.g. between symmetric NATs, the pair's connection is carried by the rendezvous server) and
