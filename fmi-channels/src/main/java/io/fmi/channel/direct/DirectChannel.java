@@ -503,7 +503,8 @@ public final class DirectChannel implements PeerToPeerChannel {
     /**
      * Makes progress until the receive is complete; a receive from one peer may poll before it blocks
      * ({@link Spin}: by default up to 50 µs where the host's ranks do not outnumber its cores, else up
-     * to 200 µs, yielding the core after every poll).
+     * to 200 µs, yielding the core after every poll). Once its message starts to arrive, a receive on
+     * a core of its own blocks for the rest; one that yields polls on ({@link Spin#pollsWhileArriving}).
      * Once a frame is being written into the buffer, it waits past the deadline for the rest (up to
      * one more budget), since the data is arriving.
      */
@@ -586,7 +587,7 @@ public final class DirectChannel implements PeerToPeerChannel {
                     spinUntil = System.nanoTime() + spinBudget;
                 }
                 if (spinBudget > 0) {
-                    if (single.reader.writing(receive)) {
+                    if (single.reader.writing(receive) && !Spin.pollsWhileArriving(shared)) {
                         // the message is arriving: the rest comes faster with the reads the selector wakes
                         single.spin.hit();
                         spinBudget = 0;
