@@ -110,9 +110,18 @@ public final class OsuWorker {
     private OsuWorker() {
     }
 
-    /** Iterations per point: the same for every implementation (osu_fmi.c has the same rule). */
+    /**
+     * Timed iterations per point ({@code -Dfmi.osu.iterations}; 0 = OSU's count, {@link #iterations}):
+     * more than OSU's 32 for a 1 MiB collective average out more of a shared machine's hiccups.
+     */
+    static final int ITERATIONS = Integer.getInteger("fmi.osu.iterations", 0);
+
+    /**
+     * Iterations per point: {@link #ITERATIONS}, else OSU's count (32 MiB per point, 5 to 1000); the
+     * same for every implementation (osu_fmi.c has the same rule and option).
+     */
     static int iterations(int bytes) {
-        return (int) Math.max(5, Math.min(1000, (32L << 20) / Math.max(bytes, 1)));
+        return ITERATIONS > 0 ? ITERATIONS : (int) Math.max(5, Math.min(1000, (32L << 20) / Math.max(bytes, 1)));
     }
 
     public static void main(String[] args) throws IOException {

@@ -79,10 +79,14 @@ final class ProcessBench implements Callable<Integer> {
             + " do (default: back to back, where a rank that need not wait — a reduce's leaves — runs ahead)")
     boolean separate;
 
+    @Option(names = "--iterations", description = "timed iterations per point for every implementation (default 0:"
+            + " OSU's count, 32 MiB per point, 5 to 1000 — 32 for 1 MiB); more average out more of a shared machine's noise")
+    int iterations;
+
     @Option(names = "--jvm-arg", description = "an argument for each Java rank's JVM (repeatable)")
     List<String> jvmArgs = new ArrayList<>();
 
-    @Option(names = "--csv", description = "write every measurement (impl, round, test, ranks, bytes, us, model_us) to this CSV file")
+    @Option(names = "--csv", description = "write every measurement (impl, round, test, ranks, bytes, us, model_us, iterations) to this CSV file")
     Path csv;
 
     @picocli.CommandLine.Spec
@@ -93,6 +97,10 @@ final class ProcessBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (iterations < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--iterations is " + iterations + "; give 1 or more, or 0 for OSU's count");
+        }
         for (String test : tests) {
             if (!OsuWorker.TESTS.contains(test)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -126,7 +134,7 @@ final class ProcessBench implements Callable<Integer> {
                                     .add(Double.parseDouble(point[5]));
                         }
                         rows.add(new String[] {impl, String.valueOf(round), point[0], point[1], point[2], point[4],
-                                point.length > 5 ? point[5] : "NaN"});
+                                point.length > 5 ? point[5] : "NaN", point[3]});
                     }
                 }
             }
@@ -134,7 +142,7 @@ final class ProcessBench implements Callable<Integer> {
         print(run);
         if (csv != null) {
             try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
-                out.println("impl,round,test,ranks,bytes,us,model_us");
+                out.println("impl,round,test,ranks,bytes,us,model_us,iterations");
                 rows.forEach(r -> out.println(String.join(",", r)));
             }
         }
@@ -153,6 +161,9 @@ final class ProcessBench implements Callable<Integer> {
         if (separate) {
             command.add("--jvm-arg=-Dfmi.osu.separate=true");
         }
+        if (iterations > 0) {
+            command.add("--jvm-arg=-Dfmi.osu.iterations=" + iterations);
+        }
         if (config != null && impl.equals("fmi")) {
             command.addAll(List.of("--config", config.toAbsolutePath().toString()));
         }
@@ -170,6 +181,9 @@ final class ProcessBench implements Callable<Integer> {
                 String.valueOf(warmUpMillis), String.valueOf(passes)));
         if (separate) {
             command.add("separate");
+        }
+        if (iterations > 0) {
+            command.add("iterations=" + iterations);
         }
         return command;
     }
@@ -246,9 +260,10 @@ final class ProcessBench implements Callable<Integer> {
         boolean raw = run.contains("raw");
         boolean ompi = run.contains("ompi");
         System.out.printf(Locale.ROOT, "# fmi-bench processes: %d alternating rounds; times in us (median [min-max] over rounds);"
-                + " ratios per round, median [min-max]; Java ranks' data %s; %s%n", rounds,
+                + " ratios per round, median [min-max]; Java ranks' data %s; %s; %s%n", rounds,
                 buffers == Buffers.direct ? "in direct buffers" : "on the heap",
-                separate ? "each iteration timed alone after a barrier" : "iterations back to back");
+                separate ? "each iteration timed alone after a barrier" : "iterations back to back",
+                iterations > 0 ? iterations + " timed iterations per point" : "OSU's iteration counts");
         System.out.printf(Locale.ROOT, "%-10s %3s %9s %26s %26s %26s %22s %22s %22s%n", "test", "np", "bytes", "fmi",
                 raw ? "raw java" : "", ompi ? "open mpi" : "", raw ? "fmi/raw" : "", ompi ? "fmi/ompi" : "", "model/fmi");
         for (Map.Entry<Integer, Map<String, Map<String, List<Double>>>> e : results.entrySet()) {

@@ -2,9 +2,10 @@
  * The Open MPI side of fmi-bench's process benchmark: the tests of io.fmi.bench.OsuWorker, with
  * the same iteration counts and the same output lines:
  *   @osu <test> <ranks> <bytes> <iterations> <microseconds per iteration, slowest rank>
- * Usage: mpirun -np N osu_fmi <tests,...> <sizes,...> <warm-up ms> <untimed passes> [separate]
+ * Usage: mpirun -np N osu_fmi <tests,...> <sizes,...> <warm-up ms> <untimed passes> [separate] [iterations=N]
  * With "separate", each timed iteration starts after a barrier and is timed alone (as OSU's
- * collective tests do; OsuWorker's -Dfmi.osu.separate=true).
+ * collective tests do; OsuWorker's -Dfmi.osu.separate=true). With "iterations=N", every point is
+ * timed over N iterations instead of OSU's count (OsuWorker's -Dfmi.osu.iterations=N).
  * Compiled by ProcessBench with mpicc -O2 when mpirun is installed.
  */
 #include <mpi.h>
@@ -14,7 +15,10 @@
 
 #define WINDOW 64
 
+static int fixedIterations = 0;
+
 static int iterations(long bytes) {
+    if (fixedIterations > 0) return fixedIterations;
     long n = (32L << 20) / (bytes > 1 ? bytes : 1);
     if (n > 1000) n = 1000;
     if (n < 5) n = 5;
@@ -103,11 +107,21 @@ int main(int argc, char **argv) {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &n);
     if (argc < 5) {
-        if (rank == 0) fprintf(stderr, "usage: osu_fmi <tests,...> <sizes,...> <warm-up ms> <untimed passes> [separate]\n");
+        if (rank == 0) fprintf(stderr, "usage: osu_fmi <tests,...> <sizes,...> <warm-up ms> <untimed passes> [separate] [iterations=N]\n");
         MPI_Abort(MPI_COMM_WORLD, 2);
     }
     double warmUp = atof(argv[3]) / 1e3;
-    int separate = argc > 5 && !strcmp(argv[5], "separate");
+    int separate = 0;
+    for (int i = 5; i < argc; i++) {
+        if (!strcmp(argv[i], "separate")) {
+            separate = 1;
+        } else if (!strncmp(argv[i], "iterations=", 11) && atoi(argv[i] + 11) > 0) {
+            fixedIterations = atoi(argv[i] + 11);
+        } else {
+            if (rank == 0) fprintf(stderr, "osu_fmi: unknown option '%s'\n", argv[i]);
+            MPI_Abort(MPI_COMM_WORLD, 2);
+        }
+    }
     /* the same passes as OsuWorker: untimed ones first, then the timed one */
     for (int pass = atoi(argv[4]); pass >= 0; pass--) {
         char *tests = strdup(argv[1]);

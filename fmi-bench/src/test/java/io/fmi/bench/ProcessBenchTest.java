@@ -33,12 +33,14 @@ class ProcessBenchTest {
         String table = run.out();
         assertEquals(0, run.status(), table);
         List<String> rows = Files.readAllLines(csv);
-        assertEquals("impl,round,test,ranks,bytes,us,model_us", rows.get(0));
+        assertEquals("impl,round,test,ranks,bytes,us,model_us,iterations", rows.get(0));
         Set<String> seen = new TreeSet<>();
         for (String row : rows.subList(1, rows.size())) {
             String[] f = row.split(",");
             assertEquals("2", f[3], row);
             assertTrue(Double.parseDouble(f[5]) > 0, row);
+            // OSU's count: 32 MiB per point, at most 1000
+            assertEquals(f[4].equals("8") ? "1000" : "512", f[7], row);
             double model = Double.parseDouble(f[6]);
             assertTrue(f[0].equals("fmi") ? model > 0 : Double.isNaN(model), "the model predicts FMI's points only: " + row);
             seen.add(f[0] + " " + f[1] + " " + f[2] + " " + f[4]);
@@ -94,7 +96,7 @@ class ProcessBenchTest {
         Path csv = dir.resolve("direct.csv");
         FmiBenchTest.Run run = FmiBenchTest.run("processes", "--np", "2", "--impl", "fmi,raw", "--tests",
                 "allreduce,reduce", "--sizes", "64K", "--rounds", "1", "--warmup-ms", "20", "--warmup-passes", "0",
-                "--buffers", "direct", "--csv", csv.toString());
+                "--buffers", "direct", "--iterations", "7", "--csv", csv.toString());
         String table = run.out();
         assertEquals(0, run.status(), table);
         Set<String> seen = new TreeSet<>();
@@ -102,19 +104,29 @@ class ProcessBenchTest {
         for (String row : rows.subList(1, rows.size())) {
             String[] f = row.split(",");
             assertTrue(Double.parseDouble(f[5]) > 0, row);
+            assertEquals("7", f[7], "--iterations 7 for every implementation instead of OSU's 512: " + row);
             seen.add(f[0] + " " + f[2] + " " + f[4]);
         }
         assertEquals(Set.of("fmi allreduce 65536", "fmi reduce 65536", "raw allreduce 65536", "raw reduce 65536"), seen);
-        assertTrue(table.contains("Java ranks' data in direct buffers"), table);
+        assertTrue(table.contains("Java ranks' data in direct buffers") && table.contains("7 timed iterations per point"), table);
     }
 
     @Test
     void anUnknownTestIsAUsageError() {
+        assertUsageError("unknown test 'pingpong'", "processes", "--tests", "allreduce,pingpong");
+    }
+
+    @Test
+    void aNegativeIterationCountIsAUsageError() {
+        assertUsageError("--iterations is -3; give 1 or more, or 0 for OSU's count", "processes", "--iterations", "-3");
+    }
+
+    private static void assertUsageError(String message, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CommandLine cli = new CommandLine(new FmiBench());
         cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-        int status = cli.execute("processes", "--tests", "allreduce,pingpong");
+        int status = cli.execute(args);
         assertEquals(2, status);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown test 'pingpong'"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(message), err.toString(StandardCharsets.UTF_8));
     }
 }
