@@ -54,6 +54,16 @@ public interface Combiner {
     }
 
     /**
+     * Whether {@link #combineInto} may be given {@code into} and {@code other} as the same bytes (same
+     * buffer, same offset): a large reduction then receives its partner's half straight into the
+     * working buffer and combines its operand into it, with no temporary. The defaults copy
+     * {@code first} into {@code into} before they read {@code other}, so false unless overridden.
+     */
+    default boolean combinesOverOther() {
+        return false;
+    }
+
+    /**
      * {@code into = first ⊕ other} over {@code count} elements at absolute byte offsets, the order
      * as in {@link #combine(ByteBuffer, int, ByteBuffer, int, int, boolean)} with {@code first} in
      * the place of {@code acc}: the combine of an operand that is not in the working buffer yet,

@@ -83,6 +83,12 @@ public final class ElementwiseCombiner implements Combiner {
         chunked(acc, accOffset, acc, accOffset, null, 0, other, otherOffset, count);
     }
 
+    /** Yes: each element (or chunk) of {@code other} is read before the same one of {@code into} is written. */
+    @Override
+    public boolean combinesOverOther() {
+        return true;
+    }
+
     /** As the in-place form, each element of {@code first} read where that form reads {@code into}'s. */
     @Override
     public void combineInto(ByteBuffer into, int intoOffset, ByteBuffer first, int firstOffset, ByteBuffer other,

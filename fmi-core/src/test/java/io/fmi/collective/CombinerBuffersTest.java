@@ -92,6 +92,21 @@ class CombinerBuffersTest {
             assertArrayEquals(expectedInto, actualFromArray, op.type() + " into a buffer from an array, count " + count);
             assertArrayEquals(bytesOf(op.type(), arrayBefore), bytesOf(op.type(), array),
                     op.type() + " array operand modified, count " + count);
+            if (op.combinesOverOther()) {
+                // over the other operand itself (a large reduction receives its partner's half into
+                // the working buffer and combines its own operand into it there)
+                byte[] overOther = garbage.clone();
+                System.arraycopy(other, otherOffset, overOther, 9, count * size);
+                ByteBuffer fromArray = direct(overOther, order);
+                op.combineInto(fromArray, 9, array, firstIndex, fromArray, 9, count, lower);
+                byte[] actualOver = new byte[garbage.length];
+                fromArray.get(0, actualOver);
+                assertArrayEquals(expectedInto, actualOver, op.type() + " over the other operand from an array, count " + count);
+                ByteBuffer fromBuffer = direct(overOther, order);
+                op.combineInto(fromBuffer, 9, direct(acc, order), accOffset, fromBuffer, 9, count, lower);
+                fromBuffer.get(0, actualOver);
+                assertArrayEquals(expectedInto, actualOver, op.type() + " over the other operand from a buffer, count " + count);
+            }
         }
     }
 
