@@ -577,15 +577,16 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             hi = keepHi;
         }
         // Each step's receive is posted ahead, each into a part of its own: a partner that is a step
-        // ahead sends into place. Where the operand is not in buf (a heap array, or a direct buffer
-        // of its own) and the operator may write over what it reads, the first step's lands in the
-        // half of buf it keeps and is combined with the operand there; else in a temporary. The later
-        // ones' (a quarter of buf, an eighth, ...) land in the half of buf the first step gives away,
-        // free once it is sent (or from the start when the operand's own bytes go out instead). Eight
-        // processes sharing two cores (their buffers just over the 32 MiB cache between them) took
-        // less time per 1 MiB allreduce this way than with seven eighths of buf in a temporary.
+        // ahead sends into place. Where the operand is a heap array (so not in buf's memory) and the
+        // operator may write over what it reads, the first step's lands in the half of buf it keeps
+        // and is combined with the operand there; else in a temporary (a direct operand may be
+        // buf's own bytes through another buffer object). The later ones' (a quarter of buf, an
+        // eighth, ...) land in the half of buf the first step gives away, posted once it is sent.
+        // Eight processes sharing two cores (their buffers the size of the 32 MiB cache between
+        // them) took less time per 1 MiB allreduce this way than with seven eighths of buf in a
+        // temporary.
         ByteBuffer source = operand != null ? operand.source() : null;
-        boolean landsInBuf = operand != null && (source != null || operand.array() != null) && op.combinesOverOther();
+        boolean landsInBuf = operand != null && source == null && operand.array() != null && op.combinesOverOther();
         boolean intoGiven = steps > 1 && later <= giveLen[0];
         int scratch = intoGiven ? (landsInBuf ? 0 : keepLen[0]) : buf.capacity();
         ByteBuffer tmp = scratch > 0 ? temporary(buf, scratch) : null;
@@ -608,7 +609,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
                 free += keepLen[step];
             }
             // the later steps' receives go into the first step's given half once it is sent
-            int postedUpTo = !intoGiven || source != null ? steps : 1;
+            int postedUpTo = intoGiven ? 1 : steps;
             post(call, posted, 0, postedUpTo, into, at, keepLen, newRank, pof2, keep);
             for (int step = 0; step < steps; step++) {
                 int partner = newRank ^ (1 << step);
@@ -623,6 +624,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
                     // the operand's own bytes go out, and its kept half is combined from where it is
                     // into buf (buf's given half is not read again: the allgather overwrites it)
                     sendTo(call, peer, from, giveOff[step], giveLen[step]);
+                    post(call, posted, postedUpTo, steps, into, at, keepLen, newRank, pof2, keep);
                     await(call, posted, step);
                     op.combineInto(buf, keepOff[step], from, keepOff[step], received, in, keepLen[step] / op.type().size(), lower);
                 } else if (array != null) {

@@ -94,6 +94,21 @@ class DirectBufferCollectivesTest {
         }), size);
     }
 
+    /**
+     * The operand and the result the same bytes as two buffer objects (a duplicate, not the same
+     * object): no partner's data may land where this rank still reads its own operand from.
+     */
+    @Test
+    void operandAndResultSharingTheirBytes() {
+        for (int size : new int[] {4, 8}) {
+            check(LocalPeers.call(size, comm -> {
+                ByteBuffer recv = window(comm.rank());
+                comm.allreduce(recv.duplicate(), recv, Op.SUM);
+                return recv;
+            }), size);
+        }
+    }
+
     /** A heap window or a mix, in place too: the allreduce reads and writes the window's bytes only. */
     @ParameterizedTest(name = "send direct={0}, result direct={1}, in place={2}")
     @CsvSource({"false,false,false", "false,false,true", "true,false,false",
