@@ -620,29 +620,26 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
                 Object array = operand != null && step == 0 && from == null ? operand.array() : null;
                 boolean filling = operand != null && step == 0 && from == null;
                 boolean lower = partner < newRank;
-                if (from != null) {
-                    // the operand's own bytes go out, and its kept half is combined from where it is
-                    // into buf (buf's given half is not read again: the allgather overwrites it)
-                    sendTo(call, peer, from, giveOff[step], giveLen[step]);
+                // the given half goes out: the operand's own bytes, or buf's (filled from the
+                // operand first on the first step); the later steps' receives are posted once it is sent
+                if (filling) {
+                    operand.fill(buf, giveOff[step], giveLen[step]);
+                }
+                sendTo(call, peer, from != null ? from : buf, giveOff[step], giveLen[step]);
+                if (step == 0) {
                     post(call, posted, postedUpTo, steps, into, at, keepLen, newRank, pof2, keep);
-                    await(call, posted, step);
+                }
+                await(call, posted, step);
+                if (from != null) {
+                    // its kept half is combined from where it is into buf (buf's given half is not
+                    // read again: the allgather overwrites it)
                     op.combineInto(buf, keepOff[step], from, keepOff[step], received, in, keepLen[step] / op.type().size(), lower);
                 } else if (array != null) {
-                    // a heap array: the given half is copied into buf to go out, the kept half combined
-                    // from the array into buf (not copied into buf, then read back from it)
-                    operand.fill(buf, giveOff[step], giveLen[step]);
-                    sendTo(call, peer, buf, giveOff[step], giveLen[step]);
-                    post(call, posted, postedUpTo, step == 0 ? steps : 0, into, at, keepLen, newRank, pof2, keep);
-                    await(call, posted, step);
+                    // a heap array: its kept half is combined from the array into buf (not copied
+                    // into buf, then read back from it)
                     int size = op.type().size();
                     op.combineInto(buf, keepOff[step], array, keepOff[step] / size, received, in, keepLen[step] / size, lower);
                 } else {
-                    if (filling) {
-                        operand.fill(buf, giveOff[step], giveLen[step]);
-                    }
-                    sendTo(call, peer, buf, giveOff[step], giveLen[step]);
-                    post(call, posted, postedUpTo, step == 0 ? steps : 0, into, at, keepLen, newRank, pof2, keep);
-                    await(call, posted, step);
                     // filling, the kept half is copied in a piece at a time just before the piece is combined
                     int piece = filling ? Math.max(1, FILL_PIECE / es) * es : keepLen[step];
                     for (int done = 0; done < keepLen[step]; done += piece) {
