@@ -381,8 +381,15 @@ public final class DirectChannel implements PeerToPeerChannel {
         return frame;
     }
 
-    /** Waits until every frame that is not null is written, or its connection failed. */
+    /**
+     * Waits until every frame that is not null is written, or its connection failed. Where the host's
+     * ranks outnumber its cores, it first polls and yields its core after each poll, as a receive
+     * does ({@link Spin}), for as long as a receive would: the receivers it waits for need that core
+     * to read, and a wait in the selector adds a wake-up each time a socket has room again.
+     */
     private void awaitWritten(Peer[] to, ByteBuffer[][] frames, ByteBuffer[] data, Deadline deadline) {
+        long spinUntil = 0;
+        boolean spinning = Spin.sharedCores(LOCAL_RANKS, OPEN.get(), CORES);
         // the lock is taken per iteration, so that other threads' calls get their turn in between
         while (true) {
             progress.enter();
@@ -411,6 +418,17 @@ public final class DirectChannel implements PeerToPeerChannel {
                 long remaining = deadline.remainingMillis();
                 if (remaining <= 0) {
                     throw sendTimedOut(to, frames, data, deadline);
+                }
+                if (spinning) {
+                    if (spinUntil == 0) {
+                        spinUntil = System.nanoTime() + spinNanos(true);
+                    }
+                    if (System.nanoTime() - spinUntil < 0) {
+                        progress.poll(0);
+                        Thread.yield();
+                        continue;
+                    }
+                    spinning = false;
                 }
                 progress.poll(Math.min(remaining, MAX_WAIT_MS));
             } finally {
