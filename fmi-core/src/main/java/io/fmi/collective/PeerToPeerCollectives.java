@@ -616,7 +616,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
                 int peer = realOf(partner, pof2, keep);
                 int in = at[step];
                 ByteBuffer received = into[step];
-                ByteBuffer from = operand != null && step == 0 ? source : null;
+                ByteBuffer from = step == 0 ? source : null; // source is null without an operand
                 Object array = operand != null && step == 0 && from == null ? operand.array() : null;
                 boolean filling = operand != null && step == 0 && from == null;
                 boolean lower = partner < newRank;
