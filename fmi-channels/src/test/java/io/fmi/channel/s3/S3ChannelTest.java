@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -140,12 +141,15 @@ class S3ChannelTest {
         String name = "split-" + UUID.randomUUID();
         byte[] payload = new byte[300_001];
         new java.util.Random(12).nextBytes(payload);
+        CountDownLatch read = new CountDownLatch(1);
         LocalPeers.call(2, rank -> Communicator.builder().rank(rank).size(2).name(name).config(config).build(), comm -> {
             if (comm.rank() == 0) {
                 comm.send(payload, 1, 1);
+                awaitReader(read);
             } else {
                 byte[] in = new byte[payload.length];
                 comm.recv(in, 0, 1);
+                read.countDown();
                 assertArrayEquals(payload, in);
             }
             return null;
@@ -159,13 +163,16 @@ class S3ChannelTest {
         String name = "count-" + UUID.randomUUID();
         byte[] payload = new byte[1000];
         new java.util.Random(3).nextBytes(payload);
+        CountDownLatch read = new CountDownLatch(1);
         List<Map<String, Map<String, Long>>> counts = LocalPeers.call(2, rank -> Communicator.builder().rank(rank)
                 .size(2).name(name).config(config).build(), comm -> {
             if (comm.rank() == 0) {
                 comm.send(payload, 1, 2);
+                awaitReader(read);
             } else {
                 byte[] in = new byte[payload.length];
                 comm.recv(in, 0, 2);
+                read.countDown();
                 assertArrayEquals(payload, in);
                 long until = System.nanoTime() + 10_000_000_000L;
                 // the communicators are open: their liveness marks are there, the value must not be
@@ -179,5 +186,14 @@ class S3ChannelTest {
         assertEquals(1L, counts.get(0).get("S3").get("put"));
         assertTrue(counts.get(1).get("S3").get("get") >= 1, counts.toString());
         assertEquals(1L, counts.get(1).get("S3").get("delete"));
+    }
+
+    /**
+     * Rank 0 stays open until rank 1 has read: with a {@code close_grace} (100 ms) shorter than the
+     * readers' poll interval (up to 200 ms), a writer that closes at once deletes a value its reader
+     * has not polled for yet, and the reader then waits out its deadline.
+     */
+    private static void awaitReader(CountDownLatch read) throws InterruptedException {
+        assertTrue(read.await(1, TimeUnit.MINUTES), "rank 1 did not read within a minute");
     }
 }
