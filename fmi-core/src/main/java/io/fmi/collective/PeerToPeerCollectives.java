@@ -617,8 +617,8 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
                 int in = at[step];
                 ByteBuffer received = into[step];
                 ByteBuffer from = step == 0 ? source : null; // source is null without an operand
-                Object array = operand != null && step == 0 && from == null ? operand.array() : null;
                 boolean filling = operand != null && step == 0 && from == null;
+                Object array = filling ? operand.array() : null;
                 boolean lower = partner < newRank;
                 // the given half goes out: the operand's own bytes, or buf's (filled from the
                 // operand first on the first step); the later steps' receives are posted once it is sent
