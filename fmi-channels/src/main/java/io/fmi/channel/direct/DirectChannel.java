@@ -79,7 +79,7 @@ public final class DirectChannel implements PeerToPeerChannel {
         /** When to stop reading the socket: the waiting receive is done, or too much is queued. */
         final BooleanSupplier enough = () -> (waiting != null && waiting.done() && !mailbox.hasPosted()) || paused();
         /** Frames to write in order; before the connection exists they are copies. */
-        final FrameWriter writer = new FrameWriter(outboxes);
+        final FrameWriter writer = new FrameWriter(outboxes, settings.inPlace);
         SocketChannel socket;
         SelectionKey key;
         boolean pairing;
@@ -102,7 +102,7 @@ public final class DirectChannel implements PeerToPeerChannel {
 
         Peer(int rank) {
             this.rank = rank;
-            this.reader = new FrameReader(mailbox, rank);
+            this.reader = new FrameReader(mailbox, rank, settings.inPlace);
         }
 
         /** Starts pairing in the background unless it is under way; it may last until the later of {@code opDeadline} and the pairing timeout. */

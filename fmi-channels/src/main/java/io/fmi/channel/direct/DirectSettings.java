@@ -28,7 +28,10 @@ import java.util.Set;
  * otherwise cost {@code punch_timeout} per pair), {@code receive_buffer_kb} (each connection's
  * receive buffer, {@code SO_RCVBUF}, which the kernel caps at {@code net.core.rmem_max}; default 0:
  * not set, the kernel autotunes it — a fixed 4 MiB measured against autotuning on 8 processes
- * sharing 2 cores gave no difference that outlasted the order of the runs).
+ * sharing 2 cores gave no difference that outlasted the order of the runs), {@code in_place}
+ * (default true: large messages in Java arrays are written to and read from the socket in place,
+ * without the JDK's copy, where the JVM allows it — see {@link HeapSocketIo}; false: always through
+ * the JDK).
  */
 final class DirectSettings {
     final InetSocketAddress server;
@@ -45,10 +48,12 @@ final class DirectSettings {
     final boolean punch;
     /** {@code SO_RCVBUF} asked of every connection, bytes; 0: not set (the kernel autotunes it). */
     final int receiveBuffer;
+    /** Whether large heap messages are read and written in place where {@link HeapSocketIo} can. */
+    final boolean inPlace;
 
     DirectSettings(BackendConfig config) {
         config.rejectUnknown(Set.of("host", "port", "secret", "secret_file", "checksum", "eager", "pairing_timeout",
-                "close_grace", "spin_us", "max_queued_mb", "relay", "punch_timeout", "punch", "receive_buffer_kb"));
+                "close_grace", "spin_us", "max_queued_mb", "relay", "punch_timeout", "punch", "receive_buffer_kb", "in_place"));
         String host = config.string("host", "127.0.0.1");
         int port = (int) config.integer("port", 10000, 1, 65535);
         this.server = new InetSocketAddress(host, port);
@@ -78,6 +83,7 @@ final class DirectSettings {
         this.punchTimeout = Duration.ofMillis(config.integer("punch_timeout", 5000, 1, 600_000));
         this.punch = config.bool("punch", true);
         this.receiveBuffer = (int) config.integer("receive_buffer_kb", 0, 0, 1 << 20) * 1024;
+        this.inPlace = config.bool("in_place", true);
         if (!punch && !relay) {
             throw new FmiConfigException(config.path("punch") + " and " + config.path("relay")
                     + " are both false: peers would have no way to connect; turn one on");

@@ -10,7 +10,8 @@ import java.util.zip.CRC32C;
 /**
  * Decodes the frames ({@link Frames}) of one connection as their bytes arrive on a non-blocking
  * socket. Headers and small payloads come through a 32 KiB staging buffer (one system call for
- * many small frames); the rest of a large payload is read straight into its destination. Each
+ * many small frames); the rest of a large payload is read straight into its destination (a heap
+ * array in place where {@link HeapSocketIo} can, else through the JDK's copy in chunks). Each
  * payload is copied once: into the buffer the {@link Mailbox} gives for it (a posted receive's, or
  * an array of exactly its length that is queued). A frame with another version, a negative length or a wrong
  * checksum is a {@link CorruptFrameException}, and so is one that no receive waits for and that is
@@ -33,6 +34,8 @@ final class FrameReader {
     private final Mailbox mailbox;
     private final int source;
     private final long maxQueued;
+    /** Whether heap destinations may be read into in place ({@link HeapSocketIo}) where the socket allows it. */
+    private final boolean inPlace;
     /**
      * Read mode: bytes received but not yet decoded between position and limit. Allocated at the
      * first read: a channel has a reader per rank, most of which never connect (256 peers would
@@ -49,16 +52,20 @@ final class FrameReader {
     private ByteBuffer target;
     private Mailbox.Landing landing;
 
-    /** Decodes the frames sent by channel rank {@code source} into {@code mailbox}. */
-    FrameReader(Mailbox mailbox, int source) {
-        this(mailbox, source, Runtime.getRuntime().maxMemory() / 2);
+    /**
+     * Decodes the frames sent by channel rank {@code source} into {@code mailbox}, reading into heap
+     * arrays in place if {@code inPlace} and {@link HeapSocketIo} can.
+     */
+    FrameReader(Mailbox mailbox, int source, boolean inPlace) {
+        this(mailbox, source, Runtime.getRuntime().maxMemory() / 2, inPlace);
     }
 
     /** ... queuing no message longer than {@code maxQueued} bytes that no receive waits for. */
-    FrameReader(Mailbox mailbox, int source, long maxQueued) {
+    FrameReader(Mailbox mailbox, int source, long maxQueued, boolean inPlace) {
         this.mailbox = mailbox;
         this.source = source;
         this.maxQueued = maxQueued;
+        this.inPlace = inPlace;
     }
 
     /**
@@ -144,8 +151,15 @@ final class FrameReader {
         }
     }
 
-    private static int readInto(ReadableByteChannel socket, ByteBuffer target) throws IOException {
-        if (target.isDirect() || target.remaining() <= Frames.CHUNK) {
+    private int readInto(ReadableByteChannel socket, ByteBuffer target) throws IOException {
+        if (target.isDirect()) {
+            return socket.read(target);
+        }
+        java.nio.channels.SocketChannel inPlaceFrom = inPlace && target.hasArray() ? HeapSocketIo.usable(socket) : null;
+        if (inPlaceFrom != null) {
+            return HeapSocketIo.read(inPlaceFrom, target);
+        }
+        if (target.remaining() <= Frames.CHUNK) {
             return socket.read(target);
         }
         ByteBuffer view = target.duplicate();

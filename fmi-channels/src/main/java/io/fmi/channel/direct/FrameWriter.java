@@ -15,7 +15,9 @@ import java.util.ArrayDeque;
  * the socket directly makes the JDK copy all of it into a temporary direct buffer on every attempt,
  * however little the socket then takes — with a full socket buffer that copied most bytes many
  * times over.) Several small frames share one write; a large direct buffer is written without a
- * copy, in one gathering write with the bytes staged before it (its frame's header). A send whose
+ * copy, in one gathering write with the bytes staged before it (its frame's header). A large heap
+ * buffer is written without a copy too where {@link HeapSocketIo} can write the socket from the
+ * heap in place, in writes of its own after its header. A send whose
  * connection has nothing else waiting is copied in whole, header and all, with no buffers made
  * for its frame ({@link #copyIn}): the common case of a small message allocates nothing here.
  */
@@ -57,15 +59,23 @@ final class FrameWriter {
     private final Outboxes outboxes;
     /** Read mode: copied bytes not yet taken by the socket; taken from {@link #outboxes} while needed. */
     private ByteBuffer out;
+    /** Whether large heap buffers may be written in place ({@link HeapSocketIo}) where the socket allows it. */
+    private final boolean inPlace;
+    /** During a flush: the socket, where large heap buffers are written to it in place; else null. */
+    private java.nio.channels.SocketChannel heapTo;
 
     /** A writer with outboxes of its own. */
     FrameWriter() {
-        this(new Outboxes());
+        this(new Outboxes(), true);
     }
 
-    /** A writer that borrows its outbox from {@code outboxes} while it needs one. */
-    FrameWriter(Outboxes outboxes) {
+    /**
+     * A writer that borrows its outbox from {@code outboxes} while it needs one, writing large heap
+     * buffers in place if {@code inPlace} and {@link HeapSocketIo} can.
+     */
+    FrameWriter(Outboxes outboxes, boolean inPlace) {
         this.outboxes = outboxes;
+        this.inPlace = inPlace;
     }
 
     /**
@@ -140,6 +150,7 @@ final class FrameWriter {
      * @return whether everything is written
      */
     boolean flush(WritableByteChannel socket) throws IOException {
+        heapTo = inPlace ? HeapSocketIo.usable(socket) : null;
         while (true) {
             if (out != null && out.hasRemaining()) {
                 ByteBuffer large = nextLarge();
@@ -159,7 +170,7 @@ final class FrameWriter {
             if (next == null) {
                 pending.removeFirst();
             } else if (large(next)) {
-                if (socket.write(next) == 0) {
+                if ((next.isDirect() ? socket.write(next) : HeapSocketIo.write(heapTo, next)) == 0) {
                     return false;
                 }
             } else {
@@ -170,17 +181,21 @@ final class FrameWriter {
 
     /**
      * The large direct buffer that follows the outbox's bytes, if one does (a frame's payload after
-     * its header): written with them in one call, so the header does not go out as a segment of its own.
+     * its header): written with them in one call, so the header does not go out as a segment of its
+     * own. (A heap one cannot be: a gathering write takes no array in place.)
      */
     private ByteBuffer nextLarge() {
         ByteBuffer[] frame = pending.peekFirst();
         ByteBuffer next = frame == null ? null : Frames.firstUnwritten(frame);
-        return next != null && large(next) ? next : null;
+        return next != null && next.isDirect() && large(next) ? next : null;
     }
 
-    /** A direct buffer of at least an outbox: written to the socket as it is, never copied. */
-    private static boolean large(ByteBuffer b) {
-        return b.isDirect() && b.remaining() >= OUTBOX;
+    /**
+     * A buffer of at least an outbox that is written to the socket as it is, never copied: a direct
+     * one, or a heap one while {@link #heapTo} is set.
+     */
+    private boolean large(ByteBuffer b) {
+        return b.remaining() >= OUTBOX && (b.isDirect() || (heapTo != null && b.hasArray()));
     }
 
     /** Copies the next bytes of the pending frames into the (empty) outbox. */

@@ -2,6 +2,7 @@ package io.fmi.channel.direct;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -535,15 +536,8 @@ class DirectChannelTest {
         int kb = 256;
         io.fmi.config.BackendConfig settings = config("\"receive_buffer_kb\": " + kb).backends().get(DirectChannel.NAME);
         DirectChannel[] channels = open(settings, 2, name);
-        io.fmi.spi.Deadline deadline = io.fmi.spi.Deadline.after(Duration.ofSeconds(30));
         try {
-            int bytes = 8 << 20;
-            var sent = THREADS.submit(() -> {
-                channels[0].send(1, 0, 3, filled(bytes, 9), deadline);
-                return null;
-            });
-            assertAll(9, receive(channels[1], 3, bytes, deadline).array());
-            sent.get(30, TimeUnit.SECONDS);
+            sendsEightMebibytes(channels);
             for (int r = 0; r < 2; r++) {
                 int got = channels[r].receiveBufferOf(1 - r);
                 assertTrue(got >= kb * 1024 && got <= 2 * kb * 1024, "rank " + r + "'s receive buffer is " + got + " bytes");
@@ -563,6 +557,38 @@ class DirectChannelTest {
         assertEquals(4 << 20, new DirectSettings(config("\"receive_buffer_kb\": 4096").backends().get(DirectChannel.NAME)).receiveBuffer);
         assertThrows(io.fmi.FmiConfigException.class,
                 () -> new DirectSettings(config("\"receive_buffer_kb\": -1").backends().get(DirectChannel.NAME)));
+    }
+
+    /**
+     * {@code in_place} (default true) off: large arrays go through the JDK's copies, as they always
+     * do on a JVM that cannot read and write them in place, and arrive whole.
+     */
+    @Test
+    void withInPlaceOffLargeArraysArriveWholeThroughTheJdk() throws Exception {
+        assertTrue(new DirectSettings(config("").backends().get(DirectChannel.NAME)).inPlace);
+        io.fmi.config.BackendConfig settings = config("\"in_place\": false").backends().get(DirectChannel.NAME);
+        assertFalse(new DirectSettings(settings).inPlace);
+        DirectChannel[] channels = open(settings, 2, "jdk-io-" + UUID.randomUUID());
+        try {
+            sendsEightMebibytes(channels);
+            for (DirectChannel c : channels) {
+                c.close();
+            }
+        } finally {
+            abandon(channels);
+        }
+    }
+
+    /** Rank 0 of {@code channels} sends 8 MiB from an array to rank 1, which checks every byte. */
+    private static void sendsEightMebibytes(DirectChannel[] channels) throws Exception {
+        io.fmi.spi.Deadline deadline = io.fmi.spi.Deadline.after(Duration.ofSeconds(30));
+        int bytes = 8 << 20;
+        var sent = THREADS.submit(() -> {
+            channels[0].send(1, 0, 3, filled(bytes, 9), deadline);
+            return null;
+        });
+        assertAll(9, receive(channels[1], 3, bytes, deadline).array());
+        sent.get(30, TimeUnit.SECONDS);
     }
 
     /** Ranks 0 to {@code size - 1} of job {@code name}, each a Direct channel opened with {@code settings}. */

@@ -29,7 +29,7 @@ class DirectFuzzTest {
             mailbox.post(0, 1, Mailbox.ANY_TAG, ByteBuffer.allocate(room), false, new int[] {1});
         }
         // at most 64 KiB may be queued: a longer announced length must be refused, not allocated
-        FrameReader frames = new FrameReader(mailbox, 1, 1 << 16);
+        FrameReader frames = new FrameReader(mailbox, 1, 1 << 16, true);
         try {
             frames.read(Channels.newChannel(new ByteArrayInputStream(stream)), () -> false);
         } catch (FrameReader.CorruptFrameException expected) {

@@ -161,7 +161,7 @@ class FrameCodecTest {
         assertEquals(gathering, socket.gatheringWrites > 0, "gathering writes: " + socket.gatheringWrites);
 
         Mailbox mailbox = new Mailbox(2);
-        FrameReader reader = new FrameReader(mailbox, 1);
+        FrameReader reader = new FrameReader(mailbox, 1, true);
         ReadableByteChannel in = pieces(socket.bytes.toByteArray(), 50_000);
         while (reader.read(in, () -> false)) {
             // decode until the end of the stream
@@ -209,7 +209,7 @@ class FrameCodecTest {
         assertTrue(copied > 0 && queued > 0, "copied " + copied + ", queued " + queued + ": both paths must run");
 
         Mailbox mailbox = new Mailbox(2);
-        FrameReader reader = new FrameReader(mailbox, 1);
+        FrameReader reader = new FrameReader(mailbox, 1, true);
         ReadableByteChannel in = pieces(socket.bytes.toByteArray(), 5000);
         while (reader.read(in, () -> false)) {
             // decode until the end of the stream
@@ -235,7 +235,7 @@ class FrameCodecTest {
         }
         Mailbox mailbox = new Mailbox(2);
         Mailbox.Receive waiting = mailbox.post(0, 1, 9, ByteBuffer.allocate(4), false, new int[] {1});
-        FrameReader reader = new FrameReader(mailbox, 1);
+        FrameReader reader = new FrameReader(mailbox, 1, true);
         ReadableByteChannel in = pieces(socket.bytes.toByteArray(), 5);
         while (reader.read(in, () -> false)) {
             // decode until the end of the stream
@@ -251,7 +251,7 @@ class FrameCodecTest {
     void anAbortFrameLongerThanAReasonMayBeIsCorrupt() {
         ByteBuffer header = ByteBuffer.allocate(Frames.HEADER).put(Frames.VERSION).put((byte) 0).putShort((short) 0)
                 .putInt(Frames.ABORT_COMM).putInt(0).putInt(Frames.MAX_ABORT_BYTES + 1).flip();
-        FrameReader reader = new FrameReader(new Mailbox(2), 1);
+        FrameReader reader = new FrameReader(new Mailbox(2), 1, true);
         assertThrows(FrameReader.CorruptFrameException.class,
                 () -> reader.read(pieces(header.array(), 16), () -> false));
     }

@@ -77,7 +77,7 @@ class FrameReaderTest {
     @Test
     void aHeaderAnnouncingMoreThanTheQueueMayTakeIsACorruptFrameNotAnAllocation() throws Exception {
         Mailbox mailbox = new Mailbox(2);
-        FrameReader frames = new FrameReader(mailbox, 1, 1 << 20);
+        FrameReader frames = new FrameReader(mailbox, 1, 1 << 20, true);
         // a header alone: version, flags, reserved, comm, tag, and a length of 1.5 GiB
         ByteBuffer header = ByteBuffer.allocate(Frames.HEADER);
         header.put(Frames.VERSION).put((byte) 0).putShort((short) 0).putInt(0).putInt(7).putInt(3 << 29).flip();
@@ -99,7 +99,7 @@ class FrameReaderTest {
     @Test
     void aMessageLongerThanItsReceiveIsDroppedThroughASmallBufferAndTheStreamGoesOn() throws Exception {
         Mailbox mailbox = new Mailbox(2);
-        FrameReader frames = new FrameReader(mailbox, 1);
+        FrameReader frames = new FrameReader(mailbox, 1, true);
         ByteBuffer small = ByteBuffer.allocate(8);
         Mailbox.Receive tooSmall = mailbox.post(0, 1, 5, small, false, new int[] {1});
         byte[] next = {1, 2, 3, 4, 5};
@@ -124,7 +124,7 @@ class FrameReaderTest {
     @Test
     void aMessageThatFitsItsQueueIsQueuedWhole() throws Exception {
         Mailbox mailbox = new Mailbox(2);
-        FrameReader frames = new FrameReader(mailbox, 1, 1 << 20);
+        FrameReader frames = new FrameReader(mailbox, 1, 1 << 20, true);
         byte[] data = new byte[100_000];
         java.util.Arrays.fill(data, (byte) 9);
         CompletableFuture<Void> sent = send(0, 3, ByteBuffer.wrap(data), false);
