@@ -48,6 +48,17 @@ final class LocalRun {
     private record Exit(int rank, int status) {
     }
 
+    /**
+     * What lets the ranks' Direct channel read and write Java arrays on its sockets in place,
+     * without the JDK's copy through a direct buffer (its {@code in_place}; a JVM of release 22 or
+     * later, which the ranks are: they run on fmirun's own): native access for the class path, and
+     * {@code sun.nio.ch} open to it for the sockets' descriptors. Nothing for older JVMs.
+     */
+    static List<String> inPlaceFlags(int release) {
+        return release >= 22 ? List.of("--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED")
+                : List.of();
+    }
+
     int run() throws IOException, InterruptedException {
         // checked before anything starts, the rendezvous server included
         AotCache aot = options.aotCache == null ? null
@@ -99,6 +110,7 @@ final class LocalRun {
         for (int r = 0; r < n; r++) {
             List<String> cmd = new ArrayList<>();
             cmd.add(java);
+            cmd.addAll(inPlaceFlags(Runtime.version().feature()));
             cmd.addAll(options.jvmArgs);
             if (aot != null) {
                 cmd.addAll(aot.options(r));

@@ -86,6 +86,14 @@ class AotCacheTest {
     }
 
     @Test
+    void ranksOnAJvmOf22OrLaterGetTheFlagsForInPlaceSocketIo() {
+        assertEquals(List.of(), LocalRun.inPlaceFlags(17));
+        assertEquals(List.of(), LocalRun.inPlaceFlags(21));
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"),
+                LocalRun.inPlaceFlags(25));
+    }
+
+    @Test
     void lambdaModeRefusesIt(@TempDir Path dir) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = FmiRun.run(new PrintStream(OutputStream.nullOutputStream()),
@@ -117,6 +125,9 @@ class AotCacheTest {
         for (int rank = 0; rank < 2; rank++) {
             assertTrue(second.output.contains("[" + rank + "] sum 3 aot [-XX:AOTCache=" + cache + ", -XX:AOTMode=on]"),
                     second.output);
+            // on a JDK of 22 or later fmirun gives its ranks what reading and writing arrays in place takes
+            assertTrue(second.output.contains("[" + rank + "] sum 3 aot [-XX:AOTCache=" + cache + ", -XX:AOTMode=on]"
+                    + " in place unavailable: null"), second.output);
         }
     }
 

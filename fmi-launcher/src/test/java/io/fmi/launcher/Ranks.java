@@ -24,13 +24,14 @@ public final class Ranks {
                 break;
             }
             case "aot":
-                // an allreduce over the job's channel, then the JVM's ahead-of-time cache options
+                // an allreduce over the job's channel, then the JVM's ahead-of-time cache options and
+                // whether Direct reads and writes arrays in place (null: it does; else why not)
                 try (Communicator comm = Communicator.fromEnvironment()) {
                     int[] sum = {0};
                     comm.allreduce(new int[] {comm.rank() + 1}, sum, io.fmi.Op.SUM);
                     System.out.println("sum " + sum[0] + " aot " + java.lang.management.ManagementFactory
                             .getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:AOT"))
-                            .sorted().toList());
+                            .sorted().toList() + " in place unavailable: " + inPlaceUnavailable());
                 }
                 break;
             case "sleep":
@@ -40,5 +41,12 @@ public final class Ranks {
             default:
                 throw new IllegalArgumentException(args[0]);
         }
+    }
+
+    /** {@code HeapSocketIo.unavailable()} (package-private in the Direct channel). */
+    private static Object inPlaceUnavailable() throws ReflectiveOperationException {
+        java.lang.reflect.Method m = Class.forName("io.fmi.channel.direct.HeapSocketIo").getDeclaredMethod("unavailable");
+        m.setAccessible(true);
+        return m.invoke(null);
     }
 }
