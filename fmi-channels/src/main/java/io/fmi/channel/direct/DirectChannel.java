@@ -269,6 +269,11 @@ public final class DirectChannel implements PeerToPeerChannel {
         }
         this.progress = new Progress("fmi-direct-" + context.communicatorName() + "-" + context.rank(),
                 key -> ((Peer) key.attachment()).ready(key));
+        if (context.rank() == 0 && LOG.isDebugEnabled()) {
+            String why = settings.inPlace ? HeapSocketIo.unavailable() : "in_place is false";
+            LOG.debug("Direct: large Java arrays are read and written {}", why == null ? "in place"
+                    : "through the JDK's copies (" + why + ")");
+        }
         if (settings.eager) {
             Deadline deadline = Deadline.after(settings.pairingTimeout);
             progress.enter();
