@@ -49,17 +49,21 @@ final class HeapSocketIo {
     private static final MethodHandle RECV;
     /** {@code (Object socketChannel) -> int}: its file descriptor. */
     private static final MethodHandle FD;
+    /** The JDK's socket channel class, whose descriptor {@link #FD} reads. */
+    private static final Class<?> SOCKETS;
     private static final String UNAVAILABLE;
 
     static {
         MethodHandle send = null;
         MethodHandle recv = null;
         MethodHandle fd = null;
+        Class<?> sockets = null;
         String why;
         try {
             why = precondition();
             if (why == null) {
-                fd = descriptorHandle();
+                sockets = Class.forName("sun.nio.ch.SocketChannelImpl");
+                fd = descriptorHandle(sockets);
                 why = fd == null ? "java.base does not open sun.nio.ch to it (--add-opens java.base/sun.nio.ch=ALL-UNNAMED)" : null;
             }
             if (why == null) {
@@ -74,6 +78,7 @@ final class HeapSocketIo {
         SEND = send;
         RECV = recv;
         FD = fd;
+        SOCKETS = sockets;
         UNAVAILABLE = why;
     }
 
@@ -87,10 +92,12 @@ final class HeapSocketIo {
 
     /**
      * {@code channel} as a socket this class can read and write in place: a non-blocking, open
-     * {@link SocketChannel}; null when it is not one, or when this class is unavailable.
+     * {@link SocketChannel} of the JDK's own provider; null when it is not one, or when this class is
+     * unavailable.
      */
     static SocketChannel usable(Object channel) {
-        return UNAVAILABLE == null && channel instanceof SocketChannel s && s.isOpen() && !s.isBlocking() ? s : null;
+        return UNAVAILABLE == null && SOCKETS.isInstance(channel) && channel instanceof SocketChannel s && s.isOpen()
+                && !s.isBlocking() ? s : null;
     }
 
     /**
@@ -198,8 +205,8 @@ final class HeapSocketIo {
     }
 
     /** {@code SocketChannelImpl.getFDVal()} as a handle; null when {@code sun.nio.ch} is not open to us. */
-    private static MethodHandle descriptorHandle() throws ReflectiveOperationException {
-        Method getter = Class.forName("sun.nio.ch.SocketChannelImpl").getMethod("getFDVal");
+    private static MethodHandle descriptorHandle(Class<?> sockets) throws ReflectiveOperationException {
+        Method getter = sockets.getMethod("getFDVal");
         if (!getter.trySetAccessible()) {
             return null;
         }
