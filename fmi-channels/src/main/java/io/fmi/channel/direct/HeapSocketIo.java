@@ -108,21 +108,7 @@ final class HeapSocketIo {
      * @param heap a buffer with an accessible array
      */
     static int write(SocketChannel socket, ByteBuffer heap) throws IOException {
-        int length = heap.remaining();
-        if (length == 0) {
-            return 0;
-        }
-        long n;
-        try {
-            n = (long) SEND.invokeExact(descriptor(socket), heap.array(), (long) heap.arrayOffset() + heap.position(), (long) length);
-        } catch (Throwable e) {
-            throw rethrown(e);
-        }
-        if (n < 0) {
-            return viaJdk(socket, heap, true);
-        }
-        heap.position(heap.position() + (int) n);
-        return (int) n;
+        return transfer(socket, heap, true);
     }
 
     /**
@@ -131,20 +117,28 @@ final class HeapSocketIo {
      * the stream.
      */
     static int read(SocketChannel socket, ByteBuffer heap) throws IOException {
+        return transfer(socket, heap, false);
+    }
+
+    private static int transfer(SocketChannel socket, ByteBuffer heap, boolean write) throws IOException {
         int length = heap.remaining();
         if (length == 0) {
             return 0;
         }
         long n;
         try {
-            n = (long) RECV.invokeExact(descriptor(socket), heap.array(), (long) heap.arrayOffset() + heap.position(), (long) length);
+            int fd = descriptor(socket);
+            byte[] array = heap.array();
+            long at = (long) heap.arrayOffset() + heap.position();
+            n = write ? (long) SEND.invokeExact(fd, array, at, (long) length) : (long) RECV.invokeExact(fd, array, at, (long) length);
         } catch (Throwable e) {
             throw rethrown(e);
         }
         if (n < 0) {
-            return viaJdk(socket, heap, false);
+            return viaJdk(socket, heap, write);
         }
-        if (n == 0) {
+        if (n == 0 && !write) {
+            // recv's end of the stream
             return -1;
         }
         heap.position(heap.position() + (int) n);
