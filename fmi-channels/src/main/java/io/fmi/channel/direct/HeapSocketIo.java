@@ -52,6 +52,9 @@ final class HeapSocketIo {
     /** The JDK's socket channel class, whose descriptor {@link #FD} reads. */
     private static final Class<?> SOCKETS;
     private static final String UNAVAILABLE;
+    /** Bytes written and read in place so far, in this JVM (what tests check the codec's path by). */
+    private static final java.util.concurrent.atomic.LongAdder WRITTEN = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder READ = new java.util.concurrent.atomic.LongAdder();
 
     static {
         MethodHandle send = null;
@@ -142,7 +145,18 @@ final class HeapSocketIo {
             return -1;
         }
         heap.position(heap.position() + (int) n);
+        (write ? WRITTEN : READ).add(n);
         return (int) n;
+    }
+
+    /** Bytes written to sockets in place so far in this JVM. */
+    static long bytesWritten() {
+        return WRITTEN.sum();
+    }
+
+    /** Bytes read from sockets in place so far in this JVM. */
+    static long bytesRead() {
+        return READ.sum();
     }
 
     /** After {@code -1}: the JDK's call on one byte says whether it would block (0) or failed (throws). */

@@ -219,6 +219,8 @@ class HeapSocketIoTest {
             posted.add(mailbox.post(0, 1, i, into, true, new int[] {1}));
         }
         long deadline = System.nanoTime() + DEADLINE_NANOS;
+        long writtenBefore = HeapSocketIo.bytesWritten();
+        long readBefore = HeapSocketIo.bytesRead();
         try (Pair pair = Pair.open()) {
             boolean flushed = false;
             // until the end of the stream, which the writer sends once everything is written
@@ -241,6 +243,16 @@ class HeapSocketIoTest {
                 assertTrue(mailbox.post(0, 1, i, into, true, new int[] {1}).done(), "message " + i + " was not queued");
             }
             assertArrayEquals(sent.get(i), into.array(), "payload of message " + i);
+        }
+        // the large heap payloads took the in-place path where there is one, and only there (the
+        // counters are the JVM's: other test classes may run at the same time, so only "more" is certain)
+        long inPlaceWritten = HeapSocketIo.bytesWritten() - writtenBefore;
+        long inPlaceRead = HeapSocketIo.bytesRead() - readBefore;
+        if (HeapSocketIo.unavailable() == null) {
+            assertTrue(inPlaceWritten >= 3 * (1 << 20), "written in place: " + inPlaceWritten);
+            assertTrue(inPlaceRead >= 3 * (1 << 20), "read in place: " + inPlaceRead);
+        } else {
+            assertEquals(0, inPlaceWritten + inPlaceRead);
         }
     }
 }
