@@ -3,6 +3,7 @@ package io.fmi.launcher;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fmi.FmiConfigException;
+import io.fmi.channel.direct.RendezvousServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -83,6 +84,7 @@ public final class FmiRun implements Callable<Integer> {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        RendezvousServer.withoutUnsafeWarnings();
         System.exit(run(System.out, System.err, args));
     }
 

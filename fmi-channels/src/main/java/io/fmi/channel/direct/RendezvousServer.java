@@ -55,8 +55,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class RendezvousServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RendezvousServer.class);
-    /** When a connection's pairing completed; it is closed once idle for {@code linger} after that. */
-    private static final io.netty.util.AttributeKey<Long> PAIRED_AT = io.netty.util.AttributeKey.valueOf("fmi.pairedAt");
+
+    /**
+     * Netty's constants, in a class of their own: this class's initialisation must not touch Netty,
+     * so that {@link #withoutUnsafeWarnings()} can still act when it is called.
+     */
+    private static final class Keys {
+        /** When a connection's pairing completed; it is closed once idle for {@code linger} after that. */
+        static final io.netty.util.AttributeKey<Long> PAIRED_AT = io.netty.util.AttributeKey.valueOf("fmi.pairedAt");
+    }
 
     /**
      * Server settings. {@code relayBytesPerSecond}: what the relayed connections of one job may
@@ -466,8 +473,8 @@ public final class RendezvousServer implements AutoCloseable {
                         return;
                     }
                     long now = System.nanoTime();
-                    other.channel().attr(PAIRED_AT).set(now);
-                    ch.attr(PAIRED_AT).set(now);
+                    other.channel().attr(Keys.PAIRED_AT).set(now);
+                    ch.attr(Keys.PAIRED_AT).set(now);
                     paired.incrementAndGet();
                     send(other.channel(), Rendezvous.PEER, Rendezvous.endpoint(observed));
                     send(ch, Rendezvous.PEER, Rendezvous.endpoint(other.endpoint()));
@@ -482,7 +489,7 @@ public final class RendezvousServer implements AutoCloseable {
                 if (!asked) {
                     reject(ctx.channel(), Rendezvous.E_TIMEOUT, "no request within " + options.helloTimeout().toMillis() + " ms");
                 } else {
-                    Long pairedAt = ctx.channel().attr(PAIRED_AT).get();
+                    Long pairedAt = ctx.channel().attr(Keys.PAIRED_AT).get();
                     if (pairedAt != null && System.nanoTime() - pairedAt > options.linger().toNanos()) {
                         ctx.close();
                     }
@@ -512,7 +519,21 @@ public final class RendezvousServer implements AutoCloseable {
     }
 
     /** {@code --port 10000 [--bind 0.0.0.0] [--secret-file path]}: runs until killed. */
+    /**
+     * For a program's {@code main}, before anything uses Netty: on JDK 24 and later, where every
+     * first use of {@code sun.misc.Unsafe}'s memory access prints four lines of warning (JEP 498),
+     * Netty is told not to use it ({@code io.netty.noUnsafe}), unless the property is set already.
+     * The server handles a few small requests per pair; it does not need it. It must run before
+     * anything in the JVM first uses Netty, so this class's own initialisation does not.
+     */
+    public static void withoutUnsafeWarnings() {
+        if (Runtime.version().feature() >= 24 && System.getProperty("io.netty.noUnsafe") == null) {
+            System.setProperty("io.netty.noUnsafe", "true");
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        withoutUnsafeWarnings();
         int port = 10000;
         String bind = "0.0.0.0";
         byte[] secret = null;
