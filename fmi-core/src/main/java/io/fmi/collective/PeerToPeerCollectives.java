@@ -1,6 +1,7 @@
 package io.fmi.collective;
 
 import java.nio.ByteBuffer;
+import java.util.function.IntFunction;
 
 /**
  * Collectives over a {@link PeerToPeerChannel}, with the classic tree and butterfly algorithms:
@@ -37,6 +38,8 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      * Bruck's algorithms ({@link #bruck}, {@link #bruckAllgather}).
      */
     static final int BRUCK_MAX_MESSAGE = 64 * 1024;
+    /** Alltoalls of blocks at least this large send one block at a time ({@link #pairwise}). */
+    static final int PAIRWISE_MIN_BLOCK = 128 * 1024;
 
     private final Messages messages;
 
@@ -821,7 +824,8 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     }
 
     /**
-     * Bruck's alltoall for small blocks ({@link #bruckPays}); else every block at once
+     * Bruck's alltoall for small blocks ({@link #bruckPays}); blocks of {@value #PAIRWISE_MIN_BLOCK}
+     * bytes or more one at a time ({@link #pairwise}); else every block at once
      * ({@link Messages#exchange}): receives from every rank posted, then the sends to rank + 1,
      * rank + 2, ...; no step waits for a partner busy with another step.
      */
@@ -838,7 +842,11 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             return;
         }
         recv.put(rank * block, send, rank * block, block);
-        blockwise(call, to -> send.slice(to * block, block), from -> recv.slice(from * block, block));
+        if (block >= PAIRWISE_MIN_BLOCK) {
+            pairwise(call, to -> send.slice(to * block, block), from -> recv.slice(from * block, block));
+        } else {
+            blockwise(call, to -> send.slice(to * block, block), from -> recv.slice(from * block, block));
+        }
     }
 
     /**
@@ -894,11 +902,35 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     }
 
     /**
+     * The receives from every other rank posted at once, each into its place; then in step k the
+     * send to rank + k, and the wait for the receive from rank - k. A rank has one block of its own
+     * in flight rather than size - 1: on 8 processes sharing 2 cores, 1 MiB blocks took 10-15% less
+     * time than with every block sent at once (JDK 17 and 25, 4 MiB blocks too, 4 processes as
+     * well); 128 KiB blocks 0-25% less; 64 KiB blocks up to 20% more. What an early partner sends
+     * still lands in place, as the receives are posted before the first send.
+     */
+    private void pairwise(Call call, IntFunction<ByteBuffer> outFor, IntFunction<ByteBuffer> inFrom) {
+        Messages.Posted[] posted = new Messages.Posted[size - 1];
+        try {
+            for (int k = 1; k < size; k++) {
+                int from = (rank - k + size) % size;
+                posted[k - 1] = messages.post(from, call.tag(), inFrom.apply(from), call.deadline());
+            }
+            for (int k = 1; k < size; k++) {
+                int to = (rank + k) % size;
+                messages.send(to, call.tag(), outFor.apply(to), call.deadline());
+                await(call, posted, k - 1);
+            }
+        } finally {
+            withdrawAll(posted);
+        }
+    }
+
+    /**
      * One {@link Messages#exchange} with every other rank: {@code outFor.apply(r)} goes to rank r,
      * {@code inFrom.apply(r)} comes from it; sends to rank + 1, + 2, ..., receives from rank - 1, - 2, ....
      */
-    private void blockwise(Call call, java.util.function.IntFunction<ByteBuffer> outFor,
-                           java.util.function.IntFunction<ByteBuffer> inFrom) {
+    private void blockwise(Call call, IntFunction<ByteBuffer> outFor, IntFunction<ByteBuffer> inFrom) {
         int[] to = new int[size - 1];
         int[] from = new int[size - 1];
         ByteBuffer[] out = new ByteBuffer[size - 1];
