@@ -285,9 +285,10 @@ class DirectChannelTest {
     }
 
     /**
-     * Alltoalls of blocks large enough to go one at a time ({@code PeerToPeerCollectives.pairwise}),
-     * on a count of ranks that is not a power of two, back to back with different data, from byte
-     * and int arrays: every block arrives in its place and no call's blocks land in another's.
+     * Alltoalls of large blocks on a count of ranks that is not a power of two, back to back with
+     * different data: from byte arrays (one block at a time, {@code PeerToPeerCollectives.pairwise})
+     * and from int arrays (encoded into direct buffers, all at once). Every block arrives in its
+     * place and no call's blocks land in another's.
      */
     @Test
     void alltoallsOfLargeBlocksDeliverEveryBlockInPlace() {
