@@ -15,6 +15,11 @@ public interface Messages {
     /** Sends the bytes between {@code data}'s position and limit; sending to oneself queues them. */
     void send(int dest, int tag, ByteBuffer data, Deadline deadline);
 
+    /** {@link io.fmi.spi.PeerToPeerChannel#largeBlocksOneAtATime}; by default true. */
+    default boolean largeBlocksOneAtATime() {
+        return true;
+    }
+
     /**
      * Sends {@code data} to {@code dest} and receives a message of exactly {@code into}'s remaining
      * bytes from {@code source} (both with {@code tag}), as one exchange. Implementations where the

@@ -825,7 +825,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
 
     /**
      * Bruck's alltoall for small blocks ({@link #bruckPays}); blocks of {@value #PAIRWISE_MIN_BLOCK}
-     * bytes or more on the heap one at a time ({@link #pairwise}); else every block at once
+     * bytes or more on the heap one at a time where the channel agrees ({@link #pairwise}); else every block at once
      * ({@link Messages#exchange}): receives from every rank posted, then the sends to rank + 1,
      * rank + 2, ...; no step waits for a partner busy with another step.
      */
@@ -842,7 +842,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             return;
         }
         recv.put(rank * block, send, rank * block, block);
-        if (block >= PAIRWISE_MIN_BLOCK && !send.isDirect()) {
+        if (block >= PAIRWISE_MIN_BLOCK && !send.isDirect() && messages.largeBlocksOneAtATime()) {
             pairwise(call, to -> send.slice(to * block, block), from -> recv.slice(from * block, block));
         } else {
             blockwise(call, to -> send.slice(to * block, block), from -> recv.slice(from * block, block));
@@ -908,8 +908,9 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      * took 10-30% less time than with every block sent at once (on JDK 25, where they are written
      * in place; less on JDK 17; 4 MiB blocks too, 4 processes as well); 128 KiB blocks 0-25% less;
      * 64 KiB blocks up to 20% more. From direct buffers, which the kernel reads as they are, 1 MiB
-     * blocks took 10-25% more time, so those still go all at once. What an early partner sends
-     * still lands in place, as the receives are posted before the first send.
+     * blocks took 10-25% more time, so those still go all at once; so did 8 ranks as threads of one
+     * JVM over Direct (20-35% more), where the channel declines ({@link Messages#largeBlocksOneAtATime}).
+     * What an early partner sends still lands in place, as the receives are posted before the first send.
      */
     private void pairwise(Call call, IntFunction<ByteBuffer> outFor, IntFunction<ByteBuffer> inFrom) {
         Messages.Posted[] posted = new Messages.Posted[size - 1];

@@ -75,4 +75,14 @@ public interface PeerToPeerChannel extends Channel {
     /** Reads what has arrived without blocking (before a non-blocking probe looks at the mailbox). */
     default void poll() {
     }
+
+    /**
+     * Whether an alltoall of large blocks from the heap should send one block at a time rather than
+     * all at once (the receives are posted first either way). By default it should. Direct says so
+     * only while it is the sole Direct channel of its JVM: with separate processes one at a time
+     * took 10-30% less time, with ranks as threads of one JVM 20-35% more (8 ranks, 2 cores, 1 MiB).
+     */
+    default boolean largeBlocksOneAtATime() {
+        return true;
+    }
 }

@@ -79,6 +79,17 @@ class FmiRunLocalTest {
         nothingLeftRunning();
     }
 
+    /** Large alltoall blocks from byte arrays go one at a time between processes (Direct's choice with a rank per JVM). */
+    @Test
+    void alltoallsOfLargeBlocksBetweenProcessesArriveInPlace() {
+        Outcome run = fmirun("-np", "3", "io.fmi.launcher.Ranks", "alltoall");
+        assertEquals(0, run.status, run.out + run.err);
+        for (int r = 0; r < 3; r++) {
+            assertTrue(run.out.contains("[" + r + "] rank " + r + " blocks wrong: 0"), run.out);
+        }
+        nothingLeftRunning();
+    }
+
     @Test
     void aJobThatOutlivesItsTimeoutIsStopped() {
         Outcome run = fmirun("-np", "3", "--timeout", "3", "io.fmi.launcher.Ranks", "sleep");

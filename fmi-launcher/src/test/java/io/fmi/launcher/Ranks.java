@@ -34,6 +34,32 @@ public final class Ranks {
                             .sorted().toList() + " in place unavailable: " + inPlaceUnavailable());
                 }
                 break;
+            case "alltoall":
+                // alltoalls of large blocks from byte arrays (one block at a time, a rank per process),
+                // twice with different data; prints how many blocks arrived wrong
+                try (Communicator comm = Communicator.fromEnvironment()) {
+                    int block = 200_003;
+                    int wrong = 0;
+                    for (int call = 0; call < 2; call++) {
+                        byte[] out = new byte[comm.size() * block];
+                        for (int i = 0; i < out.length; i++) {
+                            out[i] = (byte) (call * 13 + comm.rank() * 31 + i / block * 7 + i);
+                        }
+                        byte[] in = new byte[out.length];
+                        comm.alltoall(out, in);
+                        for (int from = 0; from < comm.size(); from++) {
+                            for (int k = 0; k < block; k++) {
+                                int sent = comm.rank() * block + k;
+                                if (in[from * block + k] != (byte) (call * 13 + from * 31 + sent / block * 7 + sent)) {
+                                    wrong++;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    System.out.println("rank " + comm.rank() + " blocks wrong: " + wrong);
+                }
+                break;
             case "sleep":
                 System.out.println("sleeping");
                 Thread.sleep(120_000);

@@ -255,6 +255,17 @@ public final class DirectChannel implements PeerToPeerChannel {
         return NAME;
     }
 
+    /** Only where this is the JVM's sole Direct channel (a rank per process): see the SPI's measurements. */
+    @Override
+    public boolean largeBlocksOneAtATime() {
+        return OPEN.get() <= 1;
+    }
+
+    /** How many Direct channels are open in this JVM (a test's view). */
+    static int openInThisJvm() {
+        return OPEN.get();
+    }
+
     @Override
     public void open(ChannelContext context) {
         if (this.context != null) {

@@ -286,9 +286,9 @@ class DirectChannelTest {
 
     /**
      * Alltoalls of large blocks on a count of ranks that is not a power of two, back to back with
-     * different data: from byte arrays (one block at a time, {@code PeerToPeerCollectives.pairwise})
-     * and from int arrays (encoded into direct buffers, all at once). Every block arrives in its
-     * place and no call's blocks land in another's.
+     * different data, from byte arrays and from int arrays (encoded into direct buffers). Every block
+     * arrives in its place and no call's blocks land in another's. Ranks as threads of one JVM send
+     * all blocks at once; one at a time, with a rank per process, is {@code FmiRunLocalTest}'s.
      */
     @Test
     void alltoallsOfLargeBlocksDeliverEveryBlockInPlace() {
@@ -330,6 +330,26 @@ class DirectChannelTest {
         });
         for (int r = 0; r < size; r++) {
             assertEquals("", failures.get(r), "rank " + r);
+        }
+    }
+
+    /** One large block at a time only where a JVM has a single Direct channel (a rank per process). */
+    @Test
+    void largeBlocksGoOneAtATimeOnlyWithOneChannelInTheJvm() throws Exception {
+        String name = "one-at-a-time-" + UUID.randomUUID();
+        io.fmi.config.BackendConfig settings = config("").backends().get(DirectChannel.NAME);
+        DirectChannel[] channels = open(settings, 2, name);
+        try {
+            assertFalse(channels[0].largeBlocksOneAtATime(), "two Direct channels open in this JVM");
+            int open = DirectChannel.openInThisJvm();
+            channels[1].close();
+            assertEquals(open - 1, DirectChannel.openInThisJvm());
+            // alone unless another test left a channel open
+            assertEquals(open == 2, channels[0].largeBlocksOneAtATime());
+        } finally {
+            for (DirectChannel c : channels) {
+                c.close();
+            }
         }
     }
 
