@@ -908,8 +908,9 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      * took 10-30% less time than with every block sent at once (on JDK 25, where they are written
      * in place; less on JDK 17; 4 MiB blocks too, 4 processes as well); 128 KiB blocks 0-25% less;
      * 64 KiB blocks up to 20% more. From direct buffers, which the kernel reads as they are, 1 MiB
-     * blocks took 10-25% more time, so those still go all at once; so did 8 ranks as threads of one
-     * JVM over Direct (20-35% more), where the channel declines ({@link Messages#largeBlocksOneAtATime}).
+     * blocks took 10-25% more time, so those still go all at once; so do 8 ranks as threads of one
+     * JVM over Direct (one at a time took 20-35% more), where the channel declines
+     * ({@link Messages#largeBlocksOneAtATime}).
      * What an early partner sends still lands in place, as the receives are posted before the first send.
      */
     private void pairwise(Call call, IntFunction<ByteBuffer> outFor, IntFunction<ByteBuffer> inFrom) {
