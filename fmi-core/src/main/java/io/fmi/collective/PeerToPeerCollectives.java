@@ -842,10 +842,12 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             return;
         }
         recv.put(rank * block, send, rank * block, block);
+        IntFunction<ByteBuffer> outFor = to -> send.slice(to * block, block);
+        IntFunction<ByteBuffer> inFrom = from -> recv.slice(from * block, block);
         if (block >= PAIRWISE_MIN_BLOCK && !send.isDirect() && messages.largeBlocksOneAtATime()) {
-            pairwise(call, to -> send.slice(to * block, block), from -> recv.slice(from * block, block));
+            pairwise(call, outFor, inFrom);
         } else {
-            blockwise(call, to -> send.slice(to * block, block), from -> recv.slice(from * block, block));
+            blockwise(call, outFor, inFrom);
         }
     }
 
