@@ -84,6 +84,11 @@ public final class ChannelMessages implements Messages {
     }
 
     @Override
+    public boolean movesHeapInPlace(long bytes) {
+        return channel.movesHeapInPlace(bytes);
+    }
+
+    @Override
     public Mailbox.Envelope recv(int source, int tag, ByteBuffer into, boolean exact, Deadline deadline) {
         Mailbox.Receive r = mailbox.post(group.id(), source(source), tag, into, exact, candidates(source));
         return local(await(r, source, tag, deadline));

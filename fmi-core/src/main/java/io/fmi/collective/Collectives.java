@@ -132,6 +132,15 @@ public interface Collectives {
         return false;
     }
 
+    /**
+     * Where {@link #movesDirect} holds: whether the buffers given to those operations may instead be
+     * the user's heap buffers of bytes, for messages of {@code bytes} each, because the channel sends
+     * and receives them in place ({@link io.fmi.spi.PeerToPeerChannel#movesHeapInPlace}).
+     */
+    default boolean movesHeapInPlace(long bytes) {
+        return false;
+    }
+
     /** {@link #bcast(Call, byte[], int)} on a direct buffer (position 0, all of it). */
     default void bcast(Call call, ByteBuffer buf, int root) {
         throw new UnsupportedOperationException("no direct bcast here; check movesDirect first");

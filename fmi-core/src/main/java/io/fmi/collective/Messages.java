@@ -20,6 +20,11 @@ public interface Messages {
         return true;
     }
 
+    /** {@link io.fmi.spi.PeerToPeerChannel#movesHeapInPlace}; by default false. */
+    default boolean movesHeapInPlace(long bytes) {
+        return false;
+    }
+
     /**
      * Sends {@code data} to {@code dest} and receives a message of exactly {@code into}'s remaining
      * bytes from {@code source} (both with {@code tag}), as one exchange. Implementations where the

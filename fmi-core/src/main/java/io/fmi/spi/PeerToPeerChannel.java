@@ -77,12 +77,25 @@ public interface PeerToPeerChannel extends Channel {
     }
 
     /**
-     * Whether an alltoall of large blocks from the heap should send one block at a time rather than
-     * all at once (the receives are posted first either way). By default it should. Direct says so
-     * only while it is the sole Direct channel of its JVM: with separate processes one at a time
-     * took 10-30% less time, with ranks as threads of one JVM 20-35% more (8 ranks, 2 cores, 1 MiB).
+     * Whether an alltoall or allgather of large blocks from the heap should send one block at a time
+     * rather than all at once (the receives are posted first either way). By default it should. Direct
+     * says so only while it is the sole Direct channel of its JVM: with separate processes one at a
+     * time took 10-30% less time, with ranks as threads of one JVM 20-35% more (alltoall, 8 ranks,
+     * 2 cores, 1 MiB).
      */
     default boolean largeBlocksOneAtATime() {
         return true;
+    }
+
+    /**
+     * Whether a message of {@code bytes} in a heap buffer ({@code byte[]}-backed) is sent and received
+     * in place, never copied through direct memory. Where it is, the engine hands the channel the
+     * user's arrays instead of staging them in pooled direct buffers (a bcast or allgather from a
+     * {@code byte[]}). By default false: a channel that copies heap buffers per send would otherwise
+     * copy once per destination what the engine stages once. Direct says true for messages of
+     * 128 KiB and more where it reads and writes Java arrays in place (JDK 22 and later, see its docs).
+     */
+    default boolean movesHeapInPlace(long bytes) {
+        return false;
     }
 }

@@ -261,6 +261,16 @@ public final class DirectChannel implements PeerToPeerChannel {
         return OPEN.get() <= 1;
     }
 
+    /**
+     * Messages of 128 KiB or more ({@link FrameWriter#OUTBOX}) where Java arrays are read and written
+     * in place ({@link HeapSocketIo}; {@code in_place} not false); smaller heap messages are copied
+     * into an outbox per connection, so a staged copy shared by every destination costs less.
+     */
+    @Override
+    public boolean movesHeapInPlace(long bytes) {
+        return bytes >= FrameWriter.OUTBOX && settings.inPlace && HeapSocketIo.unavailable() == null;
+    }
+
     /** How many Direct channels are open in this JVM (a test's view). */
     static int openInThisJvm() {
         return OPEN.get();

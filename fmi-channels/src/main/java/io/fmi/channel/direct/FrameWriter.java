@@ -22,7 +22,8 @@ import java.util.ArrayDeque;
  * for its frame ({@link #copyIn}): the common case of a small message allocates nothing here.
  */
 final class FrameWriter {
-    private static final int OUTBOX = 128 * 1024;
+    /** Bytes of an outbox; heap buffers this large or larger are written in place where {@link HeapSocketIo} can. */
+    static final int OUTBOX = 128 * 1024;
 
     /**
      * Outboxes shared by the connections of one channel (used under its progress lock): a

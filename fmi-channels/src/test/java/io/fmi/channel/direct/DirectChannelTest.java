@@ -13,6 +13,7 @@ import io.fmi.Op;
 import io.fmi.config.FmiConfig;
 import io.fmi.local.LocalPeers;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -331,6 +332,100 @@ class DirectChannelTest {
         for (int r = 0; r < size; r++) {
             assertEquals("", failures.get(r), "rank " + r);
         }
+    }
+
+    /**
+     * Bcasts and allgathers of large blocks from byte arrays and heap {@code ByteBuffer}s, and an
+     * alltoall from a heap {@code ByteBuffer}, arrive whole, twice with different data. Where this JVM
+     * writes arrays to sockets in place (JDK 22 and later with the flags: CI's second pass), the
+     * engine hands Direct the user's arrays, so their blocks are written in place rather than from
+     * staged direct copies; a read-only buffer, whose array is not accessible, is staged. Elsewhere
+     * nothing is written in place.
+     */
+    @Test
+    void collectivesOfLargeHeapBlocksGoInPlaceWhereTheJvmAllows() {
+        int size = 5;
+        int block = 200_003;
+        long before = HeapSocketIo.bytesWritten();
+        List<String> failures = run(size, config(""), comm -> {
+            StringBuilder wrong = new StringBuilder();
+            for (int call = 0; call < 2; call++) {
+                byte[] own = new byte[block];
+                for (int i = 0; i < block; i++) {
+                    own[i] = (byte) (call * 17 + comm.rank() * 29 + i);
+                }
+                byte[] all = new byte[size * block];
+                comm.allgather(own, all);
+                ByteBuffer allBuffer = ByteBuffer.allocate(size * block);
+                comm.allgather(ByteBuffer.wrap(own), allBuffer);
+                ByteBuffer allReadOnly = ByteBuffer.allocate(size * block);
+                comm.allgather(ByteBuffer.wrap(own).asReadOnlyBuffer(), allReadOnly);
+                byte[] bcast = new byte[block];
+                if (comm.rank() == 2) {
+                    for (int i = 0; i < block; i++) {
+                        bcast[i] = (byte) (call * 19 + i * 3);
+                    }
+                }
+                comm.bcast(bcast, 2);
+                ByteBuffer toAll = ByteBuffer.allocate(size * block);
+                for (int i = 0; i < toAll.capacity(); i++) {
+                    toAll.put(i, (byte) (call * 13 + comm.rank() * 31 + i / block * 7 + i));
+                }
+                ByteBuffer fromAll = ByteBuffer.allocate(size * block);
+                comm.alltoall(toAll, fromAll);
+                for (int from = 0; from < size; from++) {
+                    for (int k = 0; k < block; k++) {
+                        byte expected = (byte) (call * 17 + from * 29 + k);
+                        int at = from * block + k;
+                        if (all[at] != expected || allBuffer.get(at) != expected || allReadOnly.get(at) != expected) {
+                            wrong.append("call ").append(call).append(": allgather byte ").append(k).append(" from ").append(from);
+                            break;
+                        }
+                    }
+                    for (int k = 0; k < block; k++) {
+                        int sent = comm.rank() * block + k;
+                        if (fromAll.get(from * block + k) != (byte) (call * 13 + from * 31 + sent / block * 7 + sent)) {
+                            wrong.append("call ").append(call).append(": alltoall byte ").append(k).append(" from ").append(from);
+                            break;
+                        }
+                    }
+                }
+                for (int k = 0; k < block; k++) {
+                    if (bcast[k] != (byte) (call * 19 + k * 3)) {
+                        wrong.append("call ").append(call).append(": bcast byte ").append(k);
+                        break;
+                    }
+                }
+            }
+            return wrong.toString();
+        });
+        for (int r = 0; r < size; r++) {
+            assertEquals("", failures.get(r), "rank " + r);
+        }
+        long written = HeapSocketIo.bytesWritten() - before;
+        if (HeapSocketIo.unavailable() == null) {
+            // per call: two allgathers and an alltoall of size (size - 1) blocks, a bcast of size - 1 sends
+            long atLeast = 2L * (3L * size * (size - 1) + (size - 1)) * block;
+            assertTrue(written >= atLeast, written + " bytes written in place, expected at least " + atLeast);
+        } else {
+            assertEquals(0, written, "written in place though " + HeapSocketIo.unavailable());
+        }
+    }
+
+    /**
+     * Heap messages of an outbox or more move in place exactly where this JVM writes arrays to sockets
+     * in place and {@code in_place} is on; smaller ones never (the engine stages those once, rather
+     * than Direct copying them into an outbox per destination).
+     */
+    @Test
+    void heapMessagesMoveInPlaceOnlyWhereArraysAreWrittenInPlace() {
+        boolean inPlace = HeapSocketIo.unavailable() == null;
+        DirectChannel on = new DirectChannel(new DirectSettings(config("").backends().get(DirectChannel.NAME)));
+        assertEquals(inPlace, on.movesHeapInPlace(FrameWriter.OUTBOX));
+        assertEquals(inPlace, on.movesHeapInPlace(64L << 20));
+        assertFalse(on.movesHeapInPlace(FrameWriter.OUTBOX - 1));
+        DirectChannel off = new DirectChannel(new DirectSettings(config("\"in_place\": false").backends().get(DirectChannel.NAME)));
+        assertFalse(off.movesHeapInPlace(64L << 20));
     }
 
     /** One large block at a time only where a JVM has a single Direct channel (a rank per process). */
