@@ -106,7 +106,7 @@ class AotCacheTest {
 
     @Test
     void aSecondRunStartsEveryRankFromTheCacheTheFirstRecorded(@TempDir Path dir) throws Exception {
-        Optional<Path> jdk = jdk25();
+        Optional<Path> jdk = Jdk25.find();
         Assumptions.assumeTrue(jdk.isPresent(), "no JDK 25 here (-Dfmi.test.jdk25=JAVA_HOME names one)");
         String classPath = jarsOnly(dir);
         Path cache = dir.resolve("job.aot");
@@ -171,38 +171,5 @@ class AotCacheTest {
             }
         }
         return String.join(File.pathSeparator, entries);
-    }
-
-    /** A JDK of feature release 25 or newer on this machine, if there is one. */
-    private static Optional<Path> jdk25() throws IOException {
-        String named = System.getProperty("fmi.test.jdk25");
-        if (named != null && !named.isBlank()) {
-            return Optional.of(Path.of(named));
-        }
-        if (Runtime.version().feature() >= AotCache.FIRST_JDK) {
-            return Optional.of(Path.of(System.getProperty("java.home")));
-        }
-        Path jvms = Path.of("/usr/lib/jvm");
-        if (!Files.isDirectory(jvms)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> homes = Files.list(jvms)) {
-            return homes.filter(h -> Files.isExecutable(h.resolve("bin/java")) && feature(h) >= AotCache.FIRST_JDK)
-                    .sorted().findFirst();
-        }
-    }
-
-    private static int feature(Path home) {
-        try {
-            for (String line : Files.readAllLines(home.resolve("release"))) {
-                if (line.startsWith("JAVA_VERSION=")) {
-                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
-                    return Integer.parseInt(v.split("[.+-]")[0]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not a JDK we can read
-        }
-        return 0;
     }
 }

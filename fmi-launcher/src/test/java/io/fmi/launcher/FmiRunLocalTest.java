@@ -1,5 +1,6 @@
 package io.fmi.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,9 +13,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,15 +85,63 @@ class FmiRunLocalTest {
         nothingLeftRunning();
     }
 
-    /** Large alltoall blocks from byte arrays go one at a time between processes (Direct's choice with a rank per JVM). */
+    private static final int LARGE_BLOCK = 200_003;
+
+    /**
+     * Large alltoall, allgather and bcast blocks from byte arrays go one at a time between processes
+     * (Direct's choice with a rank per JVM), through the JDK's copies on the JVM running the tests.
+     */
     @Test
-    void alltoallsOfLargeBlocksBetweenProcessesArriveInPlace() {
-        Outcome run = fmirun("-np", "3", "io.fmi.launcher.Ranks", "alltoall");
+    void largeBlocksFromArraysArriveIntactBetweenProcesses() {
+        Outcome run = fmirun("-np", "3", "io.fmi.launcher.Ranks", "large");
         assertEquals(0, run.status, run.out + run.err);
-        for (int r = 0; r < 3; r++) {
-            assertTrue(run.out.contains("[" + r + "] rank " + r + " blocks wrong: 0"), run.out);
+        long[] written = writtenInPlace(run.out, 3);
+        if (Runtime.version().feature() < 22) {
+            assertArrayEquals(new long[3], written, "no JVM before 22 writes arrays to sockets in place");
         }
         nothingLeftRunning();
+    }
+
+    /**
+     * The same job with fmirun and its ranks on JDK 25, which write Java arrays to their sockets in
+     * place: the allgather and bcast hand Direct the user's arrays rather than staged direct copies,
+     * so every rank writes its alltoall and allgather blocks in place, and the bcast's root its own
+     * too (with 3 ranks it sends to both others).
+     */
+    @Test
+    void largeBlocksFromArraysAreWrittenInPlaceOnJdk25() throws Exception {
+        Optional<Path> jdk = Jdk25.find();
+        Assumptions.assumeTrue(jdk.isPresent(), "no JDK 25 here (-Dfmi.test.jdk25=JAVA_HOME names one)");
+        List<String> cmd = new ArrayList<>(List.of(jdk.get().resolve("bin/java").toString(), "-cp",
+                System.getProperty("java.class.path"), FmiRun.class.getName(), "-np", "3", "--timeout", "120"));
+        cmd.addAll(List.of(SMALL_JVM));
+        cmd.addAll(List.of(Ranks.class.getName(), "large"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(150, TimeUnit.SECONDS), output);
+        assertEquals(0, p.exitValue(), output);
+        long[] written = writtenInPlace(output, 3);
+        // two calls, each an alltoall and an allgather sending size - 1 blocks
+        long blocks = 2L * 2 * (3 - 1) * LARGE_BLOCK;
+        for (int r = 0; r < 3; r++) {
+            long atLeast = blocks + (r == 1 ? 2L * 2 * LARGE_BLOCK : 0);
+            assertTrue(written[r] >= atLeast, "rank " + r + " wrote " + written[r] + " bytes in place, expected at least "
+                    + atLeast + "\n" + output);
+        }
+        nothingLeftRunning();
+    }
+
+    /** Each rank's bytes written in place, from {@link Ranks}' "large" lines, which must report no wrong block. */
+    private static long[] writtenInPlace(String out, int size) {
+        long[] written = new long[size];
+        for (int r = 0; r < size; r++) {
+            Matcher m = Pattern.compile("\\[" + r + "\\] rank " + r + " blocks wrong: (\\d+), bytes written in place: (\\d+)")
+                    .matcher(out);
+            assertTrue(m.find(), "rank " + r + " did not report\n" + out);
+            assertEquals("0", m.group(1), "rank " + r + "'s wrong blocks\n" + out);
+            written[r] = Long.parseLong(m.group(2));
+        }
+        return written;
     }
 
     @Test
