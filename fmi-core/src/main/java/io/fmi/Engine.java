@@ -954,10 +954,14 @@ final class Engine {
     private static void moveDirect(Collectives c, Call call, Buf send, Buf recv, long message, DirectBody body) {
         // in place, what arrives must not overwrite what is still to be sent: the send side is copied
         ByteBuffer userIn = send.target == recv.target ? null : direct(send);
+        ByteBuffer userOut = bytes(recv);
         if (userIn == null && send.target != recv.target) {
             userIn = heapInPlace(c, send, message);
+            if (userIn != null && userOut != null && userOut.hasArray() && userOut.array() == userIn.array()) {
+                // two buffers over one array: what arrives could overwrite what is still to be sent
+                userIn = null;
+            }
         }
-        ByteBuffer userOut = bytes(recv);
         ByteBuffer in = userIn != null ? userIn : send.readInto(DirectScratch.take(Math.toIntExact(send.byteLength())));
         ByteBuffer out = userOut != null ? userOut : DirectScratch.take(Math.toIntExact(recv.byteLength()));
         body.run(call, in, out);

@@ -339,8 +339,8 @@ class DirectChannelTest {
      * alltoall from a heap {@code ByteBuffer}, arrive whole, twice with different data. Where this JVM
      * writes arrays to sockets in place (JDK 22 and later with the flags: CI's second pass), the
      * engine hands Direct the user's arrays, so their blocks are written in place rather than from
-     * staged direct copies; a read-only buffer, whose array is not accessible, is staged. Elsewhere
-     * nothing is written in place.
+     * staged direct copies; a read-only buffer, whose array is not accessible, is staged, and so is a
+     * send buffer over the receive buffer's array. Elsewhere nothing is written in place.
      */
     @Test
     void collectivesOfLargeHeapBlocksGoInPlaceWhereTheJvmAllows() {
@@ -373,6 +373,12 @@ class DirectChannelTest {
                 }
                 ByteBuffer fromAll = ByteBuffer.allocate(size * block);
                 comm.alltoall(toAll, fromAll);
+                // the same send data, and the receive buffer a block further on in the same array:
+                // sending from that array in place would send blocks already overwritten
+                byte[] shared = new byte[(size + 1) * block];
+                toAll.get(0, shared, 0, size * block);
+                ByteBuffer overlapping = ByteBuffer.wrap(shared, block, size * block).slice();
+                comm.alltoall(ByteBuffer.wrap(shared, 0, size * block).slice(), overlapping);
                 for (int from = 0; from < size; from++) {
                     for (int k = 0; k < block; k++) {
                         byte expected = (byte) (call * 17 + from * 29 + k);
@@ -384,7 +390,8 @@ class DirectChannelTest {
                     }
                     for (int k = 0; k < block; k++) {
                         int sent = comm.rank() * block + k;
-                        if (fromAll.get(from * block + k) != (byte) (call * 13 + from * 31 + sent / block * 7 + sent)) {
+                        byte expected = (byte) (call * 13 + from * 31 + sent / block * 7 + sent);
+                        if (fromAll.get(from * block + k) != expected || overlapping.get(from * block + k) != expected) {
                             wrong.append("call ").append(call).append(": alltoall byte ").append(k).append(" from ").append(from);
                             break;
                         }
