@@ -955,6 +955,10 @@ final class Engine {
         // in place, what arrives must not overwrite what is still to be sent: the send side is copied
         ByteBuffer userIn = send.target == recv.target ? null : direct(send);
         ByteBuffer userOut = bytes(recv);
+        if (userIn != null && userOut != null && userOut.isDirect() && DirectMemory.overlap(userIn, userOut)) {
+            // two direct buffers over the same memory: the same, by address
+            userIn = null;
+        }
         if (userIn == null && send.target != recv.target) {
             userIn = heapInPlace(c, send, message);
             if (userIn != null && userOut != null && userOut.hasArray() && userOut.array() == userIn.array()) {
