@@ -664,10 +664,7 @@ final class Engine {
                 // a rank that passes the data on sends it from direct memory: no copy by the JDK per
                 // child (the user's own buffer when it is direct, else a pooled one), or from the
                 // user's array where the channel moves it in place
-                ByteBuffer user = direct(buf);
-                if (user == null) {
-                    user = heapInPlace(c, buf, length);
-                }
+                ByteBuffer user = asIs(c, buf, length);
                 ByteBuffer work = user != null ? user : DirectScratch.take(Math.toIntExact(length));
                 if (user == null && rank == root) {
                     buf.readInto(work);
@@ -952,19 +949,12 @@ final class Engine {
      * the heap is sent as it is where the channel moves messages of {@code message} bytes in place.
      */
     private static void moveDirect(Collectives c, Call call, Buf send, Buf recv, long message, DirectBody body) {
-        // in place, what arrives must not overwrite what is still to be sent: the send side is copied
-        ByteBuffer userIn = send.target == recv.target ? null : direct(send);
         ByteBuffer userOut = bytes(recv);
-        if (userIn != null && userOut != null && userOut.isDirect() && DirectMemory.overlap(userIn, userOut)) {
-            // two direct buffers over the same memory: the same, by address
+        ByteBuffer userIn = send.target != recv.target ? asIs(c, send, message) : null;
+        // in place, or two buffers over the same bytes: what arrives must not overwrite what is
+        // still to be sent, so the send side is copied
+        if (userIn != null && userOut != null && sharesBytes(userIn, userOut)) {
             userIn = null;
-        }
-        if (userIn == null && send.target != recv.target) {
-            userIn = heapInPlace(c, send, message);
-            if (userIn != null && userOut != null && userOut.hasArray() && userOut.array() == userIn.array()) {
-                // two buffers over one array: what arrives could overwrite what is still to be sent
-                userIn = null;
-            }
         }
         ByteBuffer in = userIn != null ? userIn : send.readInto(DirectScratch.take(Math.toIntExact(send.byteLength())));
         ByteBuffer out = userOut != null ? userOut : DirectScratch.take(Math.toIntExact(recv.byteLength()));
@@ -978,18 +968,33 @@ final class Engine {
         }
     }
 
+    /**
+     * Whether {@code a} and {@code b} may share bytes: two direct buffers whose ranges overlap by
+     * address ({@link DirectMemory#overlap}), or two heap buffers over one array.
+     */
+    private static boolean sharesBytes(ByteBuffer a, ByteBuffer b) {
+        if (a.isDirect() && b.isDirect()) {
+            return DirectMemory.overlap(a, b);
+        }
+        return a.hasArray() && b.hasArray() && a.array() == b.array();
+    }
+
     /** The bytes between position and limit of the user's buffer, when it is a direct {@code ByteBuffer}; else null. */
     private static ByteBuffer direct(Buf buf) {
         return buf.target instanceof ByteBuffer && ((ByteBuffer) buf.target).isDirect() ? ((ByteBuffer) buf.target).slice() : null;
     }
 
     /**
-     * The user's buffer as bytes the channel sends from and receives into without a copy, when it
-     * holds bytes on the heap in an accessible array (a {@code byte[]}, a writable heap
-     * {@code ByteBuffer}) and the channel moves messages of {@code message} bytes in place
+     * The user's buffer as bytes the channel sends from and receives into without a copy: a direct
+     * {@code ByteBuffer}; or bytes on the heap in an accessible array (a {@code byte[]}, a writable
+     * heap {@code ByteBuffer}) where the channel moves messages of {@code message} bytes in place
      * ({@link Collectives#movesHeapInPlace}); else null.
      */
-    private static ByteBuffer heapInPlace(Collectives c, Buf buf, long message) {
+    private static ByteBuffer asIs(Collectives c, Buf buf, long message) {
+        ByteBuffer direct = direct(buf);
+        if (direct != null) {
+            return direct;
+        }
         ByteBuffer b = c.movesHeapInPlace(message) ? bytes(buf) : null;
         return b != null && b.hasArray() ? b : null;
     }

@@ -808,7 +808,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     /**
      * Bruck's allgather where its messages are small enough ({@link #bruckPays}). Else, up to
      * {@value #LINEAR_MAX} ranks, every rank sends its block to every other: at once
-     * ({@link Messages#exchange}), or one rank at a time where {@link #oneAtATime} says so (a send
+     * ({@link Messages#exchange}), or one rank at a time where {@link #withEveryRank} chooses that (a send
      * block on the heap: 1 MiB × 8 processes on Temurin 25 from a {@code byte[]} written in place,
      * 8866-9883 µs against 10620-11749 all at once from a pooled direct copy); the bytes each rank
      * sends and receives are the ring's, without its chain of size - 1 steps, each waiting for the
@@ -825,13 +825,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         }
         recv.put(rank * block, send, 0, block);
         if (size <= LINEAR_MAX) {
-            IntFunction<ByteBuffer> outFor = to -> send.slice(0, block);
-            IntFunction<ByteBuffer> inFrom = from -> recv.slice(from * block, block);
-            if (oneAtATime(send, block)) {
-                pairwise(call, outFor, inFrom);
-            } else {
-                blockwise(call, outFor, inFrom);
-            }
+            withEveryRank(call, send, block, to -> send.slice(0, block), from -> recv.slice(from * block, block));
             return;
         }
         int right = (rank + 1) % size;
@@ -862,22 +856,22 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
             return;
         }
         recv.put(rank * block, send, rank * block, block);
-        IntFunction<ByteBuffer> outFor = to -> send.slice(to * block, block);
-        IntFunction<ByteBuffer> inFrom = from -> recv.slice(from * block, block);
-        if (oneAtATime(send, block)) {
+        withEveryRank(call, send, block, to -> send.slice(to * block, block), from -> recv.slice(from * block, block));
+    }
+
+    /**
+     * An allgather's or alltoall's blocks of {@code block} bytes from {@code send} to and from every
+     * other rank: one at a time ({@link #pairwise}) for blocks of {@value #PAIRWISE_MIN_BLOCK} bytes
+     * or more from the heap, where the channel agrees; else all at once ({@link #blockwise}). From
+     * direct buffers every block at once took less time (the kernel reads those as they are).
+     */
+    private void withEveryRank(Call call, ByteBuffer send, int block, IntFunction<ByteBuffer> outFor,
+                               IntFunction<ByteBuffer> inFrom) {
+        if (block >= PAIRWISE_MIN_BLOCK && !send.isDirect() && messages.largeBlocksOneAtATime()) {
             pairwise(call, outFor, inFrom);
         } else {
             blockwise(call, outFor, inFrom);
         }
-    }
-
-    /**
-     * Whether an allgather or alltoall sends its blocks one at a time ({@link #pairwise}): blocks of
-     * {@value #PAIRWISE_MIN_BLOCK} bytes or more from the heap, where the channel agrees. From direct
-     * buffers every block at once took less time (the kernel reads those as they are).
-     */
-    private boolean oneAtATime(ByteBuffer send, int block) {
-        return block >= PAIRWISE_MIN_BLOCK && !send.isDirect() && messages.largeBlocksOneAtATime();
     }
 
     /**
