@@ -329,9 +329,7 @@ class DirectChannelTest {
             }
             return wrong.toString();
         });
-        for (int r = 0; r < size; r++) {
-            assertEquals("", failures.get(r), "rank " + r);
-        }
+        everyRankRight(failures);
     }
 
     /**
@@ -406,9 +404,7 @@ class DirectChannelTest {
             }
             return wrong.toString();
         });
-        for (int r = 0; r < size; r++) {
-            assertEquals("", failures.get(r), "rank " + r);
-        }
+        everyRankRight(failures);
         long written = HeapSocketIo.bytesWritten() - before;
         if (HeapSocketIo.unavailable() == null) {
             // per call: two allgathers and an alltoall of size (size - 1) blocks, a bcast of size - 1 sends
@@ -464,9 +460,7 @@ class DirectChannelTest {
             }
             return wrong.toString();
         });
-        for (int r = 0; r < size; r++) {
-            assertEquals("", failures.get(r), "rank " + r);
-        }
+        everyRankRight(failures);
     }
 
     /**
@@ -483,6 +477,13 @@ class DirectChannelTest {
         assertFalse(on.movesHeapInPlace(FrameWriter.OUTBOX - 1));
         DirectChannel off = new DirectChannel(new DirectSettings(config("\"in_place\": false").backends().get(DirectChannel.NAME)));
         assertFalse(off.movesHeapInPlace(64L << 20));
+    }
+
+    /** Each rank's report of what arrived wrong (in rank order) is empty. */
+    private static void everyRankRight(List<String> failures) {
+        for (int r = 0; r < failures.size(); r++) {
+            assertEquals("", failures.get(r), "rank " + r);
+        }
     }
 
     /** One large block at a time only where a JVM has a single Direct channel (a rank per process). */
