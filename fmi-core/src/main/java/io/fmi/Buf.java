@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
  * {@code ByteBuffer}s are encoded into, and decoded from, a byte array.
  */
 final class Buf {
+    /** Bytes staged by {@link #readPooled} and {@link #writablePooled} (see {@link #bytesStaged}). */
+    private static final java.util.concurrent.atomic.LongAdder STAGED = new java.util.concurrent.atomic.LongAdder();
     final Object target;
     final ElementType type;
     final int elements;
@@ -106,6 +108,7 @@ final class Buf {
         if (target instanceof byte[]) {
             return (byte[]) target;
         }
+        STAGED.add(byteLength());
         return readInto(Scratch.take(Math.toIntExact(byteLength())));
     }
 
@@ -114,7 +117,13 @@ final class Buf {
         if (target instanceof byte[]) {
             return (byte[]) target;
         }
+        STAGED.add(byteLength());
         return Scratch.take(Math.toIntExact(byteLength()));
+    }
+
+    /** Bytes of user buffers staged in pooled arrays so far in this JVM (tests check which path an operation took). */
+    static long bytesStaged() {
+        return STAGED.sum();
     }
 
     /** Gives back an array from {@link #readPooled()} or {@link #writablePooled()}; the user's own array stays theirs. */

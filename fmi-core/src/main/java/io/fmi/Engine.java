@@ -660,7 +660,7 @@ final class Engine {
         }
         long length = buf.byteLength();
         run(op, true, length, (c, call) -> {
-            if (c.movesDirect(length)) {
+            if (c.movesDirect(length, asIs(c, buf, length) != null)) {
                 // a rank that passes the data on sends it from direct memory: no copy by the JDK per
                 // child (the user's own buffer when it is direct, else a pooled one), or from the
                 // user's array where the channel moves it in place
@@ -915,7 +915,7 @@ final class Engine {
             lengths(op, "the receive buffer (size x send length)", (long) size * send.elements, recv.elements);
             writable(op, "receive", recv);
             run(op, true, send.byteLength(), (c, call) -> {
-                if (c.movesDirect(recv.byteLength())) {
+                if (c.movesDirect(recv.byteLength(), asIs(c, send, recv, send.byteLength()))) {
                     moveDirect(c, call, send, recv, send.byteLength(), c::allgather);
                 } else {
                     byte[] own = send.readPooled();
@@ -979,6 +979,13 @@ final class Engine {
         return a.hasArray() && b.hasArray() && a.array() == b.array();
     }
 
+    /** Whether {@code send} and {@code recv} both go to the channel as they are ({@link #asIs}), as {@link #moveDirect} passes them. */
+    private static boolean asIs(Collectives c, Buf send, Buf recv, long message) {
+        ByteBuffer in = asIs(c, send, message);
+        ByteBuffer out = asIs(c, recv, message);
+        return in != null && out != null && !sharesBytes(in, out);
+    }
+
     /** The bytes between position and limit of the user's buffer, when it is a direct {@code ByteBuffer}; else null. */
     private static ByteBuffer direct(Buf buf) {
         return buf.target instanceof ByteBuffer && ((ByteBuffer) buf.target).isDirect() ? ((ByteBuffer) buf.target).slice() : null;
@@ -1022,7 +1029,7 @@ final class Engine {
         run(op, true, send.byteLength() / size, (c, call) -> {
             // byte arrays cross the sockets with two copies per block (the JDK's), as many as the copies
             // into and out of direct buffers: only typed buffers, which are encoded anyway, gain
-            if (!(send.target instanceof byte[]) && c.movesDirect(recv.byteLength())) {
+            if (!(send.target instanceof byte[]) && c.movesDirect(recv.byteLength(), asIs(c, send, recv, send.byteLength() / size))) {
                 moveDirect(c, call, send, recv, send.byteLength() / size, c::alltoall);
             } else {
                 byte[] in = send.readPooled();

@@ -126,9 +126,11 @@ public interface Collectives {
      * buffers ({@link #bcast(Call, ByteBuffer, int)}, {@link #allgather(Call, ByteBuffer, ByteBuffer)},
      * {@link #alltoall(Call, ByteBuffer, ByteBuffer)}):
      * channels that move direct buffers without copies do, for large ones. The caller then fills
-     * them straight from the user's buffers.
+     * them straight from the user's buffers, or passes those themselves where {@code asIs}: the
+     * user's buffers are direct, or heap buffers of bytes the channel moves in place
+     * ({@link #movesHeapInPlace}), so running on them costs no copy at all.
      */
-    default boolean movesDirect(long bytes) {
+    default boolean movesDirect(long bytes, boolean asIs) {
         return false;
     }
 

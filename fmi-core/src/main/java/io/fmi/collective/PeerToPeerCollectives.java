@@ -789,10 +789,14 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      * (size + 1 blocks; 2 size for an alltoall, which only gains where the user's buffers are encoded
      * anyway). A result of bytes on the heap is received in place (the caller passes the user's
      * array): an allgather from a byte array then copies its own block once, not once per rank.
+     * On two ranks a copy in or out costs as much as the JDK's copies it saves, so they run on the
+     * user's buffers only where those go as they are: a bcast of 1 MiB from a direct buffer between
+     * two processes was copied four times on its way (direct to array, array to the JDK's
+     * temporary buffer and back on the other side, array to direct).
      */
     @Override
-    public boolean movesDirect(long bytes) {
-        return size > 2 && bytes >= LARGE_BYTES;
+    public boolean movesDirect(long bytes, boolean asIs) {
+        return (size > 2 || asIs) && bytes >= LARGE_BYTES;
     }
 
     /**
