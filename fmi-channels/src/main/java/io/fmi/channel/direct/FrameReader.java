@@ -134,6 +134,11 @@ final class FrameReader {
         return landing != null && landing.isFor(r);
     }
 
+    /** Bytes of the current frame still to come. */
+    int left() {
+        return left;
+    }
+
     /** Bytes of a frame being received that no receive waits for (they will be queued). */
     long unclaimedBytes() {
         return landing != null && landing.unexpected() ? target.position() : 0;

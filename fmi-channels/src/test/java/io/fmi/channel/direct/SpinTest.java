@@ -23,12 +23,6 @@ class SpinTest {
     }
 
     @Test
-    void pollsOnWhileTheMessageArrivesOnlyWhereItYields() {
-        assertTrue(Spin.pollsWhileArriving(true), "ranks that share cores poll, yielding, for the rest");
-        assertFalse(Spin.pollsWhileArriving(false), "on a core of its own the selector wakes it for the rest");
-    }
-
-    @Test
     void pollsWhileItFindsItsMessages() {
         Spin spin = new Spin();
         for (int i = 0; i < 100; i++) {
