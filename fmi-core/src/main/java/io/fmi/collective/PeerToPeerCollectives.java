@@ -369,7 +369,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      */
     @Override
     public void allreduce(Call call, ByteBuffer work, Combiner op, Operand operand) {
-        if (size == 2 || !halvesWithoutFold(work.capacity(), op)) {
+        if (!halvesWithoutFold(work.capacity(), op)) {
             super.allreduce(call, work, op, operand);
             return;
         }
