@@ -660,11 +660,11 @@ final class Engine {
         }
         long length = buf.byteLength();
         run(op, true, length, (c, call) -> {
-            if (c.movesDirect(length, asIs(c, buf, length) != null)) {
+            ByteBuffer user = asIs(c, buf, length);
+            if (c.movesDirect(length, user != null)) {
                 // a rank that passes the data on sends it from direct memory: no copy by the JDK per
                 // child (the user's own buffer when it is direct, else a pooled one), or from the
                 // user's array where the channel moves it in place
-                ByteBuffer user = asIs(c, buf, length);
                 ByteBuffer work = user != null ? user : DirectScratch.take(Math.toIntExact(length));
                 if (user == null && rank == root) {
                     buf.readInto(work);

@@ -421,7 +421,9 @@ public final class DirectChannel implements PeerToPeerChannel {
         long spinUntil = 0;
         long polledAt = -1;
         long pollUntil = 0;
-        boolean spinning = Spin.sharedCores(LOCAL_RANKS, OPEN.get(), CORES);
+        boolean shared = Spin.sharedCores(LOCAL_RANKS, OPEN.get(), CORES);
+        // where cores are shared: still within the yielding polls
+        boolean spinning = shared;
         // the lock is taken per iteration, so that other threads' calls get their turn in between
         while (true) {
             progress.enter();
@@ -451,7 +453,7 @@ public final class DirectChannel implements PeerToPeerChannel {
                 if (remaining <= 0) {
                     throw sendTimedOut(to, frames, data, deadline);
                 }
-                if (!spinning) {
+                if (!shared) {
                     // on a core of its own: poll while the sockets take the frames, each time the
                     // budget starting over (a wait in the selector adds a wake-up per time a socket
                     // has room again, while the receiver on the other core reads as fast as it comes)
@@ -465,8 +467,7 @@ public final class DirectChannel implements PeerToPeerChannel {
                         Thread.onSpinWait();
                         continue;
                     }
-                }
-                if (spinning) {
+                } else if (spinning) {
                     if (spinUntil == 0) {
                         spinUntil = System.nanoTime() + spinNanos(true);
                     }
