@@ -118,25 +118,31 @@ final class ProcessBench implements Callable<Integer> {
         String sizeList = sizes.stream().map(String::valueOf).collect(Collectors.joining(","));
         String testList = String.join(",", tests);
         List<String[]> rows = new ArrayList<>();
-        for (int np : ranks) {
-            Map<String, Map<String, List<Double>>> perImpl = results.computeIfAbsent(np, k -> new LinkedHashMap<>());
-            for (int round = 1; round <= rounds; round++) {
-                for (String impl : roundOrder(run, round)) {
-                    List<String> command = impl.equals("ompi") ? mpirun(ompi, np, testList, sizeList)
-                            : fmirun(impl, np, testList, sizeList);
-                    System.err.printf(Locale.ROOT, "# round %d/%d, %d ranks: %s%n", round, rounds, np, impl);
-                    for (String[] point : execute(command)) {
-                        String key = point[0] + " " + point[2];
-                        perImpl.computeIfAbsent(impl, k -> new LinkedHashMap<>()).computeIfAbsent(key, k -> new ArrayList<>())
-                                .add(Double.parseDouble(point[4]));
-                        if (point.length > 5 && !point[5].equals("NaN")) {
-                            perImpl.computeIfAbsent("model", k -> new LinkedHashMap<>()).computeIfAbsent(key, k -> new ArrayList<>())
-                                    .add(Double.parseDouble(point[5]));
+        try {
+            for (int np : ranks) {
+                Map<String, Map<String, List<Double>>> perImpl = results.computeIfAbsent(np, k -> new LinkedHashMap<>());
+                for (int round = 1; round <= rounds; round++) {
+                    for (String impl : roundOrder(run, round)) {
+                        List<String> command = impl.equals("ompi") ? mpirun(ompi, np, testList, sizeList)
+                                : fmirun(impl, np, testList, sizeList);
+                        System.err.printf(Locale.ROOT, "# round %d/%d, %d ranks: %s%n", round, rounds, np, impl);
+                        for (String[] point : execute(command)) {
+                            String key = point[0] + " " + point[2];
+                            perImpl.computeIfAbsent(impl, k -> new LinkedHashMap<>()).computeIfAbsent(key, k -> new ArrayList<>())
+                                    .add(Double.parseDouble(point[4]));
+                            if (point.length > 5 && !point[5].equals("NaN")) {
+                                perImpl.computeIfAbsent("model", k -> new LinkedHashMap<>()).computeIfAbsent(key, k -> new ArrayList<>())
+                                        .add(Double.parseDouble(point[5]));
+                            }
+                            rows.add(new String[] {impl, String.valueOf(round), point[0], point[1], point[2], point[4],
+                                    point.length > 5 ? point[5] : "NaN", point[3]});
                         }
-                        rows.add(new String[] {impl, String.valueOf(round), point[0], point[1], point[2], point[4],
-                                point.length > 5 ? point[5] : "NaN", point[3]});
                     }
                 }
+            }
+        } finally {
+            if (ompi != null) {
+                deleteBuild(ompi.getParent());
             }
         }
         print(run);
@@ -223,9 +229,21 @@ final class ProcessBench implements Callable<Integer> {
         Path binary = dir.resolve("osu_fmi");
         Process cc = new ProcessBuilder("mpicc", "-O2", "-o", binary.toString(), source.toString()).inheritIO().start();
         if (cc.waitFor() != 0) {
+            deleteBuild(dir);
             throw new IOException("mpicc failed to compile " + source);
         }
         return binary;
+    }
+
+    /** Deletes the directory Open MPI's benchmark was built in (each run builds its own under the temp dir). */
+    private static void deleteBuild(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("# could not delete " + dir + ": " + e);
+        }
     }
 
     private static boolean onPath(String command) {
