@@ -5,6 +5,7 @@ module io.fmi.bench {
     requires info.picocli;
     requires org.knowm.xchart;
     requires java.desktop;
+    requires java.management;
 
     opens io.fmi.bench to info.picocli;
 }

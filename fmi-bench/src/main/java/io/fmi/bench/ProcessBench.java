@@ -57,6 +57,11 @@ final class ProcessBench implements Callable<Integer> {
             + " gets the same)")
     long warmUpMillis = 1000;
 
+    @Option(names = "--quiet-ms", description = "after --warmup-ms, a Java job's warm-up goes on until no rank's JIT"
+            + " compilers have finished anything for this long, ms (at most 60 s more; default ${DEFAULT-VALUE};"
+            + " 0: by time only): several JVMs on a few cores compile for many seconds")
+    long quietMillis = OsuWorker.QUIET_MILLIS;
+
     @Option(names = "--warmup-passes", description = "untimed passes over all tests and sizes before the timed one"
             + " (default ${DEFAULT-VALUE}): the JVMs' compilers need many seconds when several share the cores")
     int passes = 1;
@@ -97,6 +102,10 @@ final class ProcessBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (quietMillis < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--quiet-ms is " + quietMillis + "; give 0 (warm up by time only) or more");
+        }
         if (iterations < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--iterations is " + iterations + "; give 1 or more, or 0 for OSU's count");
@@ -164,6 +173,7 @@ final class ProcessBench implements Callable<Integer> {
             command.add("--jvm-arg=" + arg);
         }
         command.add("--jvm-arg=-Dfmi.osu.buffers=" + buffers);
+        command.add("--jvm-arg=-Dfmi.osu.quietMs=" + quietMillis);
         if (separate) {
             command.add("--jvm-arg=-Dfmi.osu.separate=true");
         }

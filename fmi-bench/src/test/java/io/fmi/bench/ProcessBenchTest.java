@@ -1,6 +1,7 @@
 package io.fmi.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -119,6 +120,28 @@ class ProcessBenchTest {
     @Test
     void aNegativeIterationCountIsAUsageError() {
         assertUsageError("--iterations is -3; give 1 or more, or 0 for OSU's count", "processes", "--iterations", "-3");
+    }
+
+    @Test
+    void aNegativeQuietTimeIsAUsageError() {
+        assertUsageError("--quiet-ms is -1; give 0 (warm up by time only) or more", "processes", "--quiet-ms", "-1");
+    }
+
+    @Test
+    void warmUpGoesOnWhileTheCompilersWorkUpToItsCap() {
+        long ms = 1_000_000;
+        long until = 5_000 * ms;
+        long cap = until + 60_000 * ms;
+        long quiet = 1_000 * ms;
+        // before the warm-up time: on, however quiet
+        assertTrue(OsuWorker.warming(4_000 * ms, until, 0, quiet, cap));
+        // after it: on while something was compiled less than the quiet time ago
+        assertTrue(OsuWorker.warming(6_000 * ms, until, 5_500 * ms, quiet, cap));
+        assertFalse(OsuWorker.warming(6_000 * ms, until, 4_900 * ms, quiet, cap));
+        // never past the cap, compiling or not
+        assertFalse(OsuWorker.warming(cap, until, cap - ms, quiet, cap));
+        // a quiet time of 0: by time only
+        assertFalse(OsuWorker.warming(6_000 * ms, until, 6_000 * ms, 0, cap));
     }
 
     private static void assertUsageError(String message, String... args) {
