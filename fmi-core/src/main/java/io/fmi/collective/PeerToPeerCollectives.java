@@ -226,10 +226,10 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      * buffers, one after another. Rank order is kept either way (each block is reduced as in
      * allreduce). Small buffers, and any on two ranks, a binomial tree (on two ranks the halving and
      * the gather are two steps that move half as many bytes again as the tree's one: 1 MiB of
-     * doubles between two processes took 170-194 µs with the tree against 201-333 µs; the
-     * root combines the whole buffer, which costs less than the step); commutative operators use the tree rooted at
-     * {@code root}, non-commutative ones the tree rooted at rank 0 (where every subtree is a
-     * contiguous rank range), and rank 0 forwards the result to {@code root}.
+     * doubles between two processes took 170-194 µs with the tree against 201-333 µs; the root
+     * combines the whole buffer, which costs less than the step); commutative operators use the
+     * tree rooted at {@code root}, non-commutative ones the tree rooted at rank 0 (where every
+     * subtree is a contiguous rank range), and rank 0 forwards the result to {@code root}.
      */
     @Override
     public void reduce(Call call, ByteBuffer work, Combiner op, int root) {
