@@ -31,6 +31,8 @@ import java.util.function.IntFunction;
 public final class PeerToPeerCollectives extends AbstractCollectives {
     /** Buffers at least this large use the bandwidth-optimal algorithms. */
     static final int LARGE_BYTES = 64 * 1024;
+    /** Reduces of this many bytes or more halve ({@link #reduceLarge}); smaller ones run the binomial tree. */
+    static final int REDUCE_HALVING_BYTES = 256 * 1024;
     /** Bytes of an operand copied in at a time just before they are combined (they stay in the cache). */
     private static final int FILL_PIECE = 32 * 1024;
     /**
@@ -229,19 +231,23 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      * receives and combines under one buffer's worth in the halving and receives the rest of the
      * result in the gather, where a binomial tree makes it receive and combine log2(size) whole
      * buffers, one after another. Rank order is kept either way (each block is reduced as in
-     * allreduce). Small buffers, and any on two ranks, a binomial tree (on two ranks the halving and
-     * the gather are two steps that move half as many bytes again as the tree's one: 1 MiB of
-     * doubles between two processes took 170-194 µs with the tree against 201-333 µs; the root
-     * combines the whole buffer, which costs less than the step); commutative operators use the
-     * tree rooted at {@code root}, non-commutative ones the tree rooted at rank 0 (where every
-     * subtree is a contiguous rank range), and rank 0 forwards the result to {@code root}.
+     * allreduce). Buffers under {@value #REDUCE_HALVING_BYTES} bytes, and any on two ranks, a binomial
+     * tree: its log2(size) steps of whole buffers cost less than the halving's 2 log2(size) steps
+     * below that (8 processes sharing 2 cores: 64 KiB 112-131 µs against 185-203, 128 KiB 227-241
+     * against 252-275, 256 KiB 426-492 against 373-425; 4 processes: 64 KiB 55-60 against 65-68,
+     * 256 KiB even). On two ranks the halving and the gather are two steps that move half as many
+     * bytes again as the tree's one: 1 MiB of doubles between two processes took 170-194 µs with
+     * the tree against 201-333 µs (the root combines the whole buffer, which costs less than the
+     * step). In the tree, commutative operators use the tree rooted at {@code root}, non-commutative
+     * ones the tree rooted at rank 0 (where every subtree is a contiguous rank range), and rank 0
+     * forwards the result to {@code root}.
      */
     @Override
     public void reduce(Call call, ByteBuffer work, Combiner op, int root) {
         int length = work.capacity();
         int pof2 = Integer.highestOneBit(size);
         int count = count(length, op);
-        if (size == 2 || !halves(length, op, pof2, count)) {
+        if (size == 2 || length < REDUCE_HALVING_BYTES || !halves(length, op, pof2, count)) {
             reduceTree(call, work, op, root);
             return;
         }
@@ -255,7 +261,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      */
     @Override
     public void reduce(Call call, ByteBuffer work, Combiner op, int root, Operand operand) {
-        if (size == 2 || !halvesWithoutFold(work.capacity(), op)) {
+        if (size == 2 || work.capacity() < REDUCE_HALVING_BYTES || !halvesWithoutFold(work.capacity(), op)) {
             super.reduce(call, work, op, root, operand);
             return;
         }

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * must keep rank order for an operator that is associative but not commutative.
  */
 class LargeReduceTest {
-    /** Pairs of ints: 160 KB, past the halving's threshold. */
-    private static final int INTS = 40_000;
+    /** Pairs of ints: 320 KB, past the halving's threshold. */
+    private static final int INTS = 80_000;
 
     /** Composition of affine maps {@code x -> a x + b} stored as pairs: associative, not commutative. */
     private static final Op AFFINE = Op.custom((int[] l, int[] r) -> {
@@ -73,7 +73,7 @@ class LargeReduceTest {
     @ParameterizedTest(name = "{0} peers")
     @ValueSource(ints = {8, 12, 32})
     void aSumOfDoublesReachesEveryRoot(int size) {
-        int n = 100_003;
+        int n = 100_003; // 800 KB
         LocalPeers.call(size, comm -> {
             double[] mine = new double[n];
             for (int i = 0; i < n; i++) {
