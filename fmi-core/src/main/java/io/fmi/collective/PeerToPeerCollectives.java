@@ -41,10 +41,19 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      */
     static final int LINEAR_MAX = 16;
     /**
-     * Allgathers and alltoalls whose Bruck messages (up to size / 2 blocks) are at most this large run
-     * Bruck's algorithms ({@link #bruck}, {@link #bruckAllgather}).
+     * Allgathers whose Bruck messages (up to size / 2 blocks) are at most this large run Bruck's
+     * algorithm ({@link #bruckAllgather}).
      */
     static final int BRUCK_MAX_MESSAGE = 64 * 1024;
+    /**
+     * Alltoalls whose Bruck messages are at most this large run Bruck's algorithm ({@link #bruck}):
+     * less than an allgather's, since an alltoall's blocks travel up to log2(size) times, where an
+     * allgather's go to their destination once. 8 processes sharing 2 cores, alternating runs:
+     * blocks of 8 KiB (32 KiB messages) 181-212 µs against 237-241 with every block its own message,
+     * of 16 KiB 303-336 against 254-280 (the allgather of 16 KiB blocks: 188-224 with Bruck's against
+     * 216-264).
+     */
+    static final int BRUCK_MAX_ALLTOALL_MESSAGE = 32 * 1024;
     /** Alltoalls from the heap of blocks at least this large send one block at a time ({@link #pairwise}). */
     static final int PAIRWISE_MIN_BLOCK = 128 * 1024;
 
@@ -890,7 +899,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     @Override
     public void allgather(Call call, ByteBuffer send, ByteBuffer recv) {
         int block = send.capacity();
-        if (bruckPays(block)) {
+        if (bruckPays(block, BRUCK_MAX_MESSAGE)) {
             bruckAllgather(call, send, recv);
             return;
         }
@@ -922,7 +931,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
     @Override
     public void alltoall(Call call, ByteBuffer send, ByteBuffer recv) {
         int block = send.capacity() / size;
-        if (bruckPays(block)) {
+        if (bruckPays(block, BRUCK_MAX_ALLTOALL_MESSAGE)) {
             bruck(call, send, recv, block);
             return;
         }
@@ -950,10 +959,11 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      * rank of up to size / 2 blocks each, against size - 1 of one block. On 8 processes sharing 2
      * cores, back to back, an alltoall of 1 KiB blocks took 0.3-0.5 ms against 0.6-0.8 with every
      * block its own message, of 16 KiB blocks 0.8-1.0 ms against 0.9-1.4; of 32 KiB blocks (128 KiB
-     * messages) 1.8-2.5 ms against 0.8-1.7.
+     * messages) 1.8-2.5 ms against 0.8-1.7 (measured before every block went at once; see
+     * {@link #BRUCK_MAX_ALLTOALL_MESSAGE} for the alltoall since).
      */
-    private boolean bruckPays(int block) {
-        return size > 2 && (long) (size / 2) * block <= BRUCK_MAX_MESSAGE;
+    private boolean bruckPays(int block, int maxMessage) {
+        return size > 2 && (long) (size / 2) * block <= maxMessage;
     }
 
     /**
