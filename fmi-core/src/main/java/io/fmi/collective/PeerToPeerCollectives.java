@@ -328,9 +328,10 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      * straight to the root, which has posted a receive for each into its place. The bytes into the
      * root are the binomial gather's, but no rank waits for another's blocks before sending its
      * own, and each block crosses one connection, not up to log2(pof2) (on 8 ranks the binomial
-     * gather moves 1.5 buffers in all, this one 7/8 of one). 8 processes sharing 2 cores, 1 MiB of doubles:
-     * 1120-1142 µs against 1168-1294 binomially; 64 KiB 194-234 against 233-307; 4 processes, 1 MiB:
-     * 412-456 against 465-488. With an {@code operand}, the root stores each block as it arrives.
+     * gather moves 1.5 buffers in all, this one 7/8 of one). 8 processes sharing 2 cores, 1 MiB of
+     * doubles: 1120-1142 µs against 1168-1294 binomially; 256 KiB 396-440 against 424-499 (and
+     * 64 KiB, which the halving then took, 194-234 against 233-307); 4 processes, 1 MiB: 412-456
+     * against 465-488. With an {@code operand}, the root stores each block as it arrives.
      */
     private void gatherBlocks(Call call, ByteBuffer work, int block, int newRank, int newRoot, int root, int pof2,
                               int keep, int items, int es, Operand operand) {
