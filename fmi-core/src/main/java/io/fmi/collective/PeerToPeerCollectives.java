@@ -344,22 +344,23 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         // step s kept the half chosen by bit s
         int bits = Integer.numberOfTrailingZeros(pof2);
         Messages.Posted[] posted = new Messages.Posted[pof2];
+        int[] at = new int[pof2];
+        int[] length = new int[pof2];
         try {
             for (int other = 0; other < pof2; other++) {
                 if (other != newRoot) {
                     int theirs = blockOfHalving(other, bits);
-                    int off = blockStart(theirs, items, pof2) * es;
+                    at[other] = blockStart(theirs, items, pof2) * es;
+                    length[other] = blockStart(theirs + 1, items, pof2) * es - at[other];
                     posted[other] = messages.post(realOf(other, pof2, keep), call.tag(),
-                            work.slice(off, blockStart(theirs + 1, items, pof2) * es - off), call.deadline());
+                            work.slice(at[other], length[other]), call.deadline());
                 }
             }
             for (int other = 0; other < pof2; other++) {
                 if (other != newRoot) {
                     await(call, posted, other);
                     if (operand != null) {
-                        int theirs = blockOfHalving(other, bits);
-                        int off = blockStart(theirs, items, pof2) * es;
-                        operand.store(work, off, blockStart(theirs + 1, items, pof2) * es - off);
+                        operand.store(work, at[other], length[other]);
                     }
                 }
             }
