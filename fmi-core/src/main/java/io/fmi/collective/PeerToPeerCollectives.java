@@ -256,7 +256,7 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
         int length = work.capacity();
         int pof2 = Integer.highestOneBit(size);
         int count = count(length, op);
-        if (size == 2 || length < REDUCE_HALVING_BYTES || !halves(length, op, pof2, count)) {
+        if (!reduceMayHalve(length) || !halves(length, op, pof2, count)) {
             reduceTree(call, work, op, root);
             return;
         }
@@ -270,11 +270,19 @@ public final class PeerToPeerCollectives extends AbstractCollectives {
      */
     @Override
     public void reduce(Call call, ByteBuffer work, Combiner op, int root, Operand operand) {
-        if (size == 2 || work.capacity() < REDUCE_HALVING_BYTES || !halvesWithoutFold(work.capacity(), op)) {
+        if (!reduceMayHalve(work.capacity()) || !halvesWithoutFold(work.capacity(), op)) {
             super.reduce(call, work, op, root, operand);
             return;
         }
         reduceLarge(call, work, op, root, size, count(work.capacity(), op), operand);
+    }
+
+    /**
+     * Whether a reduce of {@code bytes} is large enough for the halving ({@link #reduceLarge}), if
+     * the operator allows it: on more than two ranks, from {@value #REDUCE_HALVING_BYTES} bytes.
+     */
+    private boolean reduceMayHalve(int bytes) {
+        return size > 2 && bytes >= REDUCE_HALVING_BYTES;
     }
 
     /** The large reduce; with an {@code operand} (else null), on a power of two of ranks only. */
