@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Allgathers and alltoalls whose blocks are small enough for Bruck's algorithms (messages of up to
- * size / 2 blocks within {@link PeerToPeerCollectives#BRUCK_MAX_ALLTOALL_MESSAGE}), on counts of ranks that
+ * size / 2 blocks within {@link PeerToPeerCollectives#BRUCK_MAX_ALLTOALL_MESSAGE}, the smaller of the
+ * two limits, so both algorithms run Bruck's in every case), on counts of ranks that
  * are and are not powers of two, from byte arrays and direct buffers: every block of every rank
  * arrives in its place.
  */
